@@ -1,0 +1,70 @@
+/**
+ * Where a piece of extracted text sits in its file. Exactly one shape per format family, serialised as-is
+ * into the report's `location` (plus `line`/`column` within the segment where the segment spans lines).
+ */
+export type SegmentLocation =
+  | { line: number } // plain text: 1-based line of the segment's first character
+  | { page: number } // PDF: 1-based page
+  | { part: string; paragraph: number } // DOCX: zip part (word/document.xml, word/header1.xml, …) and 1-based paragraph
+  | { sheet: string; cell: string; row: number; column: string } // XLSX: column is the header text (or the column letter)
+  | { row: number; column: string }; // CSV/TSV: 1-based data row (header row excluded), column header (or 1-based index)
+
+export interface TextSegment {
+  text: string;
+  location: SegmentLocation;
+  /** Column header of a table cell: context for the detectors. */
+  columnHeader?: string;
+  /**
+   * Explicit record boundary the format gives: rows of a table ('row:12', 'Sheet1:row:12'), messages of an
+   * HL7 batch ('message:3'). Free text has none and is grouped by the record grouper.
+   */
+  recordKey?: string;
+}
+
+/** Why an extractor could not produce text. Stable strings: they appear in reports as `reason`. */
+export type ExtractFailureReason =
+  | 'encrypted'
+  | 'corrupt'
+  | 'too-large'
+  | 'timeout'
+  | 'unsupported'
+  | 'no-text';
+
+export interface ExtractSuccess {
+  ok: true;
+  /** The format that produced the text, e.g. 'txt', 'csv', 'hl7', 'pdf', 'docx', 'xlsx'. */
+  format: string;
+  segments: TextSegment[];
+  /** Set when the extractor recovered from damage or may have missed text (warnings from the parser). */
+  degraded?: string;
+  /** Text encoding detected for text formats ('utf-8', 'utf-16le', 'utf-16be', 'latin1'). */
+  encoding?: string;
+}
+
+export interface ExtractFailure {
+  ok: false;
+  format: string;
+  reason: ExtractFailureReason;
+  /** One line a person understands. Never contains file content. */
+  message: string;
+}
+
+export type ExtractResult = ExtractSuccess | ExtractFailure;
+
+export interface ExtractLimits {
+  /** Upper bound on inflated bytes of one zip part (OOXML), to refuse zip bombs. */
+  maxInflatedBytes: number;
+  /** Upper bound on the total characters of extracted text. */
+  maxTextChars: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
+  maxInflatedBytes: 512 * 1024 * 1024,
+  maxTextChars: 256 * 1024 * 1024,
+};
+
+/**
+ * One extractor per format family. Never throws: every failure comes back as an ExtractFailure.
+ * `path` is for the format hint (extension) only; extractors never read the file themselves.
+ */
+export type Extractor = (bytes: Uint8Array, limits: ExtractLimits) => Promise<ExtractResult>;

@@ -1,0 +1,68 @@
+import type { Confidence, ConfidenceReason, HipaaCategory, FindingRole } from '@phi-scan/detectors';
+import type { SegmentLocation } from './extract/types.js';
+
+/** A file the crawl saw. Streams out of the crawl one at a time; never collected into a list. */
+export interface FileEntry {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Set when the crawl itself decides not to scan the entry (symlink, FIFO, over the size limit, unreadable). */
+  skip?: { reason: SkipReason; message: string };
+}
+
+export type SkipReason = 'too-large' | 'symlink' | 'not-regular-file' | 'permission-denied' | 'excluded' | 'empty' | 'encrypted' | 'unsupported' | 'no-text';
+
+export type ErrorReason = 'corrupt' | 'timeout' | 'worker-crashed' | 'permission-denied' | 'vanished' | 'read-error' | 'crawl-error' | 'internal-error';
+
+export type FileStatus = 'scanned' | 'skipped' | 'error';
+
+/** A finding as it leaves the worker: the value is already masked unless the scan was asked to reveal. */
+export interface ReportedFinding {
+  detector: string;
+  hipaa: HipaaCategory;
+  role: FindingRole;
+  /** Masked (e.g. `***-**-6789`) unless `reveal` was set. */
+  value: string;
+  confidence: Confidence;
+  /** Segment location plus `line`/`column` within the segment where it spans lines. */
+  location: SegmentLocation & { line?: number; column?: number };
+  /** Keyed HMAC-SHA-256 (hex, truncated) of the normalized value: links equal values without holding them. */
+  fingerprint: string;
+  /** Index into the file's `recordList` of the patient record this finding belongs to, if any. */
+  record?: number;
+  reasons?: ConfidenceReason[];
+}
+
+/** One patient record inside a file: what identifies it and whether it carries health information. */
+export interface PatientRecord {
+  /** Detector ids present in the record, sorted, e.g. ['dob', 'icd10', 'name']. */
+  identifiers: string[];
+  /** The record pairs an identifier with health information (ICD code, …): PHI, not only PII. */
+  phi: boolean;
+  /** Fingerprints of the record's strong identifiers, for linking across files. */
+  keys: string[];
+}
+
+export interface FileResult {
+  type: 'file';
+  path: string;
+  status: FileStatus;
+  /** Why skipped or failed; absent for a clean scan. */
+  reason?: SkipReason | ErrorReason;
+  /** One line a person understands; never file content. */
+  message?: string;
+  format?: string;
+  bytes: number;
+  mtime?: string;
+  findings: ReportedFinding[];
+  /** Distinct patient records the file exposes. */
+  records: number;
+  recordList?: PatientRecord[];
+  /** Extraction worked but may have missed text. */
+  degraded?: string;
+  encoding?: string;
+  durationMs?: number;
+}
