@@ -1,1 +1,1 @@
-export * from './types.js'; export * from './extract/types.js';
+export * from './types.js'; export * from './extract/types.js'; export * from './scan-types.js';

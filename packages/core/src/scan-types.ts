@@ -1,0 +1,66 @@
+import type { Confidence } from '@phi-scan/detectors';
+import type { FileResult } from './types.js';
+
+export interface ScanOptions {
+  /** Worker threads (default: available cores). */
+  threads?: number;
+  /** Globs relative to each root; default everything. */
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Files larger than this are skipped with reason `too-large` (default 256 MiB). */
+  maxFileSize?: number;
+  /** Findings below this confidence are dropped (default 'medium'). */
+  minConfidence?: Confidence;
+  /** Report raw matched values instead of masked ones (default false). */
+  reveal?: boolean;
+  /** Keep per-finding confidence reasons in results (for --explain). */
+  explain?: boolean;
+  /** Per-file deadline; a file still being read, extracted or scanned then is reported as `timeout` (default 60 s). */
+  fileTimeoutMs?: number;
+  /** Heap limit of one worker; a file that needs more is reported as `worker-crashed` (default 1024 MiB). */
+  workerMaxOldGenerationMb?: number;
+  followSymlinks?: boolean;
+  /** Key for the findings' HMAC fingerprints; a random per-scan key when absent. */
+  fingerprintKey?: string | Uint8Array;
+  /** Detector ids to run (default all). */
+  detectors?: readonly string[];
+  /** Site-specific MRN formats (RE2 sources). */
+  mrnPatterns?: readonly string[];
+  /** Stops the scan: results already done are yielded, the rest are not started. */
+  signal?: AbortSignal;
+}
+
+export interface ScanProgress {
+  type: 'progress';
+  filesSeen: number;
+  filesDone: number;
+  bytesDone: number;
+  filesWithFindings: number;
+  elapsedMs: number;
+}
+
+export type ScanEvent = FileResult | ScanProgress;
+
+export interface ScanSummary {
+  type: 'summary';
+  /** False when the scan was interrupted (SIGINT, abort): the counts cover only what was reached. */
+  complete: boolean;
+  filesSeen: number;
+  filesScanned: number;
+  filesSkipped: number;
+  filesFailed: number;
+  filesWithFindings: number;
+  bytesScanned: number;
+  findings: number;
+  findingsByDetector: Record<string, number>;
+  /** Sum over files of the distinct patient records each exposes. */
+  records: number;
+  skippedByReason: Record<string, number>;
+  failedByReason: Record<string, number>;
+  /** The files exposing the most records (at most 10), most first. */
+  topFiles: { path: string; records: number; findings: number }[];
+  minConfidence: Confidence;
+  masked: boolean;
+  startedAt: string;
+  durationMs: number;
+}
