@@ -7,7 +7,8 @@ export type SegmentLocation =
   | { page: number } // PDF: 1-based page
   | { part: string; paragraph: number } // DOCX: zip part (word/document.xml, word/header1.xml, …) and 1-based paragraph
   | { sheet: string; cell: string; row: number; column: string } // XLSX: column is the header text (or the column letter)
-  | { row: number; column: string }; // CSV/TSV: 1-based data row (header row excluded), column header (or 1-based index)
+  | { row: number; column: string } // CSV/TSV: 1-based data row (header row excluded), column header (or 1-based index)
+  | { message: number; field: string; line: number }; // HL7 v2: 1-based message in the batch, field such as 'PID-19', file line
 
 export interface TextSegment {
   text: string;
@@ -65,6 +66,6 @@ export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
 
 /**
  * One extractor per format family. Never throws: every failure comes back as an ExtractFailure.
- * `path` is for the format hint (extension) only; extractors never read the file themselves.
+ * Extractors never read files themselves: the worker reads, the extractor gets bytes.
  */
 export type Extractor = (bytes: Uint8Array, limits: ExtractLimits) => Promise<ExtractResult>;
