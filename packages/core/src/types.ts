@@ -10,12 +10,12 @@ export interface FileEntry {
   uid: number;
   gid: number;
   /** Set when the crawl itself decides not to scan the entry (symlink, FIFO, over the size limit, unreadable). */
-  skip?: { reason: SkipReason; message: string };
+  skip?: { status: 'skipped' | 'error'; reason: SkipReason | ErrorReason; message: string };
 }
 
-export type SkipReason = 'too-large' | 'symlink' | 'not-regular-file' | 'permission-denied' | 'excluded' | 'empty' | 'encrypted' | 'unsupported' | 'no-text';
+export type SkipReason = 'too-large' | 'symlink' | 'not-regular-file' | 'encrypted' | 'unsupported' | 'no-text';
 
-export type ErrorReason = 'corrupt' | 'timeout' | 'worker-crashed' | 'permission-denied' | 'vanished' | 'read-error' | 'crawl-error' | 'internal-error';
+export type ErrorReason = 'corrupt' | 'timeout' | 'worker-crashed' | 'permission-denied' | 'vanished' | 'not-found' | 'read-error' | 'interrupted' | 'internal-error';
 
 export type FileStatus = 'scanned' | 'skipped' | 'error';
 

@@ -1,0 +1,154 @@
+import { Piscina } from 'piscina';
+import type { AnalysisSettings } from './analyze.js';
+import type { WorkerTask } from './worker.js';
+import type { FileEntry, FileResult } from './types.js';
+
+export interface DispatchOptions {
+  threads: number;
+  fileTimeoutMs: number;
+  workerMaxOldGenerationMb: number;
+  maxFileSize: number;
+  settings: AnalysisSettings;
+  settingsId: string;
+  signal?: AbortSignal;
+}
+
+/** Small files share a task: one task per 10 KB file costs more than scanning it. */
+const BATCH_MAX_FILES = 64;
+const BATCH_MAX_BYTES = 1024 * 1024;
+/** Files this big, and formats that parse slowly, get a task of their own so a deadline is theirs alone. */
+const SOLO_MIN_BYTES = 256 * 1024;
+const SOLO_FORMATS = /\.(pdf|docx|xlsx|xlsm|doc|xls|zip)$/i;
+
+/**
+ * Sends entries to a Piscina pool in batches and yields every entry's result. At most one task per thread is
+ * in flight, so a task's deadline starts when it starts running. A batch that times out or kills its worker is
+ * re-run one file per task, so only the guilty file is reported and the rest of the batch is still scanned.
+ */
+export async function* dispatch(entries: AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
+  const pool = new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: options.threads,
+    maxThreads: options.threads,
+    idleTimeout: 30_000,
+    resourceLimits: { maxOldGenerationSizeMb: options.workerMaxOldGenerationMb },
+  });
+  const running = new Set<Promise<FileResult[]>>();
+  const finished: FileResult[][] = [];
+  let wake: (() => void) | undefined;
+
+  const start = (batch: FileEntry[]) => {
+    const task = runWithRecovery(pool, batch, options).then((results) => {
+      running.delete(task);
+      finished.push(results);
+      wake?.();
+      return results;
+    });
+    running.add(task);
+  };
+  const waitForRoom = async function* (limit: number) {
+    while (running.size > limit || finished.length) {
+      if (!finished.length) await new Promise<void>((resolve) => (wake = resolve));
+      while (finished.length) yield* finished.shift()!;
+    }
+  };
+
+  try {
+    let batch: FileEntry[] = [];
+    let batchBytes = 0;
+    for await (const entry of entries) {
+      if (options.signal?.aborted) break;
+      if (entry.skip) {
+        yield crawlVerdict(entry);
+        continue;
+      }
+      if (entry.size >= SOLO_MIN_BYTES || SOLO_FORMATS.test(entry.path)) {
+        start([entry]);
+      } else {
+        batch.push(entry);
+        batchBytes += entry.size;
+        if (batch.length >= BATCH_MAX_FILES || batchBytes >= BATCH_MAX_BYTES) {
+          start(batch);
+          batch = [];
+          batchBytes = 0;
+        }
+      }
+      yield* waitForRoom(options.threads - 1);
+    }
+    if (batch.length && !options.signal?.aborted) start(batch);
+    yield* waitForRoom(0);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: DispatchOptions): Promise<FileResult[]> {
+  const outcome = await runTask(pool, batch, options);
+  if (outcome.ok) return outcome.results;
+  if (batch.length === 1) return [taskFailure(batch[0]!, outcome.failure, options.fileTimeoutMs)];
+  const results: FileResult[] = [];
+  for (const entry of batch) {
+    if (options.signal?.aborted) break;
+    const single = await runTask(pool, [entry], options);
+    results.push(...(single.ok ? single.results : [taskFailure(entry, single.failure, options.fileTimeoutMs)]));
+  }
+  return results;
+}
+
+type TaskFailure = 'timeout' | 'out-of-memory' | 'crashed' | 'aborted';
+
+async function runTask(
+  pool: Piscina,
+  entries: FileEntry[],
+  options: DispatchOptions,
+): Promise<{ ok: true; results: FileResult[] } | { ok: false; failure: TaskFailure }> {
+  const deadline = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, options.fileTimeoutMs);
+  const onAbort = () => deadline.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const task: WorkerTask = { settingsId: options.settingsId, settings: options.settings, maxFileSize: options.maxFileSize, entries };
+  try {
+    return { ok: true, results: (await pool.run(task, { signal: deadline.signal })) as FileResult[] };
+  } catch (error) {
+    if (timedOut) return { ok: false, failure: 'timeout' };
+    if (options.signal?.aborted) return { ok: false, failure: 'aborted' };
+    const code = (error as NodeJS.ErrnoException)?.code;
+    return { ok: false, failure: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : 'crashed' };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function taskFailure(entry: FileEntry, failure: TaskFailure, timeoutMs: number): FileResult {
+  const base = { type: 'file' as const, path: entry.path, status: 'error' as const, bytes: entry.size, findings: [], records: 0 };
+  switch (failure) {
+    case 'timeout':
+      return { ...base, reason: 'timeout', message: `not finished within the per-file limit of ${Math.round(timeoutMs / 1000)} s` };
+    case 'out-of-memory':
+      return { ...base, reason: 'worker-crashed', message: 'the worker ran out of memory on this file; it was replaced' };
+    case 'aborted':
+      return { ...base, reason: 'interrupted', message: 'the scan was interrupted before this file finished' };
+    default:
+      return { ...base, reason: 'worker-crashed', message: 'the worker crashed on this file; it was replaced' };
+  }
+}
+
+function crawlVerdict(entry: FileEntry): FileResult {
+  const skip = entry.skip!;
+  return {
+    type: 'file',
+    path: entry.path,
+    status: skip.status,
+    reason: skip.reason,
+    message: skip.message,
+    bytes: entry.size,
+    findings: [],
+    records: 0,
+    ...(entry.mtimeMs ? { mtime: new Date(entry.mtimeMs).toISOString() } : {}),
+  };
+}

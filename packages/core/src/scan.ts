@@ -1,0 +1,89 @@
+import os from 'node:os';
+import { createHash } from 'node:crypto';
+import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings } from './analyze.js';
+import { crawl } from './crawl.js';
+import { dispatch } from './dispatch.js';
+import { DEFAULT_EXTRACT_LIMITS } from './extract/types.js';
+import { randomFingerprintKey } from './fingerprint.js';
+import { readListedFile } from './read-file.js';
+import type { ScanEvent, ScanOptions } from './scan-types.js';
+import type { FileResult } from './types.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024;
+export const DEFAULT_FILE_TIMEOUT_MS = 60_000;
+const PROGRESS_INTERVAL_MS = 200;
+
+/**
+ * Scans the roots and yields every file the crawl saw as it completes, plus progress events. Memory does not
+ * grow with the number of files: entries stream from the crawl, results stream out, nothing is collected.
+ */
+export async function* scan(roots: readonly string[], options: ScanOptions = {}): AsyncGenerator<ScanEvent> {
+  const settings = settingsFrom(options);
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const started = performance.now();
+  const progress = { type: 'progress' as const, filesSeen: 0, filesDone: 0, bytesDone: 0, filesWithFindings: 0, elapsedMs: 0 };
+  let lastProgress = 0;
+
+  const entries = crawl(roots, {
+    include: options.include,
+    exclude: options.exclude,
+    maxFileSize,
+    followSymlinks: options.followSymlinks,
+    signal: options.signal,
+  });
+  const counted = (async function* () {
+    for await (const entry of entries) {
+      progress.filesSeen++;
+      yield entry;
+    }
+  })();
+
+  for await (const result of dispatch(counted, {
+    threads: Math.max(1, options.threads ?? os.availableParallelism()),
+    fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
+    workerMaxOldGenerationMb: options.workerMaxOldGenerationMb ?? 1024,
+    maxFileSize,
+    settings,
+    settingsId: createHash('sha256').update(JSON.stringify(settings)).digest('hex'),
+    signal: options.signal,
+  })) {
+    progress.filesDone++;
+    if (result.status === 'scanned') progress.bytesDone += result.bytes;
+    if (result.findings.length) progress.filesWithFindings++;
+    yield result;
+    const now = performance.now();
+    if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
+      lastProgress = now;
+      yield { ...progress, elapsedMs: Math.round(now - started) };
+    }
+  }
+  yield { ...progress, elapsedMs: Math.round(performance.now() - started) };
+}
+
+/** Scans one file in the calling thread: no pool, no crawl. For tools that already know which file. */
+export async function scanFile(filePath: string, options: Omit<ScanOptions, 'threads' | 'include' | 'exclude'> = {}): Promise<FileResult> {
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const read = await readListedFile(filePath, maxFileSize);
+  if (!read.ok) {
+    return { type: 'file', path: filePath, status: read.status, reason: read.reason, message: read.message, bytes: 0, findings: [], records: 0 };
+  }
+  return createAnalyzer(settingsFrom(options)).analyze(read.bytes, filePath);
+}
+
+/** Scans a string as a plain-text document (e.g. a clipboard or a message body). */
+export function scanText(text: string, options: Omit<ScanOptions, 'threads' | 'include' | 'exclude'> & { name?: string } = {}): FileResult {
+  return createAnalyzer(settingsFrom(options)).analyzeSegments([{ text, location: { line: 1 } }], options.name ?? '<text>', 'text', Buffer.byteLength(text));
+}
+
+function settingsFrom(options: ScanOptions): AnalysisSettings {
+  const key = options.fingerprintKey ?? randomFingerprintKey();
+  return defaultAnalysisSettings({
+    minConfidence: options.minConfidence ?? 'medium',
+    reveal: options.reveal ?? false,
+    explain: options.explain ?? false,
+    detectors: options.detectors ? [...options.detectors] : undefined,
+    mrnPatterns: options.mrnPatterns ? [...options.mrnPatterns] : undefined,
+    fingerprintKey: typeof key === 'string' ? key : Buffer.from(key).toString('hex'),
+    limits: DEFAULT_EXTRACT_LIMITS,
+  });
+}

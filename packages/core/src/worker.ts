@@ -1,0 +1,49 @@
+import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
+import { readListedFile } from './read-file.js';
+import type { FileEntry, FileResult } from './types.js';
+
+export interface WorkerTask {
+  /** Identifies the settings so a worker compiles the detectors once per scan, not once per task. */
+  settingsId: string;
+  settings: AnalysisSettings;
+  maxFileSize: number;
+  entries: FileEntry[];
+}
+
+let cached: { id: string; analyzer: Analyzer } | undefined;
+
+/** Piscina entry point: reads, extracts and scans a batch of files; every entry comes back as a result. */
+export default async function scanBatch(task: WorkerTask): Promise<FileResult[]> {
+  if (cached?.id !== task.settingsId) cached = { id: task.settingsId, analyzer: createAnalyzer(task.settings) };
+  const results: FileResult[] = [];
+  for (const entry of task.entries) results.push(await scanEntry(cached.analyzer, entry, task.maxFileSize));
+  return results;
+}
+
+async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: number): Promise<FileResult> {
+  const started = performance.now();
+  const read = await readListedFile(entry.path, maxFileSize);
+  let result: FileResult;
+  if (!read.ok) {
+    result = { type: 'file', path: entry.path, status: read.status, reason: read.reason, message: read.message, bytes: entry.size, findings: [], records: 0 };
+  } else {
+    try {
+      result = await analyzer.analyze(read.bytes, entry.path);
+    } catch (error) {
+      // Detectors and extractors do not throw by contract; if one does, the file is an error, never the message.
+      result = {
+        type: 'file',
+        path: entry.path,
+        status: 'error',
+        reason: 'internal-error',
+        message: `internal error while scanning (${(error as Error)?.name ?? 'Error'})`,
+        bytes: read.bytes.length,
+        findings: [],
+        records: 0,
+      };
+    }
+  }
+  result.mtime = new Date(entry.mtimeMs).toISOString();
+  result.durationMs = Math.round(performance.now() - started);
+  return result;
+}
