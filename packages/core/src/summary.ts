@@ -1,1 +1,117 @@
-export {};
+import type { Confidence } from '@phi-scan/detectors';
+import type { FileResult } from './types.js';
+import type { ScanSummary } from './scan-types.js';
+
+type TopFile = ScanSummary['topFiles'][number];
+
+const TOP_FILES_LIMIT = 10;
+
+export interface SummaryBuilderOptions {
+  minConfidence: Confidence;
+  /** False when the scan ran with `reveal`. */
+  masked: boolean;
+  startedAt?: Date;
+  /** Injected so tests get a stable duration. */
+  now?: () => number;
+}
+
+/**
+ * Folds file results into a ScanSummary. Holds counters and at most ten top files, so a scan of millions of
+ * files costs the same memory as a scan of ten.
+ */
+export class SummaryBuilder {
+  readonly #options: SummaryBuilderOptions;
+  readonly #now: () => number;
+  readonly #startedAt: Date;
+  #filesScanned = 0;
+  #filesSkipped = 0;
+  #filesFailed = 0;
+  #filesWithFindings = 0;
+  #bytesScanned = 0;
+  #findings = 0;
+  #records = 0;
+  readonly #findingsByDetector = new Map<string, number>();
+  readonly #skippedByReason = new Map<string, number>();
+  readonly #failedByReason = new Map<string, number>();
+  readonly #topFiles: TopFile[] = [];
+
+  constructor(options: SummaryBuilderOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#startedAt = options.startedAt ?? new Date(this.#now());
+  }
+
+  add(result: FileResult): void {
+    switch (result.status) {
+      case 'scanned':
+        this.#filesScanned += 1;
+        this.#bytesScanned += result.bytes;
+        break;
+      case 'skipped':
+        this.#filesSkipped += 1;
+        increment(this.#skippedByReason, result.reason ?? 'unspecified');
+        break;
+      case 'error':
+        this.#filesFailed += 1;
+        increment(this.#failedByReason, result.reason ?? 'unspecified');
+        break;
+    }
+    // A failed or skipped file may still carry findings from the part read before it stopped: count them all.
+    for (const finding of result.findings) increment(this.#findingsByDetector, finding.detector);
+    this.#findings += result.findings.length;
+    this.#records += result.records;
+    if (result.findings.length > 0 || result.records > 0) {
+      this.#filesWithFindings += 1;
+      this.#offerTopFile({ path: result.path, records: result.records, findings: result.findings.length });
+    }
+  }
+
+  summary({ complete }: { complete: boolean }): ScanSummary {
+    return {
+      type: 'summary',
+      complete,
+      filesSeen: this.#filesScanned + this.#filesSkipped + this.#filesFailed,
+      filesScanned: this.#filesScanned,
+      filesSkipped: this.#filesSkipped,
+      filesFailed: this.#filesFailed,
+      filesWithFindings: this.#filesWithFindings,
+      bytesScanned: this.#bytesScanned,
+      findings: this.#findings,
+      findingsByDetector: sortedRecord(this.#findingsByDetector),
+      records: this.#records,
+      skippedByReason: sortedRecord(this.#skippedByReason),
+      failedByReason: sortedRecord(this.#failedByReason),
+      topFiles: this.#topFiles.map((file) => ({ ...file })),
+      minConfidence: this.#options.minConfidence,
+      masked: this.#options.masked,
+      startedAt: this.#startedAt.toISOString(),
+      durationMs: Math.max(0, this.#now() - this.#startedAt.getTime()),
+    };
+  }
+
+  #offerTopFile(candidate: TopFile): void {
+    const top = this.#topFiles;
+    const last = top[top.length - 1];
+    if (top.length === TOP_FILES_LIMIT && last !== undefined && !ranksAbove(candidate, last)) return;
+    const at = top.findIndex((file) => ranksAbove(candidate, file));
+    top.splice(at === -1 ? top.length : at, 0, candidate);
+    if (top.length > TOP_FILES_LIMIT) top.pop();
+  }
+}
+
+/** Most records first; findings break ties, then the path, so the order does not depend on scan order. */
+function ranksAbove(a: TopFile, b: TopFile): boolean {
+  if (a.records !== b.records) return a.records > b.records;
+  if (a.findings !== b.findings) return a.findings > b.findings;
+  return a.path < b.path;
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** Largest count first, so the report reads top-down; names break ties for a stable output. */
+function sortedRecord(counts: Map<string, number>): Record<string, number> {
+  const entries = [...counts].sort(([aKey, aCount], [bKey, bCount]) => bCount - aCount || (aKey < bKey ? -1 : 1));
+  return Object.fromEntries(entries);
+}

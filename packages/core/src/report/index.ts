@@ -1,1 +1,23 @@
-export {};
+import type { Reporter, ReporterOptions, ReportFormat } from './reporter.js';
+import { colorWanted } from './format.js';
+import { JsonReporter } from './json-reporter.js';
+import { JsonlReporter } from './jsonl-reporter.js';
+import { TextReporter } from './text-reporter.js';
+
+export type { Reporter, ReporterOptions, ReportFormat } from './reporter.js';
+export { REPORT_FORMATS } from './reporter.js';
+export { JSON_REPORT_VERSION } from './json-reporter.js';
+export { toReportFile, type ReportFile, type ReportFinding } from './report-record.js';
+export { ProgressLine, type ProgressLineOptions } from './progress.js';
+export { colorWanted, formatBytes, formatCount } from './format.js';
+
+export function createReporter(format: ReportFormat, out: NodeJS.WritableStream, options: ReporterOptions): Reporter {
+  switch (format) {
+    case 'jsonl':
+      return new JsonlReporter(out, options);
+    case 'json':
+      return new JsonReporter(out, options);
+    case 'text':
+      return new TextReporter(out, { ...options, color: options.color ?? colorWanted(out) });
+  }
+}

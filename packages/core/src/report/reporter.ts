@@ -1,0 +1,28 @@
+import type { FileResult } from '../types.js';
+import type { ScanSummary } from '../scan-types.js';
+
+/**
+ * Every report format behind one shape: results stream in as files complete, bytes stream out. A reporter
+ * keeps no list of results; whatever it needs at the end comes from the summary.
+ */
+export interface Reporter {
+  /** Resolves once the output has taken the bytes; awaiting it makes a slow output slow the scan down. */
+  file(result: FileResult): Promise<void>;
+  /** Writes the closing part and resolves once the output has flushed it. Does not close the stream. */
+  end(summary: ScanSummary): Promise<void>;
+}
+
+export type ReportFormat = 'text' | 'json' | 'jsonl';
+
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'jsonl'];
+
+export interface ReporterOptions {
+  /** The findings carry raw values; the text report says so prominently. */
+  reveal: boolean;
+  /** Include each finding's confidence reasons. */
+  explain?: boolean;
+  /** Text: a line per file with findings (and per failed file). */
+  verbose?: boolean;
+  /** Text: ANSI colour. Default: only when the output is a TTY and NO_COLOR is not set. */
+  color?: boolean;
+}
