@@ -1,1 +1,5 @@
-export {};
+export * from './random.js';
+export * from './patients.js';
+export * from './format.js';
+export * from './documents.js';
+export * from './negatives.js';
