@@ -1,0 +1,129 @@
+import type { Adjustment, DetectorDefinition, MatchInput, Validation } from '../detector.js';
+import { findKeyword, normalizeHeader } from '../text/keywords.js';
+import {
+  PROVIDER_CREDENTIALS,
+  PROVIDER_WORDS,
+  isKnownGivenName,
+  isKnownSurname,
+  isNonNameWord,
+  splitName,
+} from '../validators/names.js';
+
+// Case-sensitive on purpose: a name is capitalized, the words around it mostly are not.
+const TOKEN = "[A-Z][A-Za-z'-]+";
+const INITIAL = '[A-Z]\\.?';
+const NAME_SEQUENCE = `${TOKEN}(?:,[ ]?${TOKEN})?(?:[ ](?:${TOKEN}|${INITIAL})){0,3}`;
+const COLON_LABEL =
+  "(?i:patient(?:'s)?(?:[ ]+(?:full[ ]+|legal[ ]+)?name)?|pt\\.?(?:[ ]+name)?|(?:full|first|last|given|family|middle|legal)[ ]+name|surname|name)";
+
+/** Words before 'Name' that make it the name of something other than a person. */
+const ENTITY_WORDS = [
+  'file', 'user', 'username', 'company', 'product', 'facility', 'provider', 'physician', 'doctor', 'host',
+  'business', 'vendor', 'brand', 'drug', 'medication', 'device', 'plan', 'employer', 'practice', 'hospital',
+  'clinic', 'account', 'item', 'part', 'project', 'field', 'column', 'table', 'server', 'domain', 'test', 'lab',
+  'organization', 'org', 'group', 'team', 'department', 'dept', 'school', 'street', 'city', 'insurance', 'payer',
+  'attending', 'referring', 'ordering', 'nurse', 'staff', 'sheet', 'display', 'screen', 'app', 'application',
+];
+
+function wordBefore(text: string, index: number): string {
+  let end = index;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  let start = end;
+  while (start > 0 && /\S/.test(text[start - 1]!) && text[start - 1] !== ':' && text[start - 1] !== '|') start--;
+  return text.slice(start, end).toLowerCase();
+}
+
+/** Drops trailing words that are labels or filler ('John Smith DOB'); returns the kept length. */
+function trimNonNameTail(value: string): number {
+  const parts = value.split(' ');
+  while (parts.length > 1 && isNonNameWord(parts[parts.length - 1]!.replace(',', ''))) parts.pop();
+  return parts.join(' ').length;
+}
+
+function isProvider({ text, matchStart, end, columnHeader }: MatchInput): boolean {
+  const before = text.slice(Math.max(0, matchStart - 32), matchStart).toLowerCase();
+  if (findKeyword(before, PROVIDER_WORDS)) return true;
+  const after = text.slice(end, end + 12).toLowerCase();
+  const credential = after.startsWith(',') || after.startsWith(' ') ? after.replace(',', ' ').trim().split(' ')[0] ?? '' : '';
+  if (PROVIDER_CREDENTIALS.includes(credential.replace(/[;:)]$/, ''))) return true;
+  return columnHeader !== undefined && findKeyword(normalizeHeader(columnHeader), PROVIDER_WORDS) !== undefined;
+}
+
+function dictionaryEvidence(given: string[], surname: string[]): Adjustment | undefined {
+  const singleToken = given.length + surname.length === 1;
+  const givenHit = given.some(isKnownGivenName);
+  const surnameHit = surname.some(isKnownSurname);
+  const anyHit = givenHit || surnameHit || (singleToken && [...given, ...surname].some((t) => isKnownGivenName(t) || isKnownSurname(t)));
+  if ((givenHit && surnameHit) || (singleToken && anyHit)) {
+    return { rule: 'name-dictionary', effect: 'raise', detail: 'given name and surname are in the US Census name lists' };
+  }
+  if (!anyHit) return { rule: 'name-dictionary', effect: 'lower', detail: 'no token is in the US Census name lists' };
+  return undefined;
+}
+
+function validateName(match: MatchInput): Validation | null {
+  const { pattern, text, matchStart, start } = match;
+  if (pattern.label === 'name after a label' && findKeyword(wordBefore(text, matchStart), ENTITY_WORDS)) return null;
+  if (match.columnHeader !== undefined && pattern.scope === 'cell' && findKeyword(normalizeHeader(match.columnHeader), ENTITY_WORDS)) return null;
+  const length = pattern.scope === 'cell' || match.value.includes('^') ? match.value.length : trimNonNameTail(match.value);
+  const value = match.value.slice(0, length);
+  if (isProvider({ ...match, end: start + length })) return null;
+  const parts = splitName(value);
+  if (!parts || parts.tokens.some(isNonNameWord)) return null;
+  const evidence = dictionaryEvidence(parts.given, parts.surname);
+  // Structure alone ('Word, Word') is too common in prose: it needs the census lists to agree.
+  if (pattern.label === 'LAST, FIRST' && evidence?.effect !== 'raise') return null;
+  return { normalized: parts.tokens.join(' '), length, adjustments: evidence ? [evidence] : [] };
+}
+
+export const nameDetector: DetectorDefinition = {
+  id: 'name',
+  name: 'Patient name',
+  description: "Patients' names after a label, in a name column, as LAST, FIRST or HL7 LAST^FIRST; census lists only raise",
+  hipaa: 'names',
+  role: 'identifier',
+  version: 1,
+  keywords: ['patient', 'name'],
+  columnHeaders: [
+    'name', 'patient', 'patient name', 'first name', 'last name', 'given name', 'surname', 'family name',
+    'full name', 'middle name', 'fname', 'lname', 'first', 'last',
+  ],
+  patterns: [
+    { re2: `\\b${COLON_LABEL}[ \\t]*[:=][ \\t]*(?P<v>${NAME_SEQUENCE})`, confidence: 'medium', label: 'name after a label' },
+    { re2: `\\b(?i:patient|pt\\.?)[ ]+(?P<v>${TOKEN}(?:[ ](?:${TOKEN}|${INITIAL})){1,3})`, confidence: 'low', label: "name after 'patient'" },
+    { re2: `\\b(?:Mr|Mrs|Ms|Miss|Mx)\\.?[ ](?P<v>${TOKEN}(?:[ ](?:${TOKEN}|${INITIAL})){0,2})`, confidence: 'low', label: 'name after a title' },
+    { re2: `\\b(?P<v>${TOKEN},[ ]?${TOKEN}(?:[ ]${INITIAL})?)`, confidence: 'low', label: 'LAST, FIRST' },
+    { re2: "(?:^|\\|)(?P<v>[A-Z][A-Z'-]+\\^[A-Z][A-Z'-]+(?:\\^[A-Z][A-Z'-]*)?)", confidence: 'medium', label: 'HL7 LAST^FIRST^M' },
+    {
+      re2: "^[ \\t]*(?P<v>[A-Za-z][A-Za-z'.-]*(?:,?[ ]+[A-Za-z][A-Za-z'.-]*){0,3})[ \\t]*$",
+      confidence: 'medium',
+      label: 'value in a name column',
+      scope: 'cell',
+    },
+  ],
+  validate: validateName,
+  context: { window: 0, raise: [], lower: [] },
+  examples: {
+    positive: [
+      { text: 'Patient: John Smith', normalized: 'JOHN SMITH', minConfidence: 'high' },
+      { text: 'Patient Name: SMITH, JOHN A.', normalized: 'JOHN A SMITH', minConfidence: 'high' },
+      { text: 'Pt: Mary Johnson DOB: 01/02/1970', normalized: 'MARY JOHNSON', minConfidence: 'high' },
+      { text: 'Seen today: GARCIA, MARIA', normalized: 'MARIA GARCIA', minConfidence: 'medium' },
+      { text: 'PID|1||123456^^^HOSP^MR||DOE^JOHN^A||19620314|M', normalized: 'JOHN A DOE', minConfidence: 'high' },
+      { text: 'Robert', context: { columnHeader: 'First Name' }, normalized: 'ROBERT', minConfidence: 'high' },
+      { text: 'Williams', context: { columnHeader: 'Last Name' }, normalized: 'WILLIAMS', minConfidence: 'high' },
+      { text: 'Mrs. Linda Brown called', normalized: 'LINDA BROWN', minConfidence: 'medium' },
+    ],
+    negative: [
+      { text: 'Attending: Dr. James Wilson' },
+      { text: 'Patient: John Smith', context: { columnHeader: 'Provider' } },
+      { text: 'Referring physician: Susan Clark, MD' },
+      { text: 'File Name: Quarterly Report' },
+      { text: 'However, Brown said the blue one' },
+      { text: 'Widget Pro', context: { columnHeader: 'Product Name' } },
+      { text: 'James Wilson', context: { columnHeader: 'Attending Physician' } },
+      { text: 'Name: Zorblax Quintar', minConfidence: 'medium' },
+    ],
+  },
+};
+

@@ -1,0 +1,31 @@
+import type { Finding } from '../types.js';
+import { atLeast } from './confidence.js';
+
+/** Detector ids whose findings identify a patient. */
+export const PATIENT_IDENTIFIER_DETECTORS: readonly string[] = ['ssn', 'mrn', 'name', 'dob'];
+
+/** Health findings that a patient identifier elsewhere in the document makes credible (icd9 needs its own context). */
+const DOCUMENT_GATED_DETECTORS: ReadonlySet<string> = new Set(['icd10']);
+
+export function hasPatientIdentifier(findings: readonly Finding[]): boolean {
+  return findings.some((f) => PATIENT_IDENTIFIER_DETECTORS.includes(f.detector) && atLeast(f.confidence, 'medium'));
+}
+
+/** Raises one low, context-gated finding to medium; a finding that its own context lowered stays low. */
+export function raiseForDocument(finding: Finding): Finding {
+  if (!DOCUMENT_GATED_DETECTORS.has(finding.detector) || finding.confidence !== 'low') return finding;
+  if (finding.reasons.some((r) => r.effect === 'lower')) return finding;
+  return {
+    ...finding,
+    confidence: 'medium',
+    reasons: [...finding.reasons, { rule: 'document-context', effect: 'raise', detail: 'the document also holds a patient identifier' }],
+  };
+}
+
+/**
+ * Document-level context: once a document holds a patient identifier at >= medium (ssn, mrn, name, dob),
+ * raise context-gated health findings (icd10) from low to medium. Pure: returns a new array.
+ */
+export function applyDocumentContext(findings: Finding[]): Finding[] {
+  return hasPatientIdentifier(findings) ? findings.map(raiseForDocument) : [...findings];
+}

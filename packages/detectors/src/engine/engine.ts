@@ -1,0 +1,168 @@
+import type { DetectorDefinition, MatchInput, PatternSpec } from '../detector.js';
+import { BUILTIN_DETECTORS } from '../detectors/index.js';
+import { MRN_STRONG_KEYWORDS } from '../detectors/mrn.js';
+import { findKeyword, normalizeHeader } from '../text/keywords.js';
+import type { Confidence, ConfidenceReason, DetectOptions, DetectorInfo, Finding } from '../types.js';
+import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledPattern } from './compile.js';
+import { atLeast, lowerOf, stepConfidence } from './confidence.js';
+import { evaluateContext } from './context.js';
+import { raiseForDocument } from './document-context.js';
+import { LineIndex } from './lines.js';
+
+export interface EngineOptions {
+  /** Only these detector ids (default: all built-ins). */
+  detectors?: readonly string[];
+  /** A site's own MRN formats as RE2 sources; an invalid one throws an Error naming the pattern. */
+  mrnPatterns?: readonly string[];
+}
+
+export interface EngineDetectOptions extends DetectOptions {
+  /** 'Today' for birth-date plausibility; defaults to the current date. */
+  referenceDate?: Date;
+}
+
+export interface DetectionEngine {
+  readonly detectors: readonly DetectorInfo[];
+  /** Findings sorted by start; options.minConfidence filters. */
+  detect(text: string, options?: EngineDetectOptions): Finding[];
+}
+
+type Draft = Omit<Finding, 'line' | 'column'>;
+
+function infoOf(d: DetectorDefinition): DetectorInfo {
+  return { id: d.id, name: d.name, description: d.description, hipaa: d.hipaa, role: d.role, version: d.version };
+}
+
+function withSiteMrnPatterns(definitions: readonly DetectorDefinition[], sources: readonly string[]): DetectorDefinition[] {
+  if (sources.length === 0) return [...definitions];
+  const site = siteMrnPatterns(sources).map(
+    (spec): PatternSpec => ({ ...spec, context: { window: 40, raise: [...MRN_STRONG_KEYWORDS, 'patient id', 'chart'], lower: [] } }),
+  );
+  return definitions.map((d) => (d.id === 'mrn' ? { ...d, patterns: [...d.patterns, ...site] } : d));
+}
+
+function selectDefinitions(ids: readonly string[] | undefined): readonly DetectorDefinition[] {
+  if (!ids) return BUILTIN_DETECTORS;
+  const unknown = ids.filter((id) => !BUILTIN_DETECTORS.some((d) => d.id === id));
+  if (unknown.length > 0) throw new Error(`Unknown detector id(s): ${unknown.join(', ')}`);
+  return BUILTIN_DETECTORS.filter((d) => ids.includes(d.id));
+}
+
+/** Same detector, overlapping spans: keep the more confident, then the longer one. */
+function dedupe(drafts: Draft[]): Draft[] {
+  drafts.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Draft[] = [];
+  for (const draft of drafts) {
+    const clash = kept.findIndex((k) => k.detector === draft.detector && draft.start < k.end && k.start < draft.end);
+    if (clash < 0) kept.push(draft);
+    else if (better(draft, kept[clash]!)) kept[clash] = draft;
+  }
+  return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+function better(a: Draft, b: Draft): boolean {
+  if (a.confidence !== b.confidence) return atLeast(a.confidence, b.confidence);
+  return a.end - a.start > b.end - b.start;
+}
+
+interface DetectRun {
+  text: string;
+  header: string | undefined;
+  columnHeader: string | undefined;
+  referenceDate: Date;
+  drafts: Draft[];
+}
+
+function confirm(detector: CompiledDetector, pattern: CompiledPattern, run: DetectRun): void {
+  const { definition } = detector;
+  const { regex, spec } = pattern;
+  regex.lastIndex = 0;
+  for (let m = regex.exec(run.text); m !== null; m = regex.exec(run.text)) {
+    if (m[0].length === 0) regex.lastIndex++;
+    const groupSpan = m.indices?.groups?.['v'];
+    const start = groupSpan ? groupSpan[0] : m.index;
+    const value = groupSpan ? m.groups!['v']! : m[0];
+    const input: MatchInput = {
+      value,
+      text: run.text,
+      start,
+      end: start + value.length,
+      matchStart: m.index,
+      ...(run.columnHeader !== undefined && { columnHeader: run.columnHeader }),
+      pattern: spec,
+      referenceDate: run.referenceDate,
+    };
+    const draft = assess(definition, input, run.header);
+    if (draft) run.drafts.push(draft);
+  }
+}
+
+function assess(definition: DetectorDefinition, input: MatchInput, header: string | undefined): Draft | null {
+  if (input.value.length === 0) return null;
+  const validation = definition.validate(input);
+  if (!validation) return null;
+  const { spec } = { spec: input.pattern };
+  const end = input.start + (validation.length ?? input.value.length);
+  const context = evaluateContext(spec.context ?? definition.context, { text: input.text, start: input.start, end, ...(header !== undefined && { header }) });
+  if (spec.needsContext && !context.supported) return null;
+
+  const reasons: ConfidenceReason[] = [{ rule: 'pattern', effect: 'base', detail: `matched ${spec.label}` }];
+  reasons.push({ rule: 'validator', effect: 'base', detail: `passes ${definition.name} validation` });
+  let confidence: Confidence = spec.confidence;
+  let cap: Confidence = 'high';
+  for (const adjustment of validation.adjustments ?? []) {
+    reasons.push({ rule: adjustment.rule, effect: adjustment.effect, detail: adjustment.detail });
+    if (adjustment.cap) cap = lowerOf(cap, adjustment.cap);
+    else confidence = stepConfidence(confidence, adjustment.effect === 'raise' ? 1 : -1);
+  }
+  confidence = lowerOf(stepConfidence(confidence, context.steps), cap);
+  reasons.push(...context.reasons);
+  return {
+    detector: definition.id,
+    hipaa: definition.hipaa,
+    role: definition.role,
+    start: input.start,
+    end,
+    value: input.text.slice(input.start, end),
+    normalized: validation.normalized,
+    confidence,
+    reasons,
+  };
+}
+
+function patternsToRun(detector: CompiledDetector, hits: ReadonlySet<number>, header: string | undefined): CompiledPattern[] {
+  const { definition } = detector;
+  const headerNamesField = header !== undefined && findKeyword(header, definition.columnHeaders) !== undefined;
+  const gateOpen = hits.has(detector.gateIndex) || headerNamesField || (header !== undefined && findKeyword(header, definition.keywords) !== undefined);
+  return detector.patterns.filter(({ spec, setIndex }) => {
+    if (spec.scope === 'cell') return headerNamesField;
+    if (spec.gated) return gateOpen;
+    return hits.has(setIndex);
+  });
+}
+
+export function createEngine(options: EngineOptions = {}): DetectionEngine {
+  const definitions = withSiteMrnPatterns(selectDefinitions(options.detectors), options.mrnPatterns ?? []);
+  const compiled = compileDetectors(definitions);
+  const detectors = definitions.map(infoOf);
+
+  function detect(text: string, detectOptions: EngineDetectOptions = {}): Finding[] {
+    if (text.length === 0) return [];
+    const { columnHeader, minConfidence = 'low' } = detectOptions;
+    const hits = new Set(compiled.prefilter?.match(text) ?? []);
+    const header = columnHeader === undefined || columnHeader.trim() === '' ? undefined : normalizeHeader(columnHeader);
+    if (hits.size === 0 && header === undefined) return [];
+    const run: DetectRun = { text, header, columnHeader, referenceDate: detectOptions.referenceDate ?? new Date(), drafts: [] };
+    for (const detector of compiled.detectors) {
+      if (detectOptions.detectors && !detectOptions.detectors.includes(detector.definition.id)) continue;
+      for (const pattern of patternsToRun(detector, hits, header)) confirm(detector, pattern, run);
+    }
+    if (run.drafts.length === 0) return [];
+    const lines = new LineIndex(text);
+    const findings = dedupe(run.drafts).map((draft): Finding => ({ ...draft, ...lines.locate(draft.start) }));
+    const raised = detectOptions.documentHasPatientIdentifier ? findings.map(raiseForDocument) : findings;
+    return raised.filter((f) => atLeast(f.confidence, minConfidence));
+  }
+
+  return { detectors, detect };
+}
