@@ -1,0 +1,233 @@
+// Not mammoth.extractRawText: it drops headers, footers, comments, footnotes, endnotes and text boxes, where letterheads put the patient's name and DOB.
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { decodeText } from './encoding.js';
+import { failure, joinNotes, SegmentCollector } from './limits.js';
+import type { ExtractLimits, ExtractResult } from './types.js';
+import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
+
+const W_NAMESPACES = new Set([
+  'http://schemas.openxmlformats.org/wordprocessingml/2006/main',
+  'http://purl.oclc.org/ooxml/wordprocessingml/main', // Strict OOXML
+]);
+const MC_NAMESPACE = 'http://schemas.openxmlformats.org/markup-compatibility/2006';
+
+/** Parts that hold document text, in reading order: body first, then what surrounds it. */
+const TEXT_PARTS: { pattern: RegExp; rank: number }[] = [
+  { pattern: /^word\/document\d*\.xml$/, rank: 0 },
+  { pattern: /^word\/header\d*\.xml$/, rank: 1 },
+  { pattern: /^word\/footer\d*\.xml$/, rank: 2 },
+  { pattern: /^word\/footnotes\.xml$/, rank: 3 },
+  { pattern: /^word\/endnotes\.xml$/, rank: 4 },
+  { pattern: /^word\/comments\.xml$/, rank: 5 },
+  { pattern: /^word\/glossary\/document\.xml$/, rank: 6 },
+];
+
+/** Document properties (title, subject, author, keywords) are text too: "Letter to <patient>" is common. */
+const PROPERTY_PART = 'docprops/core.xml';
+
+export class DoctypeRefused extends Error {
+  constructor() {
+    super('XML part declares a DTD');
+    this.name = 'DoctypeRefused';
+  }
+}
+
+export interface XmlParagraph {
+  paragraph: number;
+  text: string;
+}
+
+export interface PartText {
+  paragraphs: XmlParagraph[];
+  /** The XML broke off: paragraphs up to the damage are kept. */
+  damaged: boolean;
+}
+
+/** Runs the parser; malformed XML keeps what came before the error, a DTD is refused outright. */
+function runParser(parser: SaxesParser<{ xmlns: true }>, xml: string): boolean {
+  try {
+    parser.write(xml).close();
+    return false;
+  } catch (err) {
+    if (err instanceof DoctypeRefused) throw err;
+    return true;
+  }
+}
+
+function decodePart(bytes: Uint8Array): string {
+  return decodeText(bytes)?.text ?? new TextDecoder('utf-8').decode(bytes);
+}
+
+function newParser(): SaxesParser<{ xmlns: true }> {
+  const parser = new SaxesParser({ xmlns: true, position: false });
+  // Word never writes a DTD; one in a part is an entity-expansion attack (billion laughs) or junk.
+  parser.on('doctype', () => {
+    throw new DoctypeRefused();
+  });
+  return parser;
+}
+
+/**
+ * Paragraphs of one WordprocessingML part. Every w:p is a paragraph, numbered in document order; a text box
+ * (w:txbxContent) inside a paragraph yields its own paragraphs. Text comes from w:t and w:delText (deleted
+ * text is still in the file), w:tab, w:br and w:cr inside runs; VML fallbacks (mc:Fallback) repeat the
+ * text box of their mc:Choice and are skipped.
+ */
+export function wordprocessingParagraphs(xml: string): PartText {
+  const parser = newParser();
+  const out: XmlParagraph[] = [];
+  const open: { paragraph: number; parts: string[] }[] = [];
+  let count = 0;
+  let textDepth = 0;
+  let runDepth = 0;
+  let fallbackDepth = 0;
+
+  const isW = (tag: SaxesTagNS): boolean => W_NAMESPACES.has(tag.uri);
+  const append = (s: string): void => {
+    const top = open[open.length - 1];
+    if (top) top.parts.push(s);
+  };
+
+  parser.on('opentag', (tag) => {
+    if (tag.uri === MC_NAMESPACE && tag.local === 'Fallback') fallbackDepth++;
+    if (fallbackDepth > 0 || !isW(tag)) return;
+    switch (tag.local) {
+      case 'p':
+        count++;
+        open.push({ paragraph: count, parts: [] });
+        break;
+      case 'r':
+        runDepth++;
+        break;
+      case 't':
+      case 'delText':
+        textDepth++;
+        break;
+      case 'tab':
+        if (runDepth > 0) append('\t');
+        break;
+      case 'br':
+      case 'cr':
+        if (runDepth > 0) append('\n');
+        break;
+      case 'noBreakHyphen':
+        if (runDepth > 0) append('-');
+        break;
+    }
+  });
+  parser.on('closetag', (tag) => {
+    if (tag.uri === MC_NAMESPACE && tag.local === 'Fallback') {
+      fallbackDepth--;
+      return;
+    }
+    if (fallbackDepth > 0 || !isW(tag)) return;
+    switch (tag.local) {
+      case 'p': {
+        const done = open.pop();
+        if (done) out.push({ paragraph: done.paragraph, text: done.parts.join('') });
+        break;
+      }
+      case 'r':
+        runDepth--;
+        break;
+      case 't':
+      case 'delText':
+        textDepth--;
+        break;
+    }
+  });
+  parser.on('text', (text) => {
+    if (textDepth > 0 && fallbackDepth === 0) append(text);
+  });
+  const damaged = runParser(parser, xml);
+  for (const unclosed of open) out.push({ paragraph: unclosed.paragraph, text: unclosed.parts.join('') });
+  return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph), damaged };
+}
+
+/** Text of each leaf element of a plain XML part (docProps/core.xml), one "paragraph" per element. */
+export function leafElementTexts(xml: string): PartText {
+  const parser = newParser();
+  const out: XmlParagraph[] = [];
+  let current = '';
+  let count = 0;
+  parser.on('opentag', () => {
+    current = '';
+  });
+  parser.on('text', (t) => {
+    current += t;
+  });
+  parser.on('closetag', () => {
+    if (current.trim()) out.push({ paragraph: ++count, text: current.trim() });
+    current = '';
+  });
+  const damaged = runParser(parser, xml);
+  return { paragraphs: out, damaged };
+}
+
+export function zipFailure(format: string, err: unknown): ExtractResult {
+  if (err instanceof ZipError) return failure(format, err.reason, err.message);
+  return failure(format, 'corrupt', `${format.toUpperCase()} could not be read`);
+}
+
+function textPartsOf(entries: ZipEntry[]): { entry: ZipEntry; name: string; rank: number }[] {
+  const parts: { entry: ZipEntry; name: string; rank: number }[] = [];
+  for (const entry of entries) {
+    const name = normaliseEntryName(entry.name);
+    const match = TEXT_PARTS.find((p) => p.pattern.test(name));
+    if (match) parts.push({ entry, name: entry.name.replace(/\\/g, '/'), rank: match.rank });
+    else if (name === PROPERTY_PART) parts.push({ entry, name: entry.name.replace(/\\/g, '/'), rank: 7 });
+  }
+  const num = (s: string): number => Number(/(\d+)\.xml$/i.exec(s)?.[1] ?? 0);
+  return parts.sort((a, b) => a.rank - b.rank || num(a.name) - num(b.name) || a.name.localeCompare(b.name));
+}
+
+/**
+ * DOCX: unzips the text parts with a bounded inflate and tokenizes them with saxes. Segment locations are
+ * the part and the paragraph number within it.
+ */
+export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+  let entries: ZipEntry[];
+  try {
+    entries = readZipEntries(bytes);
+  } catch (err) {
+    return zipFailure('docx', err);
+  }
+  const parts = textPartsOf(entries);
+  if (!parts.some((p) => p.rank === 0)) return failure('docx', 'corrupt', 'DOCX has no word/document.xml');
+
+  const collector = new SegmentCollector(limits.maxTextChars);
+  const damaged: string[] = [];
+  let inflatedTotal = 0;
+  for (const part of parts) {
+    let xml: string;
+    try {
+      const raw = inflateEntry(bytes, part.entry, limits.maxInflatedBytes);
+      inflatedTotal += raw.length;
+      // Many parts that each pass the limit are a bomb as a whole.
+      if (inflatedTotal > limits.maxInflatedBytes * 4) throw new ZipError('too-large', 'DOCX text parts inflate beyond the limit');
+      xml = decodePart(raw);
+    } catch (err) {
+      if (err instanceof ZipError && err.reason !== 'corrupt') return zipFailure('docx', err);
+      if (part.rank === 0) return failure('docx', 'corrupt', 'DOCX body part is damaged');
+      damaged.push(part.name);
+      continue;
+    }
+    let partText: PartText;
+    try {
+      partText = part.rank === 7 ? leafElementTexts(xml) : wordprocessingParagraphs(xml);
+    } catch (err) {
+      if (err instanceof DoctypeRefused) return failure('docx', 'corrupt', `DOCX part ${part.name} declares a DTD (refused)`);
+      damaged.push(part.name);
+      continue;
+    }
+    if (partText.damaged) damaged.push(part.name);
+    let room = true;
+    for (const p of partText.paragraphs) {
+      room = collector.add({ text: p.text, location: { part: part.name, paragraph: p.paragraph } });
+      if (!room) break;
+    }
+    if (!room) break;
+  }
+  const degraded = joinNotes(damaged.length ? `unreadable parts: ${damaged.join(', ')}` : undefined, collector.degradedNote());
+  return { ok: true, format: 'docx', segments: collector.segments, ...(degraded ? { degraded } : {}) };
+}

@@ -1,0 +1,115 @@
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'latin1';
+
+export interface DecodedText {
+  text: string;
+  encoding: TextEncodingName;
+}
+
+/** How much of the start of a file decides "text or binary"; git looks at 8000 bytes, a bit more costs nothing. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * Share of NUL bytes at one parity (and near none at the other) that marks BOM-less UTF-16: text in a
+ * Latin script has a zero high byte in almost every code unit. CJK text has few zero bytes and is only
+ * found with a BOM, which Windows writes anyway.
+ */
+const UTF16_NUL_SHARE = 0.3;
+const UTF16_OTHER_PARITY_MAX = 0.02;
+
+/** Share of control bytes (other than whitespace and ESC) beyond which a file is not text. */
+const CONTROL_SHARE_MAX = 0.1;
+
+function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
+  if (bytes.length < prefix.length) return false;
+  return prefix.every((b, i) => bytes[i] === b);
+}
+
+/** Guesses BOM-less UTF-16 from where the NUL bytes sit. */
+export function detectBomlessUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(bytes.length, SAMPLE_BYTES) & ~1;
+  if (n < 4) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
+  }
+  const units = n / 2;
+  if (oddNul / units >= UTF16_NUL_SHARE && evenNul / units <= UTF16_OTHER_PARITY_MAX) return 'utf-16le';
+  if (evenNul / units >= UTF16_NUL_SHARE && oddNul / units <= UTF16_OTHER_PARITY_MAX) return 'utf-16be';
+  return null;
+}
+
+/** True when single-byte data looks binary: any NUL, or many control bytes, in the sample. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, SAMPLE_BYTES);
+  if (n === 0) return false;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return true;
+    // \t \n \v \f \r and ESC (ANSI colours in logs) are normal in text.
+    if (b < 0x20 && !(b >= 0x09 && b <= 0x0d) && b !== 0x1b) control++;
+  }
+  return control / n > CONTROL_SHARE_MAX;
+}
+
+/** Decoded UTF-16 that is mostly control characters or unpaired surrogates was binary after all. */
+function plausibleText(text: string): boolean {
+  const n = Math.min(text.length, SAMPLE_BYTES);
+  if (n === 0) return true;
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && !(c >= 0x09 && c <= 0x0d) && c !== 0x1b) || c === 0xfffd) bad++;
+  }
+  return bad / n <= CONTROL_SHARE_MAX;
+}
+
+function decodeUtf8Strict(bytes: Uint8Array): string | null {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // A file cut in the middle of a multi-byte character is still UTF-8: retry without the last 1-3 bytes.
+    for (let cut = 1; cut <= 3 && cut < bytes.length; cut++) {
+      try {
+        const text = decoder.decode(bytes.subarray(0, bytes.length - cut));
+        return `${text}\ufffd`;
+      } catch {
+        // try a shorter cut
+      }
+    }
+    return null;
+  }
+}
+
+/**
+ * Decodes the bytes of a text file: BOMs first, then BOM-less UTF-16 by NUL pattern, then strict UTF-8,
+ * then Latin-1 (WHATWG's 'latin1' is windows-1252, what Windows tools write). Returns null for binary data.
+ */
+export function decodeText(bytes: Uint8Array): DecodedText | null {
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) {
+    const rest = bytes.subarray(3);
+    if (looksBinary(rest)) return null;
+    const text = decodeUtf8Strict(rest);
+    return text === null
+      ? { text: new TextDecoder('latin1').decode(rest), encoding: 'latin1' }
+      : { text, encoding: 'utf-8' };
+  }
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
+    const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    const text = new TextDecoder(encoding, { ignoreBOM: false }).decode(bytes);
+    return plausibleText(text) ? { text, encoding } : null;
+  }
+  const utf16 = detectBomlessUtf16(bytes);
+  if (utf16) {
+    const text = new TextDecoder(utf16).decode(bytes);
+    if (plausibleText(text)) return { text, encoding: utf16 };
+    return null;
+  }
+  if (looksBinary(bytes)) return null;
+  const utf8 = decodeUtf8Strict(bytes);
+  if (utf8 !== null) return { text: utf8, encoding: 'utf-8' };
+  return { text: new TextDecoder('latin1').decode(bytes), encoding: 'latin1' };
+}

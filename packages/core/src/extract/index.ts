@@ -1,0 +1,72 @@
+import { extensionOf, sniffFormat, type SniffedFormat } from '../sniff.js';
+import { extractCsv, extractTsv } from './csv.js';
+import { extractDocx } from './docx.js';
+import { extractHl7 } from './hl7.js';
+import { failure } from './limits.js';
+import { extractPdf } from './pdf.js';
+import { extractPlainText } from './text.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult, type Extractor } from './types.js';
+import { extractXlsx } from './xlsx.js';
+
+export { decodeText, type DecodedText, type TextEncodingName } from './encoding.js';
+export { extractCsv, extractTsv, parseDelimited } from './csv.js';
+export { extractDocx } from './docx.js';
+export { extractHl7, decodeHl7Escapes, hl7FieldLabel } from './hl7.js';
+export { extractPdf } from './pdf.js';
+export { extractPlainText, markupToText } from './text.js';
+export { extractXlsx } from './xlsx.js';
+
+/** Extractors by sniffed format; plain text is bound per call because it looks at the extension. */
+const EXTRACTORS: Partial<Record<SniffedFormat, Extractor>> = {
+  pdf: extractPdf,
+  docx: extractDocx,
+  xlsx: extractXlsx,
+  hl7: extractHl7,
+  csv: extractCsv,
+  tsv: extractTsv,
+};
+
+/**
+ * An extractor that throws has a bug or met a file its library cannot take; either way the file is
+ * reported as corrupt with a message that names the format only (an exception message may quote content).
+ */
+async function guarded(format: string, run: () => Promise<ExtractResult>): Promise<ExtractResult> {
+  try {
+    return await run();
+  } catch {
+    return failure(format, 'corrupt', `${format} extraction failed`);
+  }
+}
+
+/** Sniffs the bytes, picks the extractor and maps container formats we cannot read to typed failures. */
+export async function extractText(
+  bytes: Uint8Array,
+  path: string,
+  limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS,
+): Promise<ExtractResult> {
+  let format: SniffedFormat;
+  try {
+    format = sniffFormat(bytes, path);
+  } catch {
+    return failure('unknown', 'corrupt', 'file type could not be determined');
+  }
+  switch (format) {
+    case 'empty':
+      return { ok: true, format: 'empty', segments: [] };
+    case 'ole-encrypted':
+      return failure('ole', 'encrypted', 'encrypted Office document (password-protected OOXML)');
+    case 'ole':
+      return failure('ole', 'unsupported', 'legacy Office binary format (.doc/.xls) not supported yet');
+    case 'zip-other':
+      return failure('zip', 'unsupported', 'zip archive that is not a DOCX or XLSX');
+    case 'binary':
+      return failure('binary', 'unsupported', 'binary file');
+    case 'text':
+      return guarded('text', () => extractPlainText(bytes, limits, extensionOf(path)));
+    default: {
+      const extractor = EXTRACTORS[format];
+      if (!extractor) return failure(format, 'unsupported', `no extractor for ${format}`);
+      return guarded(format, () => extractor(bytes, limits));
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import { makeDocx, makePdf, makeXlsx } from '@phi-scan/synth';
+import { strToU8, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { extractText } from './index.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractResult, type TextSegment } from './types.js';
+
+function ok(r: ExtractResult): TextSegment[] {
+  if (!r.ok) throw new Error(`expected success, got ${r.reason}: ${r.message}`);
+  return r.segments;
+}
+
+function find(segments: TextSegment[], needle: string): TextSegment | undefined {
+  return segments.find((s) => s.text.includes(needle));
+}
+
+describe('extractDocx', () => {
+  it('reads body, header, footer, footnote, comment and text box with their parts', async () => {
+    const docx = makeDocx({
+      body: ['Referral letter', 'Patient seen on 2024-02-03.'],
+      header: ['Zephyr Clinic — Patient: QUILLON ABERNATHY DOB 03/14/1962'],
+      footer: ['MRN 00482913'],
+      footnotes: ['Prior SSN on file 078-05-1120'],
+      comments: ['Call back at (555) 010-4477'],
+      textBoxes: ['Insurance ID ZX99812345'],
+    });
+    const r = await extractText(docx, '/share/letter.docx');
+    expect(r.format).toBe('docx');
+    const segs = ok(r);
+    expect(find(segs, 'QUILLON ABERNATHY')?.location).toEqual({ part: 'word/header1.xml', paragraph: 1 });
+    expect(find(segs, 'MRN 00482913')?.location).toEqual({ part: 'word/footer1.xml', paragraph: 1 });
+    expect(find(segs, '078-05-1120')?.location).toMatchObject({ part: 'word/footnotes.xml' });
+    expect(find(segs, '(555) 010-4477')?.location).toEqual({ part: 'word/comments.xml', paragraph: 1 });
+    expect(find(segs, 'ZX99812345')?.location).toMatchObject({ part: 'word/document.xml' });
+    expect(find(segs, 'Referral letter')?.location).toEqual({ part: 'word/document.xml', paragraph: 1 });
+    // The body comes first, in paragraph order.
+    expect(segs[0]?.text).toBe('Referral letter');
+    expect(r.ok && r.degraded).toBeFalsy();
+  });
+
+  it('keeps tabs, breaks and deleted text, skips tab stops and VML fallback copies', async () => {
+    const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+    const MC = 'http://schemas.openxmlformats.org/markup-compatibility/2006';
+    const xml =
+      `<?xml version="1.0"?><w:document xmlns:w="${W}" xmlns:mc="${MC}"><w:body>` +
+      '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Name:</w:t><w:tab/><w:t>DOE</w:t><w:br/><w:t>JANE</w:t></w:r></w:p>' +
+      '<w:p><w:del><w:r><w:delText>old SSN 078-05-1120</w:delText></w:r></w:del><w:ins><w:r><w:t>new</w:t></w:r></w:ins></w:p>' +
+      '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:txbxContent><w:p><w:r><w:t>boxed</w:t></w:r></w:p></w:txbxContent></mc:Choice>' +
+      '<mc:Fallback><w:txbxContent><w:p><w:r><w:t>boxed</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r></w:p>' +
+      '</w:body></w:document>';
+    const zip = zipSync({ '[Content_Types].xml': strToU8('<Types/>'), 'word/document.xml': strToU8(xml) });
+    const segs = ok(await extractText(zip, 'x.docx'));
+    expect(segs.map((s) => s.text)).toEqual(['Name:\tDOE\nJANE', 'old SSN 078-05-1120new', 'boxed']);
+    expect(segs[2]?.location).toEqual({ part: 'word/document.xml', paragraph: 4 });
+  });
+
+  it('reports a truncated DOCX as corrupt', async () => {
+    const docx = makeDocx({ body: ['Patient JANE ROE'] });
+    const r = await extractText(docx.subarray(0, Math.floor(docx.length / 2)), 'cut.docx');
+    expect(r).toMatchObject({ ok: false, reason: 'corrupt', format: 'docx' });
+  });
+
+  it('refuses a part that inflates beyond the limit, even when it declares a small size', async () => {
+    const big = new Uint8Array(4 * 1024 * 1024).fill(0x20);
+    const zip = zipSync({ 'word/document.xml': big }, { level: 9 });
+    const r = await extractText(zip, 'bomb.docx', { ...DEFAULT_EXTRACT_LIMITS, maxInflatedBytes: 1024 * 1024 });
+    expect(r).toMatchObject({ ok: false, reason: 'too-large' });
+    // Now lie about the size in both headers: the real inflated count must still stop it.
+    const lying = new Uint8Array(zip);
+    const dv = new DataView(lying.buffer);
+    dv.setUint32(22, 100, true); // local header uncompressed size
+    const cd = lying.length - 22 - 46 - 'word/document.xml'.length;
+    expect(dv.getUint32(cd, true)).toBe(0x02014b50);
+    dv.setUint32(cd + 24, 100, true); // central directory uncompressed size
+    const r2 = await extractText(lying, 'bomb.docx', { ...DEFAULT_EXTRACT_LIMITS, maxInflatedBytes: 1024 * 1024 });
+    expect(r2).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(r2.ok === false && r2.message).toMatch(/inflates beyond/);
+  });
+
+  it('does not expand billion-laughs entities', async () => {
+    const lol =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">' +
+      '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>' +
+      '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>';
+    const zip = zipSync({ 'word/document.xml': strToU8(lol) });
+    const started = Date.now();
+    const r = await extractText(zip, 'lol.docx');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(r.ok === false && r.message).toMatch(/DTD/);
+  });
+
+  it('a zip that is not an office document is unsupported', async () => {
+    const zip = zipSync({ 'notes.txt': strToU8('hello'), 'img/a.png': new Uint8Array([1, 2, 3]) });
+    expect(await extractText(zip, 'archive.zip')).toMatchObject({ ok: false, reason: 'unsupported', format: 'zip' });
+  });
+});
+
+describe('extractXlsx', () => {
+  it('reads two sheets with header labels, ISO dates, notes and header/footer', async () => {
+    const xlsx = await makeXlsx([
+      {
+        name: 'Patients',
+        rows: [
+          ['Name', 'DOB', 'MRN', 'Visits'],
+          ['QUILLON ABERNATHY', new Date(Date.UTC(1962, 2, 14)), 'MRN00482913', 3],
+          ['JANE ROE', new Date(Date.UTC(1980, 11, 1)), 'MRN00482914', null],
+        ],
+        notes: { C3: 'Second chart number 771-22' },
+        header: 'Zephyr Clinic census',
+      },
+      { name: 'Raw', rows: [[123, 'ZX99812345'], [456, 'ZX99812346']] },
+    ]);
+    const r = await extractText(xlsx, 'census.xlsx');
+    expect(r.format).toBe('xlsx');
+    const segs = ok(r);
+    const dob = segs.find((s) => s.text === '1962-03-14');
+    expect(dob).toMatchObject({
+      location: { sheet: 'Patients', cell: 'B2', row: 2, column: 'DOB' },
+      columnHeader: 'DOB',
+      recordKey: 'Patients:row:2',
+    });
+    expect(find(segs, 'Second chart number')).toMatchObject({ location: { sheet: 'Patients', cell: 'C3' }, columnHeader: 'MRN' });
+    expect(find(segs, 'Zephyr Clinic census')?.location).toMatchObject({ sheet: 'Patients', cell: 'oddHeader' });
+    expect(segs.find((s) => s.text === '3')).toMatchObject({ columnHeader: 'Visits' });
+    const raw = segs.find((s) => s.text === 'ZX99812346');
+    expect(raw).toMatchObject({ location: { sheet: 'Raw', cell: 'B2', row: 2, column: 'B' }, recordKey: 'Raw:row:2' });
+    expect(raw?.columnHeader).toBeUndefined();
+  });
+
+  it('reports a truncated XLSX as corrupt', async () => {
+    const xlsx = await makeXlsx([{ name: 'S', rows: [['a']] }]);
+    expect(await extractText(xlsx.subarray(0, xlsx.length - 200), 'cut.xlsx')).toMatchObject({ ok: false, reason: 'corrupt', format: 'xlsx' });
+  });
+});
+
+describe('extractPdf', () => {
+  it('gives one segment per page', async () => {
+    const pdf = await makePdf([['Patient: JANE ROE', 'DOB 12/01/1980'], ['MRN 00482914']]);
+    const r = await extractText(pdf, 'report.pdf');
+    const segs = ok(r);
+    expect(segs).toHaveLength(2);
+    expect(segs[0]).toMatchObject({ location: { page: 1 } });
+    expect(segs[0]?.text).toContain('JANE ROE');
+    expect(segs[0]?.text).toContain('DOB 12/01/1980');
+    expect(segs[1]).toMatchObject({ location: { page: 2 } });
+    expect(segs[1]?.text).toContain('MRN 00482914');
+  });
+
+  it('reports a PDF without text as no-text', async () => {
+    const pdf = await makePdf([[], []]);
+    expect(await extractText(pdf, 'scan.pdf')).toMatchObject({ ok: false, reason: 'no-text' });
+  });
+
+  it('reports a truncated PDF as corrupt', async () => {
+    const pdf = await makePdf([['Patient: JANE ROE']]);
+    const r = await extractText(pdf.subarray(0, 400), 'cut.pdf');
+    expect(r.ok).toBe(false);
+    expect(r.ok === false && ['corrupt', 'no-text']).toContain(r.ok === false && r.reason);
+  });
+});

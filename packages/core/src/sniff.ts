@@ -1,0 +1,133 @@
+import { detectBomlessUtf16, looksBinary } from './extract/encoding.js';
+import { findEntry, isZip, readZipEntries, ZipError } from './extract/zip.js';
+
+/**
+ * Formats sniffFormat can return. 'text' covers plain text and markup (txt, log, md, json, xml, html);
+ * 'zip-other' and 'ole' are containers we do not extract yet; 'binary' is never given to a text decoder.
+ */
+export type SniffedFormat =
+  | 'empty'
+  | 'pdf'
+  | 'docx'
+  | 'xlsx'
+  | 'zip-other'
+  | 'ole'
+  | 'ole-encrypted'
+  | 'hl7'
+  | 'csv'
+  | 'tsv'
+  | 'text'
+  | 'binary';
+
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+/** Magic numbers of common binary formats: no point decoding a JPEG as Latin-1. */
+const BINARY_MAGICS: { offset: number; bytes: number[] }[] = [
+  { offset: 0, bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] }, // PNG
+  { offset: 0, bytes: [0xff, 0xd8, 0xff] }, // JPEG
+  { offset: 0, bytes: [0x47, 0x49, 0x46, 0x38] }, // GIF8
+  { offset: 0, bytes: [0x1f, 0x8b] }, // gzip
+  { offset: 0, bytes: [0x7f, 0x45, 0x4c, 0x46] }, // ELF
+  { offset: 0, bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] }, // 7z
+  { offset: 0, bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] }, // RAR
+  { offset: 0, bytes: [0x42, 0x5a, 0x68] }, // bzip2
+  { offset: 0, bytes: [0x49, 0x49, 0x2a, 0x00] }, // TIFF little-endian
+  { offset: 0, bytes: [0x4d, 0x4d, 0x00, 0x2a] }, // TIFF big-endian
+  { offset: 0, bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66, 0x6f, 0x72, 0x6d, 0x61, 0x74, 0x20, 0x33, 0x00] }, // SQLite
+  { offset: 4, bytes: [0x66, 0x74, 0x79, 0x70] }, // MP4 / MOV / HEIC 'ftyp'
+];
+
+const PDF_WINDOW = 1024;
+const SNIFF_SAMPLE = 64 * 1024;
+
+function hasAt(bytes: Uint8Array, offset: number, magic: number[]): boolean {
+  if (bytes.length < offset + magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[offset + i] !== magic[i]) return false;
+  return true;
+}
+
+export function extensionOf(path: string): string {
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = base.lastIndexOf('.');
+  return dot <= 0 ? '' : base.slice(dot + 1).toLowerCase();
+}
+
+function containsAscii(bytes: Uint8Array, needle: string, limit = bytes.length): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(limit, bytes.length)).indexOf(needle, 0, 'latin1') >= 0;
+}
+
+/**
+ * An encrypted OOXML file is an OLE compound file with a stream named "EncryptedPackage". Directory entries
+ * are 128-byte records at 128-byte alignment (sectors are 512 or 4096 bytes) holding the name in UTF-16LE
+ * and its byte length (34 for this name, with the terminator) at offset 64: checking both avoids a full
+ * FAT walk and false hits on the name inside stream data.
+ */
+export function oleHasEncryptedPackage(bytes: Uint8Array): boolean {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const needle = Buffer.from('EncryptedPackage', 'utf16le');
+  let at = buf.indexOf(needle, 512);
+  while (at >= 0) {
+    if (at % 128 === 0 && at + 66 <= buf.length && buf.readUInt16LE(at + 64) === 34) return true;
+    at = buf.indexOf(needle, at + 1);
+  }
+  return false;
+}
+
+function sniffZip(bytes: Uint8Array, ext: string): SniffedFormat {
+  try {
+    const entries = readZipEntries(bytes);
+    if (findEntry(entries, 'word/document.xml')) return 'docx';
+    if (findEntry(entries, 'xl/workbook.xml')) return 'xlsx';
+    return 'zip-other';
+  } catch (err) {
+    if (!(err instanceof ZipError)) throw err;
+    // A damaged zip: local headers keep their names in clear, so a truncated DOCX still says what it was
+    // and reaches its extractor, which reports it as corrupt rather than as an unsupported archive.
+    if (['docx', 'docm', 'dotx', 'dotm'].includes(ext) || containsAscii(bytes, 'word/document.xml', SNIFF_SAMPLE * 4)) return 'docx';
+    if (['xlsx', 'xlsm', 'xltx', 'xltm'].includes(ext) || containsAscii(bytes, 'xl/workbook.xml', SNIFF_SAMPLE * 4)) return 'xlsx';
+    return 'zip-other';
+  }
+}
+
+/** Whether the start of the data reads as an HL7 v2 message (after a BOM and leading whitespace). */
+function startsWithMsh(bytes: Uint8Array): boolean {
+  let i = hasAt(bytes, 0, [0xef, 0xbb, 0xbf]) ? 3 : 0;
+  while (i < bytes.length && i < 4096 && (bytes[i] === 0x20 || (bytes[i]! >= 0x09 && bytes[i]! <= 0x0d))) i++;
+  return hasAt(bytes, i, [0x4d, 0x53, 0x48, 0x7c]); // 'MSH|'
+}
+
+/** UTF-16 text that starts with MSH| (rare, but Windows exports do it). */
+function startsWithMshUtf16(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 4096);
+  const le = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
+  if (!le) return false;
+  return new TextDecoder(le).decode(sample).trimStart().startsWith('MSH|');
+}
+
+function looksLikeText(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, SNIFF_SAMPLE);
+  if (hasAt(sample, 0, [0xff, 0xfe]) || hasAt(sample, 0, [0xfe, 0xff])) return true;
+  if (detectBomlessUtf16(sample)) return true;
+  return !looksBinary(hasAt(sample, 0, [0xef, 0xbb, 0xbf]) ? sample.subarray(3) : sample);
+}
+
+/**
+ * Picks the extractor for a file: magic bytes first, extension second, so a renamed file is still read
+ * for what it is and a binary file named .txt is not decoded as text.
+ */
+export function sniffFormat(bytes: Uint8Array, path: string): SniffedFormat {
+  if (bytes.length === 0) return 'empty';
+  const ext = extensionOf(path);
+  if (containsAscii(bytes, '%PDF-', PDF_WINDOW)) return 'pdf';
+  if (isZip(bytes) || hasAt(bytes, 0, [0x50, 0x4b, 0x05, 0x06])) return sniffZip(bytes, ext);
+  if (hasAt(bytes, 0, OLE_MAGIC)) return oleHasEncryptedPackage(bytes) ? 'ole-encrypted' : 'ole';
+  for (const m of BINARY_MAGICS) if (hasAt(bytes, m.offset, m.bytes)) return 'binary';
+  // 'MZ' alone starts ordinary words; a PE header also has NULs right after it.
+  if (hasAt(bytes, 0, [0x4d, 0x5a]) && bytes.length >= 64 && bytes.subarray(2, 64).includes(0)) return 'binary';
+  if (!looksLikeText(bytes)) return 'binary';
+  if (startsWithMsh(bytes) || startsWithMshUtf16(bytes)) return 'hl7';
+  if (ext === 'csv') return 'csv';
+  if (ext === 'tsv' || ext === 'tab') return 'tsv';
+  // txt, log, md, json, xml, html, and any unknown extension whose bytes read as text.
+  return 'text';
+}
