@@ -1,1 +1,1 @@
-export {};
+export { main, type CliDeps, type CliIo } from './cli.js';

@@ -19,7 +19,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'jsonl']
 export interface ReporterOptions {
   /** The findings carry raw values; the text report says so prominently. */
   reveal: boolean;
-  /** Include each finding's confidence reasons. */
+  /** Include each finding's confidence reasons (text: a line per finding, with its masked value). */
   explain?: boolean;
   /** Text: a line per file with findings (and per failed file). */
   verbose?: boolean;

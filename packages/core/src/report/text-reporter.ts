@@ -23,13 +23,14 @@ export class TextReporter implements Reporter {
   }
 
   async file(result: FileResult): Promise<void> {
-    if (!this.#options.verbose) return;
-    const lines = fileLines(result, this.#style, this.#options.explain === true);
+    const explain = this.#options.explain === true;
+    if (!this.#options.verbose && !explain) return;
+    const lines = fileLines(result, this.#style, explain);
     if (lines.length > 0) await this.#sink.write(lines.join('\n') + '\n');
   }
 
   end(summary: ScanSummary): Promise<void> {
-    const separator = this.#options.verbose ? '\n' : '';
+    const separator = this.#options.verbose || this.#options.explain ? '\n' : '';
     return this.#sink.finish(separator + summaryLines(summary, this.#style).join('\n') + '\n');
   }
 }

@@ -1,0 +1,29 @@
+import type { ScanEvent, ScanOptions } from '@phi-scan/core';
+import type { DetectorInfo } from '@phi-scan/detectors';
+import type { InterruptSource } from './interrupt.js';
+
+export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin?: NodeJS.ReadableStream;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** What the CLI drives but does not implement: injected so tests run the real argument handling without a scan. */
+export interface CliDeps {
+  scan(roots: readonly string[], options: ScanOptions): AsyncIterable<ScanEvent>;
+  listDetectors(): readonly DetectorInfo[];
+  interrupts: InterruptSource;
+}
+
+export interface CliContext {
+  io: Required<Pick<CliIo, 'stdout' | 'stderr' | 'env'>>;
+  deps: CliDeps;
+}
+
+/** A line on stderr with the program's name, so it stands out among other tools' output in a pipeline. */
+export function say(context: CliContext, line: string): void {
+  context.io.stderr.write(`phi-scan: ${line}\n`);
+}

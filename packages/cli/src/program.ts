@@ -1,0 +1,73 @@
+import { Command, Option } from 'commander';
+import { REPORT_FORMATS } from '@phi-scan/core';
+import type { CliContext } from './context.js';
+import { runDetectorsCommand } from './detectors-command.js';
+import { appendList, appendValue, parseSeconds, parseSize, parseThreads } from './option-values.js';
+import { runScanCommand, type ScanCommandOptions } from './scan-command.js';
+import { VERSION } from './version.js';
+
+const EXAMPLES = `
+Examples:
+  phi-scan ./share                                 scan a folder, print a summary
+  phi-scan scan /mnt/hr --format jsonl -o hr.jsonl  one JSON line per file, into a file (mode 0600)
+  phi-scan ./share --min-confidence high --verbose  only high-confidence findings, a line per file
+  phi-scan ./share --exclude '**/*.iso' --max-file-size 100MB
+  phi-scan ./share --mrn-pattern 'MRN[0-9]{8}'     add a site-specific medical record number format
+  phi-scan detectors                               list what phi-scan looks for
+
+Exit codes: 0 no findings at or above --min-confidence, 1 findings, 2 usage error, fatal error or interrupted.
+Values are masked in every report unless --reveal is given.`;
+
+/** Builds a fresh program per run: commander keeps parse state on the instance. `setExitCode` receives each action's result. */
+export function buildProgram(context: CliContext, setExitCode: (code: number) => void): Command {
+  const program = new Command('phi-scan')
+    .description('Find exposed protected health information (PHI) in folders and mounted shares.')
+    .version(VERSION, '-V, --version')
+    .configureOutput({
+      writeOut: (text) => context.io.stdout.write(text),
+      writeErr: (text) => context.io.stderr.write(text),
+      // Commander's messages may span lines ("(Did you mean …?)"): one line reads better in logs.
+      outputError: (text, write) => write(`phi-scan: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    })
+    .exitOverride()
+    .addHelpText('after', EXAMPLES);
+
+  program
+    .command('scan', { isDefault: true })
+    .description('scan files and folders for PHI (the default command: `phi-scan <paths...>`)')
+    .argument('<paths...>', 'files or folders to scan')
+    .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the report to a file (created with mode 0600, replaced atomically)')
+    .option('--reveal', 'report raw matched values instead of masked ones (the report is then PHI)')
+    .option('--threads <n>', 'worker threads (default: the number of CPU cores)', parseThreads)
+    .option('--include <glob>', 'scan only paths matching the glob (repeatable)', appendValue)
+    .option('--exclude <glob>', 'skip paths matching the glob (repeatable)', appendValue)
+    .option('--max-file-size <size>', 'skip larger files, e.g. 10MB, 512k, 1GiB (default 256MiB)', parseSize)
+    .addOption(
+      new Option('--min-confidence <level>', 'report findings at or above this confidence')
+        .choices(['low', 'medium', 'high'])
+        .default('medium'),
+    )
+    .option('--timeout <seconds>', 'give up on a single file after this many seconds (default 60)', parseSeconds)
+    .option('--follow-symlinks', 'follow symbolic links (default: report them as skipped)')
+    .option('--mrn-pattern <re2>', 'a site-specific medical record number format, RE2 syntax (repeatable)', appendValue)
+    .option('--detectors <ids>', "run only these detectors, comma-separated (see 'phi-scan detectors')", appendList)
+    .option('--explain', 'include why each finding has its confidence')
+    .option('--verbose', 'text report: a line per file with findings or errors')
+    .option('-q, --quiet', 'no progress line and no summary line on stderr')
+    .option('--debug', 'print stack traces on fatal errors')
+    .action(async (paths: string[], options: ScanCommandOptions) => {
+      setExitCode(await runScanCommand(context, paths, options));
+    });
+
+  program
+    .command('detectors')
+    .description('list the detectors: id, name, HIPAA category, description')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--debug', 'print stack traces on fatal errors')
+    .action(async (options: { format: 'text' | 'json' }) => {
+      setExitCode(await runDetectorsCommand(context, options.format));
+    });
+
+  return program;
+}

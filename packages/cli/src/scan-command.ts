@@ -1,0 +1,163 @@
+import { stat } from 'node:fs/promises';
+import {
+  colorWanted,
+  createReporter,
+  formatCount,
+  ProgressLine,
+  SummaryBuilder,
+  type ReportFormat,
+  type ScanOptions,
+  type ScanSummary,
+} from '@phi-scan/core';
+import type { Confidence } from '@phi-scan/detectors';
+import { say, type CliContext } from './context.js';
+import { describeFsError, openReportFile, stdoutReportOutput, type ReportOutput } from './report-output.js';
+import { UsageError } from './usage-error.js';
+
+/** The scan command's options as commander parsed them (values already validated by option-values). */
+export interface ScanCommandOptions {
+  format: ReportFormat;
+  output?: string;
+  reveal?: boolean;
+  threads?: number;
+  include?: string[];
+  exclude?: string[];
+  maxFileSize?: number;
+  minConfidence: Confidence;
+  timeout?: number;
+  followSymlinks?: boolean;
+  mrnPattern?: string[];
+  detectors?: string[];
+  explain?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+export async function runScanCommand(context: CliContext, paths: string[], options: ScanCommandOptions): Promise<number> {
+  await checkPathsExist(paths);
+  checkDetectorIds(context, options.detectors);
+  if (options.reveal) say(context, 'warning: --reveal is set: the report holds raw, unmasked PHI values; handle it as PHI');
+
+  const output = options.output ? await openReportFile(options.output) : stdoutReportOutput(context.io.stdout);
+  const controller = new AbortController();
+  let interruptedBy: string | undefined;
+  const stopListening = context.deps.interrupts((signal) => {
+    interruptedBy = signal;
+    controller.abort();
+  });
+
+  let summary: ScanSummary;
+  try {
+    summary = await scanIntoReport(context, paths, options, output, controller.signal, () => interruptedBy !== undefined);
+  } catch (error) {
+    await output.discard();
+    throw error;
+  } finally {
+    stopListening();
+  }
+  await output.commit();
+
+  if (!options.quiet && (output.path !== undefined || options.format !== 'text')) say(context, outcomeLine(summary, output));
+  if (interruptedBy !== undefined) {
+    say(context, `error: interrupted by ${interruptedBy}; the report is incomplete`);
+    return 2;
+  }
+  return summary.findings > 0 ? 1 : 0;
+}
+
+async function scanIntoReport(
+  context: CliContext,
+  paths: string[],
+  options: ScanCommandOptions,
+  output: ReportOutput,
+  signal: AbortSignal,
+  interrupted: () => boolean,
+): Promise<ScanSummary> {
+  const reporter = createReporter(options.format, output.stream, {
+    reveal: options.reveal === true,
+    explain: options.explain,
+    verbose: options.verbose,
+    color: colorWanted(output.stream, context.io.env),
+  });
+  const summaries = new SummaryBuilder({ minConfidence: options.minConfidence, masked: !options.reveal });
+  const progress = wantsProgress(context, options, output) ? new ProgressLine(context.io.stderr) : undefined;
+  let failure: unknown;
+  try {
+    for await (const event of context.deps.scan(paths, toScanOptions(options, signal))) {
+      if (event.type === 'progress') {
+        progress?.update(event);
+        continue;
+      }
+      summaries.add(event);
+      await reporter.file(event);
+    }
+  } catch (error) {
+    // An abort may surface as an AbortError from the scan: that is the interrupt, not a failure.
+    if (!interrupted()) failure = error;
+  } finally {
+    progress?.clear();
+  }
+  const summary = summaries.summary({ complete: failure === undefined && !interrupted() });
+  // A consumer reading stdout gets a well-formed report marked incomplete even when the scan failed.
+  await reporter.end(summary);
+  if (failure !== undefined) throw failure;
+  return summary;
+}
+
+function toScanOptions(options: ScanCommandOptions, signal: AbortSignal): ScanOptions {
+  return {
+    threads: options.threads,
+    include: options.include,
+    exclude: options.exclude,
+    maxFileSize: options.maxFileSize,
+    minConfidence: options.minConfidence,
+    reveal: options.reveal === true,
+    explain: options.explain === true,
+    fileTimeoutMs: options.timeout,
+    followSymlinks: options.followSymlinks === true,
+    detectors: options.detectors,
+    mrnPatterns: options.mrnPattern,
+    signal,
+  };
+}
+
+/**
+ * The progress line redraws on stderr; it would tangle with a report that streams lines onto the same
+ * terminal (jsonl, json, verbose text), so it shows only when stderr is a terminal and the report is not
+ * streaming onto one.
+ */
+function wantsProgress(context: CliContext, options: ScanCommandOptions, output: ReportOutput): boolean {
+  if (options.quiet || context.io.stderr.isTTY !== true) return false;
+  const reportStreamsToTerminal =
+    output.path === undefined &&
+    context.io.stdout.isTTY === true &&
+    (options.format !== 'text' || options.verbose === true || options.explain === true);
+  return !reportStreamsToTerminal;
+}
+
+function outcomeLine(summary: ScanSummary, output: ReportOutput): string {
+  const where = output.path === undefined ? '' : `; report written to ${output.path}`;
+  return (
+    `${formatCount(summary.filesSeen)} files seen, ${formatCount(summary.findings)} findings in ` +
+    `${formatCount(summary.filesWithFindings)} files, ${formatCount(summary.records)} records exposed${where}`
+  );
+}
+
+async function checkPathsExist(paths: string[]): Promise<void> {
+  for (const path of paths) {
+    try {
+      await stat(path);
+    } catch (error) {
+      throw new UsageError(`cannot scan ${path}: ${describeFsError(error)}`);
+    }
+  }
+}
+
+function checkDetectorIds(context: CliContext, ids: readonly string[] | undefined): void {
+  if (!ids) return;
+  const known = new Set(context.deps.listDetectors().map((detector) => detector.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown detector id: ${unknown.join(', ')} (see 'phi-scan detectors')`);
+  }
+}
