@@ -1,5 +1,5 @@
 import type { DetectorDefinition, MatchInput, Validation } from '../detector.js';
-import { normalizeIcd10 } from '../validators/icd.js';
+import { icd10CategoryRe2, normalizeIcd10 } from '../validators/icd.js';
 
 export const CLINICAL_KEYWORDS = [
   'dx', 'ddx', 'diagnosis', 'diagnoses', 'diag', 'assessment', 'problem list', 'problems', 'impression',
@@ -34,7 +34,7 @@ export const icd10Detector: DetectorDefinition = {
   version: 1,
   keywords: CLINICAL_KEYWORDS,
   columnHeaders: ['icd', 'icd-10', 'icd10', 'icd-10-cm', 'dx', 'dx code', 'diagnosis', 'diagnosis code', 'diag code'],
-  patterns: [{ re2: '\\b(?P<v>[A-Z][0-9][0-9A-Z](?:\\.?[0-9A-Z]{1,4})?)\\b', confidence: 'low', label: 'ICD-10-CM code shape' }],
+  patterns: [{ re2: `\\b(?P<v>(?:${icd10CategoryRe2()})(?:\\.?[0-9A-Z]{1,4})?)\\b`, confidence: 'low', label: 'ICD-10-CM code shape' }],
   validate: validateIcd10,
   context: {
     window: 60,

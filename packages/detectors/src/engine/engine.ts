@@ -73,21 +73,22 @@ interface DetectRun {
   drafts: Draft[];
 }
 
-function confirm(detector: CompiledDetector, pattern: CompiledPattern, run: DetectRun): void {
+/** Runs one pattern over `block` (the text from `offset` on) and assesses each match against the whole text. */
+function confirm(detector: CompiledDetector, pattern: CompiledPattern, run: DetectRun, block: string, offset: number): void {
   const { definition } = detector;
   const { regex, spec } = pattern;
   regex.lastIndex = 0;
-  for (let m = regex.exec(run.text); m !== null; m = regex.exec(run.text)) {
+  for (let m = regex.exec(block); m !== null; m = regex.exec(block)) {
     if (m[0].length === 0) regex.lastIndex++;
     const groupSpan = m.indices?.groups?.['v'];
-    const start = groupSpan ? groupSpan[0] : m.index;
+    const start = offset + (groupSpan ? groupSpan[0] : m.index);
     const value = groupSpan ? m.groups!['v']! : m[0];
     const input: MatchInput = {
       value,
       text: run.text,
       start,
       end: start + value.length,
-      matchStart: m.index,
+      matchStart: offset + m.index,
       ...(run.columnHeader !== undefined && { columnHeader: run.columnHeader }),
       pattern: spec,
       referenceDate: run.referenceDate,
@@ -130,15 +131,30 @@ function assess(definition: DetectorDefinition, input: MatchInput, header: strin
   };
 }
 
-function patternsToRun(detector: CompiledDetector, hits: ReadonlySet<number>, header: string | undefined): CompiledPattern[] {
-  const { definition } = detector;
-  const headerNamesField = header !== undefined && findKeyword(header, definition.columnHeaders) !== undefined;
-  const gateOpen = hits.has(detector.gateIndex) || headerNamesField || (header !== undefined && findKeyword(header, definition.keywords) !== undefined);
-  return detector.patterns.filter(({ spec, setIndex }) => {
-    if (spec.scope === 'cell') return headerNamesField;
-    if (spec.gated) return gateOpen;
-    return hits.has(setIndex);
-  });
+interface HeaderFacts {
+  namesField: boolean;
+  opensGate: boolean;
+}
+
+function headerFacts(definition: DetectorDefinition, header: string | undefined): HeaderFacts {
+  const namesField = header !== undefined && findKeyword(header, definition.columnHeaders) !== undefined;
+  return { namesField, opensGate: namesField || (header !== undefined && findKeyword(header, definition.keywords) !== undefined) };
+}
+
+/**
+ * Large texts are searched in blocks cut at line ends, so a rare label line costs a pass over its block,
+ * not over the whole text. Every pattern matches within one line, so no match is cut.
+ */
+const BLOCK_SIZE = 8 * 1024;
+
+function* blocksOf(text: string): Generator<[start: number, end: number]> {
+  let start = 0;
+  while (start < text.length) {
+    const newline = text.length - start <= 2 * BLOCK_SIZE ? -1 : text.indexOf('\n', start + BLOCK_SIZE);
+    const end = newline < 0 ? text.length : newline + 1;
+    yield [start, end];
+    start = end;
+  }
 }
 
 export function createEngine(options: EngineOptions = {}): DetectionEngine {
@@ -149,13 +165,29 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   function detect(text: string, detectOptions: EngineDetectOptions = {}): Finding[] {
     if (text.length === 0) return [];
     const { columnHeader, minConfidence = 'low' } = detectOptions;
-    const hits = new Set(compiled.prefilter?.match(text) ?? []);
     const header = columnHeader === undefined || columnHeader.trim() === '' ? undefined : normalizeHeader(columnHeader);
-    if (hits.size === 0 && header === undefined) return [];
     const run: DetectRun = { text, header, columnHeader, referenceDate: detectOptions.referenceDate ?? new Date(), drafts: [] };
-    for (const detector of compiled.detectors) {
-      if (detectOptions.detectors && !detectOptions.detectors.includes(detector.definition.id)) continue;
-      for (const pattern of patternsToRun(detector, hits, header)) confirm(detector, pattern, run);
+    const active = compiled.detectors
+      .filter((d) => !detectOptions.detectors || detectOptions.detectors.includes(d.definition.id))
+      .map((detector) => ({ detector, header: headerFacts(detector.definition, header) }));
+    for (const { detector, header: facts } of active) {
+      if (!facts.namesField) continue;
+      for (const pattern of detector.patterns) if (pattern.spec.scope === 'cell') confirm(detector, pattern, run, text, 0);
+    }
+    let previousHits: ReadonlySet<number> = new Set();
+    for (const [blockStart, blockEnd] of blocksOf(text)) {
+      const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
+      const hits = new Set(compiled.prefilter?.match(block) ?? []);
+      for (const { detector, header: facts } of active) {
+        // A keyword at the end of the previous block can still be in a match's context window.
+        const gateOpen = facts.opensGate || hits.has(detector.gateIndex) || previousHits.has(detector.gateIndex);
+        for (const pattern of detector.patterns) {
+          const { spec, setIndex } = pattern;
+          if (spec.scope === 'cell') continue;
+          if (spec.gated ? gateOpen : hits.has(setIndex)) confirm(detector, pattern, run, block, blockStart);
+        }
+      }
+      previousHits = hits;
     }
     if (run.drafts.length === 0) return [];
     const lines = new LineIndex(text);

@@ -14,6 +14,10 @@ export class CodeTable {
     this.#suffixesByCategory = map;
   }
 
+  get categories(): Iterable<string> {
+    return this.#suffixesByCategory.keys();
+  }
+
   /** `code` undotted and upper case. */
   has(code: string): boolean {
     const suffixes = this.#suffixesByCategory.get(code.slice(0, 3));

@@ -24,3 +24,17 @@ export function normalizeIcd9(value: string): string | null {
   if (dot >= 0 && dot !== categoryLength) return null;
   return code.length > categoryLength ? `${code.slice(0, categoryLength)}.${code.slice(categoryLength)}` : code;
 }
+
+/**
+ * RE2 source matching exactly the valid 3-character ICD-10-CM categories ('A0[0-9]|A1[5-9]|…'): the pattern then
+ * skips most code-shaped tokens (A10, B99X) before any validation runs, which keeps numeric sheets fast.
+ */
+export function icd10CategoryRe2(): string {
+  const thirdByPrefix = new Map<string, string[]>();
+  for (const category of icd10.categories) {
+    const third = thirdByPrefix.get(category.slice(0, 2)) ?? [];
+    third.push(category[2]!);
+    thirdByPrefix.set(category.slice(0, 2), third);
+  }
+  return [...thirdByPrefix].map(([prefix, third]) => `${prefix}[${third.sort().join('')}]`).join('|');
+}
