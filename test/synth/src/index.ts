@@ -4,3 +4,4 @@ export * from './format.js';
 export * from './documents.js';
 export * from './negatives.js';
 export * from './office.js';
+export * from './share.js';
