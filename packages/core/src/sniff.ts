@@ -89,19 +89,18 @@ function sniffZip(bytes: Uint8Array, ext: string): SniffedFormat {
   }
 }
 
-/** Whether the start of the data reads as an HL7 v2 message (after a BOM and leading whitespace). */
-function startsWithMsh(bytes: Uint8Array): boolean {
-  let i = hasAt(bytes, 0, [0xef, 0xbb, 0xbf]) ? 3 : 0;
-  while (i < bytes.length && i < 4096 && (bytes[i] === 0x20 || (bytes[i]! >= 0x09 && bytes[i]! <= 0x0d))) i++;
-  return hasAt(bytes, i, [0x4d, 0x53, 0x48, 0x7c]); // 'MSH|'
-}
+/**
+ * 'MSH', a field separator (usually '|', but MSH-1 may name another) and the encoding characters up to the
+ * separator again: what every HL7 v2 message opens with.
+ */
+const MSH_START = /^MSH([^\p{L}\p{N}\s])[^\p{L}\p{N}\s]{1,5}\1/u;
 
-/** UTF-16 text that starts with MSH| (rare, but Windows exports do it). */
-function startsWithMshUtf16(bytes: Uint8Array): boolean {
+/** Whether the text (a BOM and leading whitespace skipped) opens an HL7 v2 message, in UTF-8 or UTF-16. */
+function startsWithMsh(bytes: Uint8Array): boolean {
   const sample = bytes.subarray(0, 4096);
-  const le = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
-  if (!le) return false;
-  return new TextDecoder(le).decode(sample).trimStart().startsWith('MSH|');
+  const utf16 = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
+  const text = new TextDecoder(utf16 ?? 'latin1').decode(sample);
+  return MSH_START.test(text.replace(/^[\ufeff\u00ef\u00bb\u00bf\s\u000b\u001c]+/, ''));
 }
 
 function looksLikeText(bytes: Uint8Array): boolean {
@@ -125,7 +124,7 @@ export function sniffFormat(bytes: Uint8Array, path: string): SniffedFormat {
   // 'MZ' alone starts ordinary words; a PE header also has NULs right after it.
   if (hasAt(bytes, 0, [0x4d, 0x5a]) && bytes.length >= 64 && bytes.subarray(2, 64).includes(0)) return 'binary';
   if (!looksLikeText(bytes)) return 'binary';
-  if (startsWithMsh(bytes) || startsWithMshUtf16(bytes)) return 'hl7';
+  if (startsWithMsh(bytes)) return 'hl7';
   if (ext === 'csv') return 'csv';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
   // txt, log, md, json, xml, html, and any unknown extension whose bytes read as text.

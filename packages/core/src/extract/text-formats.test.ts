@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { decodeText } from './encoding.js';
+import { decodeHl7Escapes } from './hl7.js';
+import { extractText } from './index.js';
+import { markupToText } from './text.js';
+import type { ExtractResult, TextSegment } from './types.js';
+
+function ok(r: ExtractResult): TextSegment[] {
+  if (!r.ok) throw new Error(`expected success, got ${r.reason}: ${r.message}`);
+  return r.segments;
+}
+
+function utf16le(s: string, bom: boolean): Uint8Array {
+  const body = Buffer.from(s, 'utf16le');
+  return bom ? Buffer.concat([Buffer.from([0xff, 0xfe]), body]) : body;
+}
+
+function utf16be(s: string): Uint8Array {
+  const le = Buffer.from(s, 'utf16le');
+  const be = Buffer.alloc(le.length + 2);
+  be[0] = 0xfe;
+  be[1] = 0xff;
+  for (let i = 0; i < le.length; i += 2) {
+    be[i + 2] = le[i + 1]!;
+    be[i + 3] = le[i]!;
+  }
+  return be;
+}
+
+describe('decodeText', () => {
+  const sample = 'Patient: Zoë Quillon\r\nSSN 078-05-1120\r\n';
+  it('decodes UTF-16 LE with a BOM', () => {
+    expect(decodeText(utf16le(sample, true))).toEqual({ text: sample, encoding: 'utf-16le' });
+  });
+  it('decodes BOM-less UTF-16 LE by its NUL pattern', () => {
+    expect(decodeText(utf16le(sample, false))).toEqual({ text: sample, encoding: 'utf-16le' });
+  });
+  it('decodes UTF-16 BE with a BOM', () => {
+    expect(decodeText(utf16be(sample))).toEqual({ text: sample, encoding: 'utf-16be' });
+  });
+  it('decodes UTF-8 with and without a BOM', () => {
+    expect(decodeText(Buffer.from(sample, 'utf8'))).toEqual({ text: sample, encoding: 'utf-8' });
+    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(sample)]))).toEqual({ text: sample, encoding: 'utf-8' });
+  });
+  it('falls back to Latin-1 when the bytes are not UTF-8', () => {
+    expect(decodeText(Buffer.from(sample, 'latin1'))).toEqual({ text: sample, encoding: 'latin1' });
+  });
+  it('keeps a UTF-8 file cut inside a multi-byte character as UTF-8', () => {
+    const bytes = Buffer.from('Name: Zoë', 'utf8');
+    expect(decodeText(bytes.subarray(0, bytes.length - 1))?.encoding).toBe('utf-8');
+  });
+  it('returns null for binary data', () => {
+    expect(decodeText(new Uint8Array([0x41, 0x00, 0x01, 0x02, 0x42, 0x03, 0x00, 0xff, 0x10, 0x11]))).toBeNull();
+  });
+});
+
+describe('plain text and markup', () => {
+  it('reads UTF-16 text files whatever the BOM', async () => {
+    for (const bytes of [utf16le('DOB 03/14/1962\n', true), utf16le('DOB 03/14/1962\n', false), utf16be('DOB 03/14/1962\n')]) {
+      const r = await extractText(bytes, 'notes.txt');
+      expect(ok(r)[0]?.text).toBe('DOB 03/14/1962\n');
+    }
+  });
+
+  it('strips HTML tags, even inside a label, and decodes entities', async () => {
+    const html = '<html><body>\n<p>D<span>O</span>B: <b>03/14/1962</b></p>\n<p>Name: Ab&eacute;rnathy &amp; Co</p>\n<input name="ssn" value="078-05-1120">\n</body></html>';
+    const segs = ok(await extractText(Buffer.from(html), 'chart.html'));
+    const text = segs[0]!.text;
+    expect(text).toContain('DOB: 03/14/1962');
+    expect(text).toContain('Name: Abérnathy & Co');
+    expect(text).toContain('078-05-1120');
+    expect(text).not.toContain('<');
+    // Line structure survives: the DOB is still on line 2.
+    expect(text.split('\n')[1]).toContain('DOB: 03/14/1962');
+  });
+
+  it('keeps XML text and attribute values', () => {
+    const xml = '<?xml version="1.0"?>\n<patient id="MRN00482913">\n  <name>QUILLON<![CDATA[ & ABERNATHY]]></name>\n</patient>';
+    const text = markupToText(xml, 'xml');
+    expect(text).toContain('id: MRN00482913');
+    expect(text).toContain('QUILLON & ABERNATHY');
+    expect(text.split('\n')[2]).toContain('QUILLON');
+  });
+
+  it('treats binary bytes named .txt as unsupported', async () => {
+    const bytes = new Uint8Array(512);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37) % 256;
+    expect(await extractText(bytes, 'secret.txt')).toMatchObject({ ok: false, reason: 'unsupported', message: 'binary file' });
+  });
+
+  it('an empty file is ok with no segments', async () => {
+    expect(await extractText(new Uint8Array(0), 'empty.txt')).toEqual({ ok: true, format: 'empty', segments: [] });
+  });
+});
+
+describe('CSV and TSV', () => {
+  it('parses quotes, doubled quotes, CRLF and embedded newlines with a header row', async () => {
+    const csv = 'Name,DOB,Note\r\n"ABERNATHY, QUILLON",03/14/1962,"line one\r\nsays ""hi"""\r\nJANE ROE,12/01/1980,\r\n';
+    const segs = ok(await extractText(Buffer.from(csv), 'patients.csv'));
+    expect(segs).toContainEqual({
+      text: 'ABERNATHY, QUILLON',
+      location: { row: 1, column: 'Name' },
+      columnHeader: 'Name',
+      recordKey: 'row:1',
+    });
+    expect(segs.find((s) => s.location.toString() && s.text.startsWith('line one'))?.text).toBe('line one\r\nsays "hi"');
+    expect(segs.find((s) => s.text === '12/01/1980')).toMatchObject({ location: { row: 2, column: 'DOB' }, recordKey: 'row:2' });
+    expect(segs).toHaveLength(5);
+  });
+
+  it('uses 1-based column numbers when the first row is data', async () => {
+    const segs = ok(await extractText(Buffer.from('JANE ROE\t078-05-1120\nJOHN ROE\t078-05-1121\n'), 'x.tsv'));
+    expect(segs[0]).toEqual({ text: 'JANE ROE', location: { row: 1, column: '1' }, recordKey: 'row:1' });
+    expect(segs[3]).toMatchObject({ text: '078-05-1121', location: { row: 2, column: '2' } });
+  });
+});
+
+describe('HL7 v2', () => {
+  const batch = [
+    'MSH|^~\\&|LAB|ZEPHYR|EHR|ZEPHYR|20240203101500||ADT^A01|MSG0001|P|2.5',
+    'PID|1||MRN00482913^^^ZEPHYR^MR||ABERNATHY^QUILLON^A||19620314|F|||12 Elm St^^Springfield^IL^62701||(555)010-4477|||||ACCT1|078-05-1120',
+    'NTE|1||Called \\T\\ left note\\.br\\Family: ROE\\S\\JANE',
+    'MSH|^~\\&|LAB|ZEPHYR|EHR|ZEPHYR|20240203101600||ADT^A01|MSG0002|P|2.5',
+    'PID|1||MRN00482914^^^ZEPHYR^MR||ROE^JANE||19801201|F',
+    'DG1|1||E11.9^Type 2 diabetes^I10',
+    '',
+  ].join('\r');
+
+  it('splits a batch into messages with field ids, labels and escapes decoded', async () => {
+    const r = await extractText(Buffer.from(batch), 'feed.dat');
+    expect(r.format).toBe('hl7');
+    const segs = ok(r);
+    expect(segs.find((s) => s.text === '078-05-1120')).toEqual({
+      text: '078-05-1120',
+      location: { message: 1, field: 'PID-19', line: 2 },
+      columnHeader: 'SSN Number',
+      recordKey: 'message:1',
+    });
+    expect(segs.find((s) => s.text === 'ABERNATHY^QUILLON^A')).toMatchObject({ columnHeader: 'Patient Name' });
+    expect(segs.find((s) => s.location.toString() && s.text.startsWith('Called'))?.text).toBe('Called & left note\nFamily: ROE^JANE');
+    expect(segs.find((s) => s.text === 'ROE^JANE')).toMatchObject({ location: { message: 2, field: 'PID-5', line: 5 }, recordKey: 'message:2' });
+    expect(segs.find((s) => s.text.startsWith('E11.9'))).toMatchObject({ columnHeader: 'Diagnosis Code ICD-10', location: { field: 'DG1-3' } });
+    expect(segs.find((s) => s.text === 'MSG0002')).toMatchObject({ location: { message: 2, field: 'MSH-10' } });
+    expect(segs.some((s) => s.text === '^~\\&')).toBe(false);
+  });
+
+  it('accepts LF and CRLF terminators and other delimiters', async () => {
+    const lf = 'MSH#*~\\&#A#B#C#D#20240101##ADT*A01#1#P#2.5\nPID#1##X1##DOE*JOHN\n';
+    const segs = ok(await extractText(Buffer.from(lf), 'a.hl7'));
+    expect(segs.find((s) => s.text === 'DOE*JOHN')).toMatchObject({ location: { field: 'PID-5', line: 2 } });
+    expect(decodeHl7Escapes('a\\F\\b\\X41\\c')).toBe('a|bAc');
+  });
+});

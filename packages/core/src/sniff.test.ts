@@ -1,0 +1,92 @@
+import { makeDocx, makePdf, makeXlsx } from '@phi-scan/synth';
+import { strToU8, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { extractText } from './extract/index.js';
+import { sniffFormat } from './sniff.js';
+
+/**
+ * The smallest OLE compound file a sniffer can read: a 512-byte header and one directory sector holding
+ * the root entry and a stream named as an encrypted OOXML package names it.
+ */
+function oleWithStream(streamName: string): Uint8Array {
+  const file = Buffer.alloc(512 * 3);
+  Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(file, 0);
+  file.writeUInt16LE(0x003e, 24); // minor version
+  file.writeUInt16LE(0x0003, 26); // major version 3: 512-byte sectors
+  file.writeUInt16LE(0xfffe, 28); // little-endian
+  file.writeUInt16LE(9, 30); // sector shift
+  file.writeUInt16LE(6, 32); // mini sector shift
+  file.writeUInt32LE(1, 44); // one FAT sector
+  file.writeUInt32LE(0, 48); // first directory sector
+  file.writeUInt32LE(0x1000, 56); // mini stream cutoff
+  file.writeUInt32LE(0xfffffffe, 60);
+  file.writeUInt32LE(0xfffffffe, 68);
+  file.writeUInt32LE(1, 76); // DIFAT[0]: FAT in sector 1
+  for (let i = 80; i < 512; i += 4) file.writeUInt32LE(0xffffffff, i);
+  const entry = (index: number, name: string, type: number): void => {
+    const at = 512 + index * 128;
+    file.write(name, at, 'utf16le');
+    file.writeUInt16LE((name.length + 1) * 2, at + 64);
+    file[at + 66] = type;
+    file.writeUInt32LE(0xffffffff, at + 68);
+    file.writeUInt32LE(0xffffffff, at + 72);
+    file.writeUInt32LE(index === 0 ? 1 : 0xffffffff, at + 76);
+  };
+  entry(0, 'Root Entry', 5);
+  entry(1, streamName, 2);
+  // FAT sector: sector 0 (directory) ends its chain, sector 1 is the FAT itself.
+  file.writeUInt32LE(0xfffffffe, 1024);
+  file.writeUInt32LE(0xfffffffd, 1028);
+  for (let i = 1032; i < 1536; i += 4) file.writeUInt32LE(0xffffffff, i);
+  return file;
+}
+
+describe('sniffFormat', () => {
+  it('goes by magic bytes before the extension', async () => {
+    expect(sniffFormat(await makePdf([['x']]), 'report.txt')).toBe('pdf');
+    expect(sniffFormat(makeDocx({ body: ['x'] }), 'letter.bin')).toBe('docx');
+    expect(sniffFormat(await makeXlsx([{ name: 'S', rows: [['a']] }]), 'data.csv')).toBe('xlsx');
+    expect(sniffFormat(zipSync({ 'ppt/presentation.xml': strToU8('<p/>') }), 'deck.pptx')).toBe('zip-other');
+  });
+
+  it('finds %PDF- after junk in the first KiB', () => {
+    expect(sniffFormat(Buffer.concat([Buffer.alloc(300, 0x20), Buffer.from('%PDF-1.7\n')]), 'x')).toBe('pdf');
+  });
+
+  it('tells encrypted OOXML from legacy OLE documents', () => {
+    expect(sniffFormat(oleWithStream('EncryptedPackage'), 'secret.docx')).toBe('ole-encrypted');
+    expect(sniffFormat(oleWithStream('WordDocument'), 'old.doc')).toBe('ole');
+  });
+
+  it('recognises HL7 by content after a BOM and whitespace', () => {
+    expect(sniffFormat(Buffer.from('\ufeff\r\n  MSH|^~\\&|A|B'), 'feed.txt')).toBe('hl7');
+    expect(sniffFormat(Buffer.from('MSH|^~\\&|A|B'), 'feed')).toBe('hl7');
+    expect(sniffFormat(Buffer.from('not hl7'), 'feed.hl7')).toBe('text');
+  });
+
+  it('goes by extension for text', () => {
+    expect(sniffFormat(Buffer.from('a,b\n1,2'), 'x.CSV')).toBe('csv');
+    expect(sniffFormat(Buffer.from('a\tb\n'), 'x.tsv')).toBe('tsv');
+    expect(sniffFormat(Buffer.from('{"a":1}'), 'x.json')).toBe('text');
+    expect(sniffFormat(Buffer.from('plain words'), 'noext')).toBe('text');
+    expect(sniffFormat(Buffer.from('Name: Zoë', 'utf16le'), 'x.weird')).toBe('text');
+  });
+
+  it('calls known binary formats and NUL-laden data binary', () => {
+    expect(sniffFormat(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'a.txt')).toBe('binary');
+    expect(sniffFormat(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x41]), 'a.csv')).toBe('binary');
+    expect(sniffFormat(Buffer.from([0x1f, 0x8b, 0x08, 0x00]), 'a.log')).toBe('binary');
+    expect(sniffFormat(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), 'a')).toBe('binary');
+    expect(sniffFormat(Buffer.from('abc\u0000def\u0001\u0002ghi'), 'a.txt')).toBe('binary');
+    expect(sniffFormat(new Uint8Array(0), 'a.txt')).toBe('empty');
+  });
+});
+
+describe('extractText on containers', () => {
+  it('reports encrypted OOXML as encrypted', async () => {
+    expect(await extractText(oleWithStream('EncryptedPackage'), 'secret.xlsx')).toMatchObject({ ok: false, reason: 'encrypted' });
+  });
+  it('reports legacy OLE as unsupported', async () => {
+    expect(await extractText(oleWithStream('WordDocument'), 'old.doc')).toMatchObject({ ok: false, reason: 'unsupported' });
+  });
+});
