@@ -11,7 +11,7 @@ export function normalizeIcd10(value: string): string | null {
   if (code.length < 3 || code.length > 7 || !icd10.has(code)) return null;
   // A dot in the wrong place ('E1.19') is not how anyone writes the code.
   const dot = value.indexOf('.');
-  if (dot >= 0 && dot !== 3) return null;
+  if (dot >= 0 && (dot !== 3 || dot === value.length - 1)) return null;
   return code.length > 3 ? `${code.slice(0, 3)}.${code.slice(3)}` : code;
 }
 
