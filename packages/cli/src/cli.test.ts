@@ -193,6 +193,14 @@ describe('scan options', () => {
     expect(h.calls[0]!.options.maxFileSize).toBe(bytes);
   });
 
+  it('accepts options before the paths on the default command', async () => {
+    const h = harness();
+    expect(await h.run(['--format', 'jsonl', '--threads', '2', folder, folder])).toBe(0);
+    expect(h.calls[0]!.roots).toEqual([folder, folder]);
+    expect(h.calls[0]!.options.threads).toBe(2);
+    expect(h.stdout.text).toContain('"type":"summary"');
+  });
+
   it('defaults to medium confidence and masked values', async () => {
     const h = harness();
     await h.run([folder]);

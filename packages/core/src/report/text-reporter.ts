@@ -99,7 +99,7 @@ function fileCountLines(summary: ScanSummary, style: Style): string[] {
         ['scanned', formatCount(summary.filesScanned), formatBytes(summary.bytesScanned)],
         ['skipped', formatCount(summary.filesSkipped), countsText(summary.skippedByReason)],
         ['failed', formatCount(summary.filesFailed), countsText(summary.failedByReason)],
-        ['with PHI', formatCount(summary.filesWithFindings), ''],
+        ['with findings', formatCount(summary.filesWithFindings), ''],
       ],
       [false, true, false],
     ),
