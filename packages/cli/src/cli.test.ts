@@ -138,6 +138,15 @@ describe('exit codes', () => {
     expect(debug.stderr.text).toContain('    at ');
   });
 
+  it('says plainly when the report output was closed early', async () => {
+    const h = harness();
+    const closedPipe = () => {
+      throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    };
+    expect(await h.run([folder], closedPipe)).toBe(2);
+    expect(h.stderr.text).toBe('phi-scan: error: the report output was closed (EPIPE) before the report was complete\n');
+  });
+
   it('prints help and the version with exit 0', async () => {
     const help = harness();
     expect(await help.run(['--help'])).toBe(0);

@@ -31,12 +31,21 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}, dep
 function reportFailure(context: CliContext, error: unknown, debug: boolean): number {
   // Commander has already printed its message (help, version, usage error) through configureOutput.
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = isClosedOutput(error)
+    ? 'the report output was closed (EPIPE) before the report was complete'
+    : error instanceof Error
+      ? error.message
+      : String(error);
   context.io.stderr.write(`phi-scan: error: ${firstLine(message)}\n`);
   if (debug && error instanceof Error && !(error instanceof UsageError) && error.stack) {
     context.io.stderr.write(error.stack + '\n');
   }
   return 2;
+}
+
+/** `phi-scan … | head` closes the pipe early: say so plainly instead of printing `write EPIPE`. */
+function isClosedOutput(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }
 
 function firstLine(text: string): string {
