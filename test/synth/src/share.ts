@@ -58,13 +58,14 @@ export const EXAMPLE_SHARE_SEED = 'phi-scan example share v1';
 const text = (s: string) => new TextEncoder().encode(s);
 
 /**
- * exceljs stamps every zip entry with the wall-clock time, so the same workbook differs run to run.
- * Re-zipping with one fixed mtime (and without the redundant directory entries) makes the bytes depend
- * on the content alone; readers never look at entry dates.
+ * exceljs stamps every zip entry with the wall-clock time, and a zip's DOS timestamp is local time, so a
+ * fixed UTC instant still gives other bytes in another time zone. Re-zipping with a *local* midnight (the
+ * same DOS fields everywhere) and without the redundant directory entries makes the bytes depend on the
+ * content alone; readers never look at entry dates.
  */
 export function stableZip(bytes: Uint8Array): Uint8Array {
   const entries = Object.entries(unzipSync(bytes)).filter(([name]) => !name.endsWith('/'));
-  return zipSync(Object.fromEntries(entries), { level: 6, mtime: new Date('2024-01-01T00:00:00Z') });
+  return zipSync(Object.fromEntries(entries), { level: 6, mtime: new Date(2024, 0, 1) });
 }
 
 /** Detectors not named as found or uncertain are promised absent: the default for a carefully built file. */
@@ -97,6 +98,7 @@ export async function buildExampleShare(office: OfficeWriters, seed: string = EX
   });
   const day = (month: number, d: number): CivilDate => ({ year: 2024, month, day: d });
 
+  const docx = (c: Parameters<OfficeWriters['makeDocx']>[0]) => stableZip(office.makeDocx(c));
   const files = new Map<string, Uint8Array>();
   const expected: Record<string, ExpectedFile> = {};
   const put = (path: string, bytes: Uint8Array, e: ExpectedFile) => {
@@ -127,7 +129,7 @@ export async function buildExampleShare(office: OfficeWriters, seed: string = EX
   put('Clinical/Notes/progress_note_2024-10-09.md', text(markdownNote(mdP, ctx('markdown', day(10, 9), 1))),
     expect(['name', 'dob', 'mrn', 'icd10'], [mdP], 'Markdown progress note: bold labels, DOB as 14-Mar-1962 style, Dx code table'));
   const annotatedP = P(44);
-  put('Clinical/Notes/annotated_note.docx', office.makeDocx({
+  put('Clinical/Notes/annotated_note.docx', docx({
     body: [
       'Follow-up visit summary',
       'Patient tolerating treatment. Plan unchanged; see the comment and footnote for chart details.',
@@ -145,11 +147,11 @@ export async function buildExampleShare(office: OfficeWriters, seed: string = EX
     expect(['name', 'dob', 'mrn', 'icd10'], [referralP], 'plain-text referral letter: RE block with patient, DOB, MRN; Diagnosis codes; addressed to and signed by providers'));
   const docxP = P(0);
   const docxParts = referralLetterParts(docxP, ctx('referral-docx', day(10, 21), 1), doctor(4));
-  put(`Clinical/Referrals/referral_${docxP.family.toLowerCase()}.docx`, office.makeDocx(docxParts),
+  put(`Clinical/Referrals/referral_${docxP.family.toLowerCase()}.docx`, docx(docxParts),
     expect(['name', 'dob', 'mrn', 'icd10'], [docxP], 'DOCX referral letter, identifiers in the body; patient also in Exports/patient_roster.csv'));
   const headerOnlyP = P(33);
   const headerOnly = referralLetterParts(headerOnlyP, ctx('referral-header', day(10, 22), 2), doctor(5), { identifiersOnlyInHeader: true });
-  put('Clinical/Referrals/consult_request_1022.docx', office.makeDocx(headerOnly),
+  put('Clinical/Referrals/consult_request_1022.docx', docx(headerOnly),
     expect(['name', 'dob', 'mrn', 'icd10'], [headerOnlyP],
       'DOCX letter whose patient name, DOB and MRN are ONLY in the page header (an extractor that drops headers misses them)'));
 
@@ -227,7 +229,7 @@ export async function buildExampleShare(office: OfficeWriters, seed: string = EX
     clean('hard negative: provider names (Dr. … MD/DO) with phones and extensions; no patient'));
   put('Staff/meeting_notes_2024-10-15.txt', text(staffMeetingNote(providers.slice(0, 4), clinic, day(10, 15))),
     clean('hard negative: meeting, deadline and go-live dates in every style, provider attendees'));
-  put('Staff/on_call_schedule.docx', office.makeDocx({
+  put('Staff/on_call_schedule.docx', docx({
     header: [`${clinic.name} — on-call schedule, Q4 2024`],
     body: [0, 1, 2, 3, 4, 5].map((w) => {
       const start = toUtcDate(day(10, 7));
