@@ -16,8 +16,15 @@ const CLINICAL_CONTEXT: ContextRules = {
 
 const MRN_LOWER = ['invoice', 'order', 'tracking', 'shipping', 'routing', 'phone', 'fax', 'part', 'sku', 'serial'];
 
+function isDashedDate(value: string): boolean {
+  const parts = value.split('-');
+  return parts.length === 3 && parts.every((p) => p.length > 0 && [...p].every((ch) => ch >= '0' && ch <= '9')) && (parts[0]!.length === 4 || parts[2]!.length === 4);
+}
+
 /** 5–12 characters once spaces and dashes go, mostly digits, letters only as a prefix. */
 export function normalizeMrn(value: string): string | null {
+  // 'MRN: 2024-01-15' is a date in the MRN field, not the number.
+  if (isDashedDate(value)) return null;
   let compact = '';
   for (const ch of value) if (ch !== '-' && ch !== ' ') compact += ch;
   compact = compact.toUpperCase();

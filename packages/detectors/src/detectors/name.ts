@@ -29,7 +29,7 @@ function wordBefore(text: string, index: number): string {
   let end = index;
   while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
   let start = end;
-  while (start > 0 && /\S/.test(text[start - 1]!) && text[start - 1] !== ':' && text[start - 1] !== '|') start--;
+  while (start > 0 && !' \t\r\n:|'.includes(text[start - 1]!)) start--;
   return text.slice(start, end).toLowerCase();
 }
 
@@ -43,10 +43,17 @@ function trimNonNameTail(value: string): number {
 function isProvider({ text, matchStart, end, columnHeader }: MatchInput): boolean {
   const before = text.slice(Math.max(0, matchStart - 32), matchStart).toLowerCase();
   if (findKeyword(before, PROVIDER_WORDS)) return true;
-  const after = text.slice(end, end + 12).toLowerCase();
-  const credential = after.startsWith(',') || after.startsWith(' ') ? after.replace(',', ' ').trim().split(' ')[0] ?? '' : '';
-  if (PROVIDER_CREDENTIALS.includes(credential.replace(/[;:)]$/, ''))) return true;
-  return columnHeader !== undefined && findKeyword(normalizeHeader(columnHeader), PROVIDER_WORDS) !== undefined;
+  return hasCredentialAfter(text, end) || (columnHeader !== undefined && findKeyword(normalizeHeader(columnHeader), PROVIDER_WORDS) !== undefined);
+}
+
+/** 'Susan Clark, MD' / 'Mary Jones RN': a credential right after the name. */
+function hasCredentialAfter(text: string, end: number): boolean {
+  if (text[end] !== ',' && text[end] !== ' ') return false;
+  let from = end + 1;
+  while (text[from] === ' ') from++;
+  let to = from;
+  while (to < text.length && to - from < 6 && !' \t\r\n,;:)'.includes(text[to]!)) to++;
+  return PROVIDER_CREDENTIALS.includes(text.slice(from, to).toLowerCase());
 }
 
 function dictionaryEvidence(given: string[], surname: string[]): Adjustment | undefined {
@@ -67,7 +74,8 @@ function validateName(match: MatchInput): Validation | null {
   if (match.columnHeader !== undefined && pattern.scope === 'cell' && findKeyword(normalizeHeader(match.columnHeader), ENTITY_WORDS)) return null;
   const length = pattern.scope === 'cell' || match.value.includes('^') ? match.value.length : trimNonNameTail(match.value);
   const value = match.value.slice(0, length);
-  if (isProvider({ ...match, end: start + length })) return null;
+  const lastWord = value.slice(value.lastIndexOf(' ') + 1).toLowerCase();
+  if (PROVIDER_CREDENTIALS.includes(lastWord) || isProvider({ ...match, end: start + length })) return null;
   const parts = splitName(value);
   if (!parts || parts.tokens.some(isNonNameWord)) return null;
   const evidence = dictionaryEvidence(parts.given, parts.surname);
