@@ -9,6 +9,12 @@ import { buildExampleShare, makeDocx, makePdf, makeXlsx } from '../test/synth/di
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Indented JSON with short arrays on one line, so a reviewer reads one file's promise in a few lines. */
+function readableJson(value) {
+  return JSON.stringify(value, null, 2).replace(/\[\s*([^\[\]{}]*?)\s*\]/g, (_, items) =>
+    `[${items.split(/,\s*/).filter(Boolean).join(', ')}]`);
+}
+
 /** Writes the share into `examplesDir/share` and the manifest beside it; returns the manifest. */
 export async function writeExampleShare(examplesDir = join(repoRoot, 'examples')) {
   const { files, manifest } = await buildExampleShare({ makeDocx, makeXlsx, makePdf });
@@ -21,7 +27,7 @@ export async function writeExampleShare(examplesDir = join(repoRoot, 'examples')
     await writeFile(target, bytes);
   }
   const sortedFiles = Object.fromEntries(Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : 1)));
-  await writeFile(join(examplesDir, 'expected.json'), JSON.stringify({ ...manifest, files: sortedFiles }, null, 2) + '\n');
+  await writeFile(join(examplesDir, 'expected.json'), readableJson({ ...manifest, files: sortedFiles }) + '\n');
   return manifest;
 }
 
