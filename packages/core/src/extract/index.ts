@@ -18,7 +18,6 @@ export { extractXlsx } from './xlsx.js';
 
 /** Extractors by sniffed format; plain text is bound per call because it looks at the extension. */
 const EXTRACTORS: Partial<Record<SniffedFormat, Extractor>> = {
-  pdf: extractPdf,
   docx: extractDocx,
   xlsx: extractXlsx,
   hl7: extractHl7,
@@ -36,6 +35,10 @@ async function guarded(format: string, run: () => Promise<ExtractResult>): Promi
   } catch {
     return failure(format, 'corrupt', `${format} extraction failed`);
   }
+}
+
+function startsWithPdfMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= 5 && String.fromCharCode(...bytes.subarray(0, 5)) === '%PDF-';
 }
 
 /** Sniffs the bytes, picks the extractor and maps container formats we cannot read to typed failures. */
@@ -63,6 +66,16 @@ export async function extractText(
       return failure('binary', 'unsupported', 'binary file');
     case 'text':
       return guarded('text', () => extractPlainText(bytes, limits, extensionOf(path)));
+    case 'pdf': {
+      const pdf = await guarded('pdf', () => extractPdf(bytes, limits));
+      // '%PDF-' past offset 0 is allowed for PDFs with junk in front, but a log or mail that merely
+      // mentions it must not be lost as a corrupt PDF: when pdf.js cannot parse it, read it as text.
+      if (!pdf.ok && pdf.reason === 'corrupt' && !startsWithPdfMagic(bytes)) {
+        const text = await guarded('text', () => extractPlainText(bytes, limits, extensionOf(path)));
+        if (text.ok) return text;
+      }
+      return pdf;
+    }
     default: {
       const extractor = EXTRACTORS[format];
       if (!extractor) return failure(format, 'unsupported', `no extractor for ${format}`);

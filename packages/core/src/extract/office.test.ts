@@ -173,3 +173,27 @@ describe('extractPdf', () => {
     }
   });
 });
+
+describe('XLSX repair and limits', () => {
+  it('reads workbooks whose writer capitalised SharedStrings.xml or used backslashes', async () => {
+    const { unzipSync } = await import('fflate');
+    const good = await makeXlsx([{ name: 'S', rows: [['Name'], ['QUILLON ABERNATHY']] }]);
+    const files = unzipSync(good);
+    const renamed: Record<string, Uint8Array> = {};
+    for (const [name, data] of Object.entries(files)) {
+      const out = name === 'xl/sharedStrings.xml' ? 'xl/SharedStrings.xml' : name.startsWith('xl/worksheets/') ? name.replace(/\//g, '\\') : name;
+      renamed[out] = data;
+    }
+    const r = await extractText(zipSync(renamed), 'odd.xlsx');
+    expect(find(ok(r), 'QUILLON ABERNATHY')).toMatchObject({ columnHeader: 'Name', location: { cell: 'A2' } });
+    expect(r.ok && r.degraded).toMatch(/normalised/);
+  });
+
+  it('stops at maxTextChars and says so', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => [`PATIENT ${i}`]);
+    const r = await extractText(await makeXlsx([{ name: 'S', rows }]), 'big.xlsx', { ...DEFAULT_EXTRACT_LIMITS, maxTextChars: 40 });
+    const segs = ok(r);
+    expect(segs.reduce((n, s) => n + s.text.length, 0)).toBe(40);
+    expect(r.ok && r.degraded).toMatch(/truncated at 40/);
+  });
+});

@@ -151,3 +151,11 @@ describe('HL7 v2', () => {
     expect(decodeHl7Escapes('a\\F\\b\\X41\\c')).toBe('a|bAc');
   });
 });
+
+describe('text that mentions %PDF-', () => {
+  it('is read as text when it does not parse as a PDF', async () => {
+    const r = await extractText(Buffer.from('upload log: file started with %PDF-1.4 header\nSSN 078-05-1120\n'), 'upload.log');
+    expect(r).toMatchObject({ ok: true, format: 'text' });
+    expect(ok(r)[0]?.text).toContain('078-05-1120');
+  });
+});
