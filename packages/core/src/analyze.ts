@@ -11,7 +11,7 @@ import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type TextSegment } from './
 import { createFingerprinter, type Fingerprinter } from './fingerprint.js';
 import { maskValue } from './mask.js';
 import { groupRecords, type LocatedFinding } from './records.js';
-import type { FileResult, ReportedFinding } from './types.js';
+import type { FileResult, ReportedFinding, ReportedLocation } from './types.js';
 
 /** Everything a file's analysis depends on besides its bytes; fixed for a whole scan. */
 export interface AnalysisSettings {
@@ -112,11 +112,10 @@ function reportFinding(
 }
 
 /** Text and page segments span lines: report the line within the file or page; other shapes are exact already. */
-function locate(segment: TextSegment, finding: Finding): ReportedFinding['location'] {
+function locate(segment: TextSegment, finding: Finding): ReportedLocation {
   const location = segment.location;
-  if ('line' in location && !('message' in location)) {
-    return { line: location.line + finding.line - 1, column: finding.column };
-  }
+  if ('message' in location) return { ...location };
+  if ('line' in location) return { line: location.line + finding.line - 1, column: finding.column };
   if ('page' in location) return { page: location.page, line: finding.line, column: finding.column };
   if ('part' in location && finding.line > 1) return { ...location, line: finding.line, column: finding.column };
   return { ...location };

@@ -81,7 +81,7 @@ async function* crawlRoot(root: string, options: CrawlOptions): AsyncGenerator<F
       yield toEntry(fullPath, stats, options);
     }
   } finally {
-    stream.destroy();
+    (stream as unknown as { destroy(): void }).destroy();
   }
   while (unreadableDirs.length) yield unreadableDirs.shift()!;
 }

@@ -1,5 +1,12 @@
 import type { Confidence, ConfidenceReason, HipaaCategory, FindingRole } from '@phi-scan/detectors';
-import type { SegmentLocation } from './extract/types.js';
+import type {
+  Hl7FieldLocation,
+  PageLocation,
+  PartLocation,
+  SheetCellLocation,
+  TableCellLocation,
+  TextLocation,
+} from './extract/types.js';
 
 /** A file the crawl saw. Streams out of the crawl one at a time; never collected into a list. */
 export interface FileEntry {
@@ -19,6 +26,18 @@ export type ErrorReason = 'corrupt' | 'timeout' | 'worker-crashed' | 'permission
 
 export type FileStatus = 'scanned' | 'skipped' | 'error';
 
+/**
+ * Where a finding sits: the segment's location, made exact with the line and column (1-based) where the
+ * segment spans lines — a text file, a PDF page, a multi-line DOCX paragraph. Table cells are exact already.
+ */
+export type ReportedLocation =
+  | (TextLocation & { column: number })
+  | (PageLocation & { line: number; column: number })
+  | (PartLocation & { line?: number; column?: number })
+  | SheetCellLocation
+  | TableCellLocation
+  | Hl7FieldLocation;
+
 /** A finding as it leaves the worker: the value is already masked unless the scan was asked to reveal. */
 export interface ReportedFinding {
   detector: string;
@@ -27,8 +46,7 @@ export interface ReportedFinding {
   /** Masked (e.g. `***-**-6789`) unless `reveal` was set. */
   value: string;
   confidence: Confidence;
-  /** Segment location plus `line`/`column` within the segment where it spans lines. */
-  location: SegmentLocation & { line?: number; column?: number };
+  location: ReportedLocation;
   /** Keyed HMAC-SHA-256 (hex, truncated) of the normalized value: links equal values without holding them. */
   fingerprint: string;
   /** Index into the file's `recordList` of the patient record this finding belongs to, if any. */

@@ -2,13 +2,30 @@
  * Where a piece of extracted text sits in its file. Exactly one shape per format family, serialised as-is
  * into the report's `location` (plus `line`/`column` within the segment where the segment spans lines).
  */
+/** Plain text: 1-based line of the segment's first character. */
+export interface TextLocation { line: number }
+/** PDF: 1-based page. */
+export interface PageLocation { page: number }
+/** DOCX: zip part (word/document.xml, word/header1.xml, …) and 1-based paragraph within it. */
+export interface PartLocation { part: string; paragraph: number }
+/** XLSX: `column` is the header text (or the column letter when the sheet has no header row). */
+export interface SheetCellLocation { sheet: string; cell: string; row: number; column: string }
+/** CSV/TSV: 1-based data row (header row excluded) and the column header (or 1-based index). */
+export interface TableCellLocation { row: number; column: string }
+/** HL7 v2: 1-based message in the batch, field such as 'PID-19', and the file line of its segment. */
+export interface Hl7FieldLocation { message: number; field: string; line: number }
+
+/**
+ * Where a piece of extracted text sits in its file, one shape per format family, serialised as-is into the
+ * report's `location` (made exact with line and column where the segment spans lines).
+ */
 export type SegmentLocation =
-  | { line: number } // plain text: 1-based line of the segment's first character
-  | { page: number } // PDF: 1-based page
-  | { part: string; paragraph: number } // DOCX: zip part (word/document.xml, word/header1.xml, …) and 1-based paragraph
-  | { sheet: string; cell: string; row: number; column: string } // XLSX: column is the header text (or the column letter)
-  | { row: number; column: string } // CSV/TSV: 1-based data row (header row excluded), column header (or 1-based index)
-  | { message: number; field: string; line: number }; // HL7 v2: 1-based message in the batch, field such as 'PID-19', file line
+  | TextLocation
+  | PageLocation
+  | PartLocation
+  | SheetCellLocation
+  | TableCellLocation
+  | Hl7FieldLocation;
 
 export interface TextSegment {
   text: string;

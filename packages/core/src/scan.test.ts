@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scan, scanFile, scanText } from '@phi-scan/core';
+import type { FileResult } from '@phi-scan/core';
+
+// Runs against the built package: the worker pool loads dist/worker.js.
+let root: string;
+const NOTE = [
+  'Referral letter',
+  'Patient: John Smith',
+  'DOB: 03/14/1962',
+  'MRN: 00482913',
+  'SSN: 512-44-8391',
+  '',
+  'Assessment: type 2 diabetes (Dx E11.9).',
+].join('\n');
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-scan-'));
+  fs.writeFileSync(path.join(root, 'note.txt'), NOTE);
+  fs.writeFileSync(path.join(root, 'clean.txt'), 'Quarterly meeting moved to Tuesday. Call 555-0100 for the room.\n');
+  fs.writeFileSync(path.join(root, 'empty.txt'), '');
+  fs.writeFileSync(path.join(root, 'blob.txt'), Buffer.from([0, 1, 2, 3, 0, 0, 255, 254, 0, 7, 8, 0, 0, 0, 1, 2, 3, 0]));
+  fs.writeFileSync(path.join(root, 'broken.pdf'), '%PDF-1.7\n1 0 obj << /Type /Catalog');
+  for (let i = 0; i < 150; i++) fs.writeFileSync(path.join(root, `small-${i}.txt`), i % 50 === 0 ? NOTE : `line ${i}\n`);
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+async function run(options: Parameters<typeof scan>[1] = {}): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  for await (const event of scan([root], { threads: 2, ...options })) if (event.type === 'file') results.push(event);
+  return results;
+}
+
+describe('scan', () => {
+  it('accounts for every file it saw, once', async () => {
+    const results = await run();
+    const paths = results.map((r) => path.relative(root, r.path)).sort();
+    expect(paths).toHaveLength(155);
+    expect(new Set(paths).size).toBe(155);
+    const byName = new Map(results.map((r) => [path.basename(r.path), r]));
+    expect(byName.get('note.txt')).toMatchObject({ status: 'scanned', records: 1 });
+    expect(byName.get('clean.txt')).toMatchObject({ status: 'scanned', records: 0, findings: [] });
+    expect(byName.get('empty.txt')).toMatchObject({ status: 'scanned', findings: [] });
+    expect(byName.get('blob.txt')).toMatchObject({ status: 'skipped', reason: 'unsupported' });
+    expect(byName.get('broken.pdf')).toMatchObject({ status: 'error', reason: 'corrupt' });
+    expect(results.filter((r) => r.records > 0)).toHaveLength(4);
+  });
+
+  it('masks values by default and reveals them only when asked', async () => {
+    const masked = await scanFile(path.join(root, 'note.txt'));
+    const ssn = masked.findings.find((f) => f.detector === 'ssn');
+    expect(ssn?.value).toBe('***-**-8391');
+    expect(JSON.stringify(masked)).not.toContain('512-44-8391');
+    expect(JSON.stringify(masked)).not.toContain('Smith');
+    const revealed = await scanFile(path.join(root, 'note.txt'), { reveal: true });
+    expect(revealed.findings.find((f) => f.detector === 'ssn')?.value).toBe('512-44-8391');
+  });
+
+  it('reports each finding at its line and column', () => {
+    const result = scanText(NOTE);
+    const ssn = result.findings.find((f) => f.detector === 'ssn');
+    expect(ssn?.location).toEqual({ line: 5, column: 6 });
+    expect(result.findings.map((f) => f.detector)).toEqual(expect.arrayContaining(['name', 'dob', 'mrn', 'ssn', 'icd10']));
+  });
+
+  it('links equal values through fingerprints that depend on the key', () => {
+    const a = scanText(NOTE, { fingerprintKey: 'k1' }).findings.find((f) => f.detector === 'ssn')!;
+    const b = scanText(NOTE, { fingerprintKey: 'k1' }).findings.find((f) => f.detector === 'ssn')!;
+    const c = scanText(NOTE, { fingerprintKey: 'k2' }).findings.find((f) => f.detector === 'ssn')!;
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a.fingerprint).not.toBe(c.fingerprint);
+  });
+
+  it('drops findings below the confidence floor', () => {
+    const low = scanText('Part E11.9 in stock', { minConfidence: 'low' });
+    const medium = scanText('Part E11.9 in stock');
+    expect(low.findings.some((f) => f.detector === 'icd10')).toBe(true);
+    expect(medium.findings).toEqual([]);
+  });
+
+  it('stops when aborted and yields only what finished', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    for await (const event of scan([root], { threads: 1, signal: controller.signal })) {
+      if (event.type !== 'file') continue;
+      seen++;
+      if (seen === 3) controller.abort();
+    }
+    expect(seen).toBeLessThan(155);
+  });
+});
