@@ -94,7 +94,7 @@ export const nameDetector: DetectorDefinition = {
   keywords: ['patient', 'name'],
   columnHeaders: [
     'name', 'patient', 'patient name', 'first name', 'last name', 'given name', 'surname', 'family name',
-    'full name', 'middle name', 'fname', 'lname', 'first', 'last',
+    'full name', 'middle name', 'fname', 'lname', 'first nm', 'last nm',
   ],
   patterns: [
     { re2: `\\b${COLON_LABEL}[ \\t]*[:=][ \\t]*(?P<v>${NAME_SEQUENCE})`, confidence: 'medium', label: 'name after a label' },
