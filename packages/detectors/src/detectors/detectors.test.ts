@@ -117,6 +117,10 @@ describe('icd10', () => {
   it('reports every code in a diagnosis list', () => {
     expect(found('icd10', 'Dx: J45.909, E11.9, I10')).toEqual(['J45.909:medium', 'E11.9:medium', 'I10:medium']);
   });
+  it('reads only DG1-3 in HL7, not message types or coding-system names', () => {
+    const hl7 = 'MSH|^~\\&|EPIC|HOSP|||202401011200||ADT^A01|1|P|2.5\rDG1|1|I10|E11.9^Type 2 diabetes^I10||';
+    expect(found('icd10', hl7)).toEqual(['E11.9:medium']);
+  });
   it('raises to high under an ICD-10 header', () => {
     expect(found('icd10', 'E119', { columnHeader: 'Dx Code (ICD-10)' })).toEqual(['E11.9:high']);
   });

@@ -3,7 +3,7 @@ import { icd10CategoryRe2, normalizeIcd10 } from '../validators/icd.js';
 
 export const CLINICAL_KEYWORDS = [
   'dx', 'ddx', 'diagnosis', 'diagnoses', 'diag', 'assessment', 'problem list', 'problems', 'impression',
-  'principal', 'secondary', 'admitting', 'condition', 'conditions', 'hcc', 'claim', 'icd',
+  'principal', 'secondary', 'admitting', 'condition', 'conditions', 'hcc', 'claim', 'icd', 'dg1',
 ];
 export const INVENTORY_KEYWORDS = [
   'part', 'part no', 'p/n', 'pn', 'sku', 'item', 'model', 'serial', 'catalog', 'cat no', 'inventory', 'stock',
@@ -19,8 +19,28 @@ export function continuesPastCode(text: string, end: number): boolean {
   return (text[end] === '.' || text[end] === '-') && isAlphanumeric(text[end + 1]);
 }
 
-function validateIcd10({ value, text, end }: MatchInput): Validation | null {
-  if (continuesPastCode(text, end)) return null;
+function segmentStart(text: string, index: number): number {
+  let i = index;
+  while (i > 0 && text[i - 1] !== '\r' && text[i - 1] !== '\n') i--;
+  return i;
+}
+
+/**
+ * In HL7 v2 only DG1-3 holds the diagnosis code: 'ADT^A01' in MSH is a message type and the 'I10' in DG1-2
+ * or after the code names the coding system.
+ */
+export function isHl7NonDiagnosisField(text: string, start: number): boolean {
+  const segment = segmentStart(text, start);
+  const type = text.slice(segment, segment + 4);
+  if (type === 'MSH|') return true;
+  if (type !== 'DG1|') return false;
+  let fields = 0;
+  for (let i = segment; i < start; i++) if (text[i] === '|') fields++;
+  return fields !== 3 || text[start - 1] !== '|';
+}
+
+function validateIcd10({ value, text, start, end }: MatchInput): Validation | null {
+  if (continuesPastCode(text, end) || isHl7NonDiagnosisField(text, start)) return null;
   const normalized = normalizeIcd10(value);
   return normalized ? { normalized } : null;
 }
@@ -51,6 +71,7 @@ export const icd10Detector: DetectorDefinition = {
       { text: 'U07.1', context: { columnHeader: 'ICD-10 Code' }, normalized: 'U07.1', minConfidence: 'high' },
       { text: 'Assessment: S72.001A fall at home', normalized: 'S72.001A', minConfidence: 'medium' },
       { text: 'code E11.9 appears', normalized: 'E11.9', minConfidence: 'low' },
+      { text: 'PID|1||123\rDG1|1|I10|E11.9^Type 2 diabetes^I10||', normalized: 'E11.9', minConfidence: 'medium' },
     ],
     negative: [
       { text: 'Diagnosis: Z99.99X' },
@@ -59,6 +80,7 @@ export const icd10Detector: DetectorDefinition = {
       { text: 'E11.9', context: { columnHeader: 'SKU' }, minConfidence: 'medium' },
       { text: 'Model A10 shipped', minConfidence: 'medium' },
       { text: 'Dx: e11.9' },
+      { text: 'MSH|^~\\&|EPIC|HOSP|||202401011200||ADT^A01|123|P|2.5' },
     ],
   },
 };
