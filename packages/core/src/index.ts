@@ -1,5 +1,12 @@
 export * from './types.js';
 export * from './extract/types.js';
 export * from './scan-types.js';
+export { scan, scanFile, scanText, DEFAULT_MAX_FILE_SIZE, DEFAULT_FILE_TIMEOUT_MS } from './scan.js';
+export { crawl, type CrawlOptions } from './crawl.js';
+export { maskValue } from './mask.js';
+export { createFingerprinter, randomFingerprintKey, type Fingerprinter } from './fingerprint.js';
+export { groupRecords, type LocatedFinding, type RecordGrouping } from './records.js';
 export * from './report/index.js';
 export * from './summary.js';
+export { sniffFormat, extensionOf, type SniffedFormat } from './sniff.js';
+export * from './extract/index.js';

@@ -75,6 +75,12 @@ const FIELD_LABELS: Record<string, string> = {
   'MRG-7': 'Prior Patient Name',
 };
 
+/**
+ * Extended-composite-ID fields (CX): 'M3546284^^^RFM^MR~55501^^^LAB^PI'. The ID is the first component of each
+ * repetition; the rest (assigning authority, type code) would only dilute what the detectors see.
+ */
+const COMPOSITE_ID_FIELDS = new Set(['PID-2', 'PID-3', 'PID-4', 'PID-18', 'PID-21', 'MRG-1', 'NK1-33', 'IN1-49', 'GT1-2']);
+
 export function hl7FieldLabel(fieldId: string): string {
   return FIELD_LABELS[fieldId] ?? fieldId;
 }
@@ -212,12 +218,18 @@ export async function extractHl7(bytes: Uint8Array, limits: ExtractLimits): Prom
       if (!value.trim()) continue;
       const fieldId = `${id}-${fieldNo}`;
       const label = hl7FieldLabel(fieldId);
-      keepGoing = collector.add({
-        text: decodeHl7Escapes(value, delimiters),
-        location: { message, field: fieldId, line },
-        columnHeader: label,
-        recordKey: `message:${message}`,
-      });
+      const texts = COMPOSITE_ID_FIELDS.has(fieldId)
+        ? value.split(delimiters.repetition).map((rep) => rep.split(delimiters.component)[0] ?? '').filter((v) => v.trim())
+        : [value];
+      for (const raw of texts) {
+        keepGoing = collector.add({
+          text: decodeHl7Escapes(raw, delimiters),
+          location: { message, field: fieldId, line },
+          columnHeader: label,
+          recordKey: `message:${message}`,
+        });
+        if (!keepGoing) break;
+      }
       if (!keepGoing) break;
     }
     if (!keepGoing) break;

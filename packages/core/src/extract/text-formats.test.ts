@@ -144,6 +144,15 @@ describe('HL7 v2', () => {
     expect(segs.some((s) => s.text === '^~\\&')).toBe(false);
   });
 
+  it('gives each repetition of an identifier field its ID alone, without authority and type code', async () => {
+    const feed = 'MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\rPID|1||M3546284^^^RFM^MR~55501^^^LAB^PI||DOE^JOHN\r';
+    const segs = ok(await extractText(Buffer.from(feed), 'feed.txt'));
+    expect(segs.filter((s) => s.location.toString() && 'field' in s.location && s.location.field === 'PID-3').map((s) => s.text)).toEqual([
+      'M3546284',
+      '55501',
+    ]);
+  });
+
   it('accepts LF and CRLF terminators and other delimiters', async () => {
     const lf = 'MSH#*~\\&#A#B#C#D#20240101##ADT*A01#1#P#2.5\nPID#1##X1##DOE*JOHN\n';
     const segs = ok(await extractText(Buffer.from(lf), 'a.hl7'));
