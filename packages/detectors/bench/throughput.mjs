@@ -1,7 +1,7 @@
 // Rough detection throughput on 1 MiB texts: node packages/detectors/bench/throughput.mjs (after pnpm build).
 import { createEngine } from '../dist/index.js';
 const engine = createEngine();
-const prose = 'The quarterly report covers shipments, invoices 2024-03 and the new warehouse in Springfield. Order 55123 shipped on 3/14/2024; call 555-123-4567 for details. ';
+const prose = 'The quarterly report covers shipments, invoices 2024-03 and the new warehouse in Springfield. Order 55123 shipped on 3/14/2024; call 555-123-4567 for details.\n';
 const clinical = 'Patient: John Smith DOB: 03/14/1962 MRN: 00123456 SSN 234-56-7891 Dx: E11.9 seen by Dr. Jane Doe. ';
 function make(fill, dirtyEvery) {
   let s = ''; let i = 0;

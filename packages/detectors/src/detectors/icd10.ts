@@ -20,8 +20,10 @@ export function continuesPastCode(text: string, end: number): boolean {
 }
 
 function segmentStart(text: string, index: number): number {
+  // Segments are short; the bound keeps a long unbroken text from costing a scan per match.
+  const limit = Math.max(0, index - 4096);
   let i = index;
-  while (i > 0 && text[i - 1] !== '\r' && text[i - 1] !== '\n') i--;
+  while (i > limit && text[i - 1] !== '\r' && text[i - 1] !== '\n') i--;
   return i;
 }
 
@@ -30,6 +32,8 @@ function segmentStart(text: string, index: number): number {
  * or after the code names the coding system.
  */
 export function isHl7NonDiagnosisField(text: string, start: number): boolean {
+  // Only a field or component separator right before the code can make it an HL7 field value.
+  if (text[start - 1] !== '|' && text[start - 1] !== '^') return false;
   const segment = segmentStart(text, start);
   const type = text.slice(segment, segment + 4);
   if (type === 'MSH|') return true;
