@@ -71,5 +71,10 @@ export interface DetectorDefinition extends DetectorInfo {
   /** Checksums and range rules; null rejects the match. */
   validate(match: MatchInput): Validation | null;
   context: ContextRules;
+  /**
+   * Contact identifiers (phone, email, address, …) identify somebody, not necessarily a patient: alone they stay
+   * low, and a file that already holds a patient identifier raises them to medium.
+   */
+  documentGated?: boolean;
   examples: { positive: readonly DetectorExample[]; negative: readonly DetectorExample[] };
 }

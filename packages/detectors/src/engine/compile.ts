@@ -26,6 +26,16 @@ function compilePattern(spec: PatternSpec): InstanceType<typeof RE2> {
   return new RE2(spec.re2, spec.re2.includes('(?P<v>') ? 'gd' : 'g');
 }
 
+/**
+ * One set entry per detector, on word boundaries like the context search, so 'ip' does not open the IP
+ * detector's gate in every 'shipment' nor 'age' in every 'page'.
+ */
+function keywordGate(keywords: readonly string[]): string {
+  const wordChar = (ch: string) => /[A-Za-z0-9]/.test(ch);
+  const alternatives = keywords.map((k) => `${wordChar(k[0]!) ? '\\b' : ''}${escapeRe2(k)}${wordChar(k[k.length - 1]!) ? '\\b' : ''}`);
+  return `(?i)(?:${alternatives.join('|')})`;
+}
+
 export function compileDetectors(definitions: readonly DetectorDefinition[]): CompiledDetectors {
   const setSources: string[] = [];
   const detectors = definitions.map((definition): CompiledDetector => {
@@ -36,7 +46,7 @@ export function compileDetectors(definitions: readonly DetectorDefinition[]): Co
     });
     let gateIndex = -1;
     if (definition.keywords.length > 0) {
-      setSources.push(`(?i)(?:${definition.keywords.map(escapeRe2).join('|')})`);
+      setSources.push(keywordGate(definition.keywords));
       gateIndex = setSources.length - 1;
     }
     return { definition, patterns, gateIndex };

@@ -6,8 +6,11 @@ const referenceDate = new Date('2025-06-01T00:00:00Z');
 const engine = createEngine();
 
 describe('createEngine', () => {
-  it('lists the six built-in detectors', () => {
-    expect(listDetectors().map((d) => d.id)).toEqual(['ssn', 'mrn', 'dob', 'name', 'icd10', 'icd9']);
+  it('lists the built-in detectors, the original six first', () => {
+    expect(listDetectors().map((d) => d.id)).toEqual([
+      'ssn', 'mrn', 'dob', 'name', 'icd10', 'icd9', 'npi', 'dea', 'mbi', 'hicn', 'itin', 'phone', 'fax', 'email', 'url', 'ip',
+      'address', 'health-plan-id', 'account-number', 'license-number', 'vin', 'device-id', 'credit-card', 'date', 'age-over-89',
+    ]);
     expect(engine.detectors.find((d) => d.id === 'icd10')?.role).toBe('health-information');
   });
 
@@ -111,6 +114,59 @@ describe('applyDocumentContext', () => {
   });
 
   it('names the identifier detectors', () => {
-    expect(PATIENT_IDENTIFIER_DETECTORS).toEqual(['ssn', 'mrn', 'name', 'dob']);
+    expect(PATIENT_IDENTIFIER_DETECTORS).toEqual(['ssn', 'mrn', 'name', 'dob', 'mbi', 'hicn']);
+  });
+});
+
+describe('contact identifiers and document context', () => {
+  it('keeps a phone low alone and raises it once the file identifies a patient', () => {
+    const [alone] = engine.detect('Phone: (217) 482-3100');
+    expect(alone).toMatchObject({ detector: 'phone', confidence: 'low' });
+    expect(alone!.reasons.at(-1)).toMatchObject({ rule: 'needs-patient-context', effect: 'lower' });
+    const raised = applyDocumentContext([...engine.detect('Phone: (217) 482-3100'), ...engine.detect('MRN: 00123456')]);
+    expect(raised.find((f) => f.detector === 'phone')?.confidence).toBe('medium');
+  });
+
+  it('tells a fax from a phone by the nearest label', () => {
+    const findings = engine.detect('Tel (217) 482-3100   Fax (217) 482-3199');
+    expect(findings.map((f) => `${f.detector}:${f.normalized}`)).toEqual(['phone:2174823100', 'fax:2174823199']);
+  });
+
+  it('does not raise a sample phone number', () => {
+    const raised = applyDocumentContext([...engine.detect('Phone: (217) 555-0142'), ...engine.detect('MRN: 00123456')]);
+    expect(raised.find((f) => f.detector === 'phone')?.confidence).toBe('low');
+  });
+});
+
+describe('custom detectors, allow and deny lists', () => {
+  it('runs a configured detector with a built-in validator and keywords', () => {
+    const custom = createEngine({
+      custom: [{ id: 'employee-id', patterns: ['\\bE[0-9]{6}\\b'], keywords: ['employee'], confidence: 'low', requireKeyword: true }],
+    });
+    expect(custom.detect('Employee E123456 badge').map((f) => `${f.detector}:${f.confidence}`)).toEqual(['employee-id:medium']);
+    expect(custom.detect('Part E123456')).toEqual([]);
+    const luhn = createEngine({ custom: [{ id: 'member-card', patterns: ['\\b[0-9]{11}\\b'], validator: 'luhn' }] });
+    expect(luhn.detect('card 79927398713').map((f) => f.detector)).toContain('member-card');
+    expect(luhn.detect('card 79927398714').map((f) => f.detector)).not.toContain('member-card');
+  });
+
+  it('names the detector in every configuration error', () => {
+    expect(() => createEngine({ custom: [{ id: 'badge', patterns: ['(['] }] })).toThrow(/Custom detector "badge", pattern #1: not a valid RE2 pattern/);
+    expect(() => createEngine({ custom: [{ id: 'badge', patterns: ['a*'] }] })).toThrow(/"badge".*empty string/);
+    expect(() => createEngine({ custom: [{ id: 'ssn', patterns: ['x'] }] })).toThrow(/"ssn": the id is taken/);
+    expect(() => createEngine({ custom: [{ id: 'badge', patterns: ['x'], validator: 'crc' as never }] })).toThrow(/"badge": unknown validator "crc"/);
+    expect(() => createEngine({ custom: [{ id: 'Bad Id', patterns: ['x'] }] })).toThrow(/Custom detector "Bad Id": id must be/);
+    expect(() => createEngine({ allow: [{ pattern: '([' }] })).toThrow(/Allow list entry #1/);
+    expect(() => createEngine({ deny: [''] })).toThrow(/Deny list entry #1/);
+  });
+
+  it('drops allowed values and always reports denied ones', () => {
+    const listed = createEngine({ allow: ['(217) 482-3100', { pattern: '00123[0-9]{3}', detectors: ['mrn'] }], deny: ['Test Patient', { pattern: '\\bZZ[0-9]{4}\\b' }] });
+    const text = 'Phone: (217) 482-3100 MRN: 00123456 MRN: 00999999 Name: Test Patient code ZZ1234';
+    const ids = listed.detect(text).map((f) => `${f.detector}:${f.normalized}`);
+    expect(ids).not.toContain('phone:2174823100');
+    expect(ids).not.toContain('mrn:00123456');
+    expect(ids).toContain('mrn:00999999');
+    expect(ids).toEqual(expect.arrayContaining(['deny-list:TEST PATIENT', 'deny-list:ZZ1234']));
   });
 });

@@ -6,6 +6,7 @@ import type { Confidence, ConfidenceReason, DetectOptions, DetectorInfo, Finding
 import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledPattern } from './compile.js';
 import { atLeast, lowerOf, stepConfidence } from './confidence.js';
 import { evaluateContext } from './context.js';
+import { compileAllowList, customDetectors, denyListDetector, type CustomDetectorConfig, type ListEntry } from './custom.js';
 import { raiseForDocument } from './document-context.js';
 import { LineIndex } from './lines.js';
 
@@ -14,6 +15,12 @@ export interface EngineOptions {
   detectors?: readonly string[];
   /** A site's own MRN formats as RE2 sources; an invalid one throws an Error naming the pattern. */
   mrnPatterns?: readonly string[];
+  /** Detectors from the operator's configuration; an invalid one throws an Error naming it. */
+  custom?: readonly CustomDetectorConfig[];
+  /** Values or RE2 patterns never reported (the clinic's own phone number, a published test MRN). */
+  allow?: readonly ListEntry[];
+  /** Values or RE2 patterns always reported, as detector `deny-list` at high confidence. */
+  deny?: readonly ListEntry[];
 }
 
 export interface EngineDetectOptions extends DetectOptions {
@@ -118,6 +125,10 @@ function assess(definition: DetectorDefinition, input: MatchInput, header: strin
   }
   confidence = lowerOf(stepConfidence(confidence, context.steps), cap);
   reasons.push(...context.reasons);
+  if (definition.documentGated && confidence !== 'low') {
+    confidence = 'low';
+    reasons.push({ rule: 'needs-patient-context', effect: 'lower', detail: 'alone it identifies someone, not necessarily a patient: low until the file identifies a patient' });
+  }
   return {
     detector: definition.id,
     hipaa: definition.hipaa,
@@ -158,18 +169,38 @@ function* blocksOf(text: string): Generator<[start: number, end: number]> {
 }
 
 export function createEngine(options: EngineOptions = {}): DetectionEngine {
-  const definitions = withSiteMrnPatterns(selectDefinitions(options.detectors), options.mrnPatterns ?? []);
+  const builtins = withSiteMrnPatterns(selectDefinitions(options.detectors), options.mrnPatterns ?? []);
+  const deny = denyListDetector(options.deny ?? []);
+  const definitions = [
+    ...builtins,
+    ...customDetectors(options.custom ?? [], BUILTIN_DETECTORS.map((d) => d.id)),
+    ...(deny ? [deny] : []),
+  ];
+  const allow = compileAllowList(options.allow ?? []);
   const compiled = compileDetectors(definitions);
   const detectors = definitions.map(infoOf);
+
+  // A table repeats a handful of headers over millions of cells: what a header says is worked out once per header.
+  const factsByHeader = new Map<string | undefined, HeaderFacts[]>();
+  function factsFor(header: string | undefined): HeaderFacts[] {
+    let facts = factsByHeader.get(header);
+    if (!facts) {
+      facts = compiled.detectors.map((d) => headerFacts(d.definition, header));
+      if (factsByHeader.size >= 512) factsByHeader.clear();
+      factsByHeader.set(header, facts);
+    }
+    return facts;
+  }
 
   function detect(text: string, detectOptions: EngineDetectOptions = {}): Finding[] {
     if (text.length === 0) return [];
     const { columnHeader, minConfidence = 'low' } = detectOptions;
     const header = columnHeader === undefined || columnHeader.trim() === '' ? undefined : normalizeHeader(columnHeader);
     const run: DetectRun = { text, header, columnHeader, referenceDate: detectOptions.referenceDate ?? new Date(), drafts: [] };
+    const facts = factsFor(header);
     const active = compiled.detectors
-      .filter((d) => !detectOptions.detectors || detectOptions.detectors.includes(d.definition.id))
-      .map((detector) => ({ detector, header: headerFacts(detector.definition, header) }));
+      .map((detector, i) => ({ detector, header: facts[i]! }))
+      .filter(({ detector }) => !detectOptions.detectors || detectOptions.detectors.includes(detector.definition.id));
     for (const { detector, header: facts } of active) {
       if (!facts.namesField) continue;
       for (const pattern of detector.patterns) if (pattern.spec.scope === 'cell') confirm(detector, pattern, run, text, 0);
@@ -189,6 +220,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
       }
       previousHits = hits;
     }
+    if (allow) run.drafts = run.drafts.filter((d) => !allow.allows(d.detector, d.value, d.normalized));
     if (run.drafts.length === 0) return [];
     const lines = new LineIndex(text);
     const findings = dedupe(run.drafts).map((draft): Finding => ({ ...draft, ...lines.locate(draft.start) }));
