@@ -10,3 +10,4 @@ export * from './report/index.js';
 export * from './summary.js';
 export { sniffFormat, extensionOf, type SniffedFormat } from './sniff.js';
 export * from './extract/index.js';
+export * from './exposure/index.js';

@@ -61,6 +61,29 @@ describe('groupRecords', () => {
     expect(recordOf).toEqual([undefined, undefined]);
   });
 
+  it('does not make a record out of contact details or provider numbers alone', () => {
+    const items = [f('phone', '2174823100'), f('address', '1200 OAK AVENUE'), f('npi', '1234567893')];
+    const { records, recordOf } = groupRecords(items, fingerprint);
+    expect(records).toHaveLength(0);
+    expect(recordOf).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('puts a letterhead phone into the record of the patient the letter is about', () => {
+    const items = [f('phone', '2174823100'), f('name', 'JOHN SMITH'), f('dob', '1962-03-14'), f('email', 'js@example.com')];
+    const { records } = groupRecords(items, fingerprint);
+    expect(records).toHaveLength(1);
+    expect(records[0]!.identifiers).toEqual(['dob', 'email', 'name', 'phone']);
+  });
+
+  it('splits on a second MBI and merges rows that share one', () => {
+    const text = [f('mbi', '1EG4TE5MK73'), f('phone', '2174823100'), f('mbi', '2EG4TE5MK73')];
+    expect(groupRecords(text, fingerprint).records).toHaveLength(2);
+    const rows = [f('mbi', '1EG4TE5MK73', 'row:1'), f('icd10', 'E11.9', 'row:1'), f('mbi', '1EG4TE5MK73', 'row:2')];
+    const { records } = groupRecords(rows, fingerprint);
+    expect(records).toHaveLength(1);
+    expect(records[0]!.phi).toBe(true);
+  });
+
   it('links on name and date of birth together, not on a shared birth date alone', () => {
     const items = [
       f('name', 'JOHN SMITH', 'message:1'), f('dob', '1962-03-14', 'message:1'),

@@ -15,7 +15,18 @@ export interface RecordGrouping {
 }
 
 /** Identifiers that tell one patient from another; a second, different value of one of them starts a new record. */
-const DISTINGUISHING = new Set(['ssn', 'mrn', 'dob', 'name']);
+const DISTINGUISHING = new Set(['ssn', 'mrn', 'dob', 'name', 'mbi', 'hicn']);
+
+/**
+ * Identifiers that do not make a record on their own: contact details and encounter dates (a clinic's phone
+ * number and address head every letter it sends) and provider numbers (NPI, DEA name the clinician). They join
+ * the record of the patient they sit with.
+ */
+const NOT_A_PATIENT_ON_THEIR_OWN = new Set(['phone', 'fax', 'email', 'url', 'ip', 'address', 'date', 'age-over-89', 'npi', 'dea']);
+
+function anchorsRecord(finding: Finding): boolean {
+  return finding.role === 'identifier' && !NOT_A_PATIENT_ON_THEIR_OWN.has(finding.detector);
+}
 
 /**
  * Groups a file's findings into patient records and merges records that are the same patient.
@@ -28,7 +39,7 @@ const DISTINGUISHING = new Set(['ssn', 'mrn', 'dob', 'name']);
  */
 export function groupRecords(items: readonly LocatedFinding[], fingerprint: Fingerprinter): RecordGrouping {
   const groups = splitIntoGroups(items);
-  const candidates = groups.filter((g) => g.members.some((i) => items[i]!.finding.role === 'identifier'));
+  const candidates = groups.filter((g) => g.members.some((i) => anchorsRecord(items[i]!.finding)));
   const parent = candidates.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const ownerOfKey = new Map<string, number>();
@@ -126,7 +137,7 @@ function namesAgree(a: string, b: string): boolean {
 /** Values that identify the same patient wherever they appear; names alone only link records with nothing stronger. */
 function linkKeys(findings: readonly Finding[]): string[] {
   const values = (id: string) => [...new Set(findings.filter((f) => f.detector === id).map((f) => f.normalized))];
-  const keys = [...values('ssn').map((v) => `ssn:${v}`), ...values('mrn').map((v) => `mrn:${v}`)];
+  const keys = ['ssn', 'mrn', 'mbi', 'hicn'].flatMap((id) => values(id).map((v) => `${id}:${v}`));
   const names = values('name');
   const dobs = values('dob');
   for (const name of names) for (const dob of dobs) keys.push(`name+dob:${name}|${dob}`);

@@ -1,5 +1,5 @@
 import type { Confidence } from '@phi-scan/detectors';
-import type { FileResult } from './types.js';
+import type { FileAccess, FileResult, FileRisk } from './types.js';
 
 export interface ScanOptions {
   /** Worker threads (default: available cores). */
@@ -59,8 +59,34 @@ export interface ScanSummary {
   failedByReason: Record<string, number>;
   /** The files exposing the most records (at most 10), most first. */
   topFiles: { path: string; records: number; findings: number }[];
+  /**
+   * Distinct patients across the whole scan: records linked across files by the keyed fingerprints of their
+   * strong identifiers (SSN, MRN, name with date of birth). See exposure/link.ts for what links.
+   */
+  distinctPatients?: number;
+  /** Distinct patients any of whose records pairs an identifier with health information. */
+  distinctPhiPatients?: number;
+  /** Files exposing at least one patient record. */
+  filesExposingPatients?: number;
+  /** Records pairing an identifier with health information (PHI), and records of identifiers only (PII). */
+  phiRecords?: number;
+  piiRecords?: number;
+  /** Records by the identifiers that make them identifying, e.g. `{"dob+icd10+mrn+name": 12}`, most first. */
+  recordsByIdentifiers?: Record<string, number>;
+  /** Distinct patients per folder (at most 20 folders, most first). */
+  patientsByFolder?: { folder: string; patients: number; records: number; files: number }[];
+  /** The files with the highest risk score (at most 10), highest first. */
+  riskiestFiles?: RiskiestFile[];
   minConfidence: Confidence;
   masked: boolean;
   startedAt: string;
   durationMs: number;
+}
+
+export interface RiskiestFile {
+  path: string;
+  records: number;
+  findings: number;
+  risk: FileRisk;
+  access?: FileAccess;
 }

@@ -64,6 +64,29 @@ export interface PatientRecord {
   keys: string[];
 }
 
+/** Who can read a file, in the terms of its mode bits and its owner's account. */
+export interface FileAccess {
+  uid: number;
+  /** The account name, where the scanning machine's /etc/passwd knows the uid. */
+  user?: string;
+  gid: number;
+  group?: string;
+  /** Permission bits in octal, e.g. `0644`. */
+  mode: string;
+  groupReadable: boolean;
+  worldReadable: boolean;
+  worldWritable: boolean;
+}
+
+export interface FileRisk {
+  /** 0–100: sensitivity (patients, identifier kinds, health information) scaled by accessibility. */
+  score: number;
+  level: 'high' | 'medium' | 'low';
+  /** The parts of the score, so a reader can see why one file outranks another. */
+  sensitivity: number;
+  accessibility: number;
+}
+
 export interface FileResult {
   type: 'file';
   path: string;
@@ -83,4 +106,8 @@ export interface FileResult {
   degraded?: string;
   encoding?: string;
   durationMs?: number;
+  /** Who can read the file (owner, group, mode bits); set for files with findings, on the main thread (exposure/access.ts). */
+  access?: FileAccess;
+  /** How sensitive and how exposed the file is, 0–100; set for files with findings (exposure/risk.ts). */
+  risk?: FileRisk;
 }
