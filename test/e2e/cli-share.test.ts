@@ -83,6 +83,26 @@ describe('phi-scan scan examples/share --format jsonl', () => {
     });
   }
 
+  it('links records across files into the distinct patients the manifest placed in the share', () => {
+    const s = lines.at(-1);
+    expect(s.distinctPatients).toBe(manifest.distinctPatients);
+    expect(s.distinctPatients).toBeLessThan(s.records);
+    expect(s.filesExposingPatients).toBe([...files.values()].filter((f) => f.records > 0).length);
+    expect(s.phiRecords + s.piiRecords).toBe(s.records);
+  });
+
+  it('says who can read each file with findings, with a risk score', () => {
+    for (const file of files.values()) {
+      if (file.findings.length === 0) continue;
+      expect(file.access).toMatchObject({ uid: expect.any(Number), gid: expect.any(Number), mode: expect.stringMatching(/^[0-7]{4}$/) });
+      expect(typeof file.access.worldReadable).toBe('boolean');
+      expect(file.risk.score).toBeGreaterThanOrEqual(0);
+      expect(file.risk.score).toBeLessThanOrEqual(100);
+    }
+    const riskiest = lines.at(-1).riskiestFiles.map((f: any) => f.risk.score);
+    expect(riskiest).toEqual([...riskiest].sort((a: number, b: number) => b - a));
+  });
+
   it('masks every value by default', () => {
     expect(jsonl.stdout).not.toMatch(/\b\d{3}-\d{2}-\d{4}\b/);
     for (const file of files.values()) {

@@ -224,7 +224,7 @@ describe('reports', () => {
     const lines = h.stdout.text.trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.type)).toEqual(['file', 'file', 'summary']);
     expect(lines[2]).toMatchObject({ complete: true, findings: 1, masked: true });
-    expect(h.stderr.text).toBe('phi-scan: 2 files seen, 1 findings in 1 files, 1 records exposed\n');
+    expect(h.stderr.text).toBe('phi-scan: 2 files seen, 1 findings in 1 files, 1 records exposed, 1 distinct patients\n');
     expect(h.stdout.text + h.stderr.text).not.toContain(RAW_SSN);
   });
 

@@ -52,6 +52,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .option('--follow-symlinks', 'follow symbolic links (default: report them as skipped)')
     .option('--mrn-pattern <re2>', 'a site-specific medical record number format, RE2 syntax (repeatable)', appendValue)
     .option('--detectors <ids>', "run only these detectors, comma-separated (see 'phi-scan detectors')", appendList)
+    .option('--fingerprint-key <key>', 'key for the HMAC fingerprints, so scans can be compared (default: env PHI_SCAN_FINGERPRINT_KEY, else random per scan)')
     .option('--explain', 'include why each finding has its confidence')
     .option('--verbose', 'text report: a line per file with findings or errors')
     .option('-q, --quiet', 'no progress line and no summary line on stderr')

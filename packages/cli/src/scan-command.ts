@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import {
   colorWanted,
   createReporter,
+  ExposureAssessor,
   formatCount,
   ProgressLine,
   SummaryBuilder,
@@ -31,6 +32,7 @@ export interface ScanCommandOptions {
   explain?: boolean;
   verbose?: boolean;
   quiet?: boolean;
+  fingerprintKey?: string;
 }
 
 export async function runScanCommand(context: CliContext, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -81,13 +83,15 @@ async function scanIntoReport(
   });
   const summaries = new SummaryBuilder({ minConfidence: options.minConfidence, masked: !options.reveal });
   const progress = wantsProgress(context, options, output) ? new ProgressLine(context.io.stderr) : undefined;
+  const exposure = new ExposureAssessor();
   let failure: unknown;
   try {
-    for await (const event of context.deps.scan(paths, toScanOptions(options, signal))) {
+    for await (const event of context.deps.scan(paths, toScanOptions(options, signal, context.io.env))) {
       if (event.type === 'progress') {
         progress?.update(event);
         continue;
       }
+      await exposure.assess(event);
       summaries.add(event);
       await reporter.file(event);
     }
@@ -104,8 +108,10 @@ async function scanIntoReport(
   return summary;
 }
 
-function toScanOptions(options: ScanCommandOptions, signal: AbortSignal): ScanOptions {
+function toScanOptions(options: ScanCommandOptions, signal: AbortSignal, env: NodeJS.ProcessEnv): ScanOptions {
+  const fingerprintKey = options.fingerprintKey ?? (env.PHI_SCAN_FINGERPRINT_KEY || undefined);
   return {
+    fingerprintKey,
     threads: options.threads,
     include: options.include,
     exclude: options.exclude,
@@ -139,7 +145,8 @@ function outcomeLine(summary: ScanSummary, output: ReportOutput): string {
   const where = output.path === undefined ? '' : `; report written to ${output.path}`;
   return (
     `${formatCount(summary.filesSeen)} files seen, ${formatCount(summary.findings)} findings in ` +
-    `${formatCount(summary.filesWithFindings)} files, ${formatCount(summary.records)} records exposed${where}`
+    `${formatCount(summary.filesWithFindings)} files, ${formatCount(summary.records)} records exposed, ` +
+    `${formatCount(summary.distinctPatients ?? summary.records)} distinct patients${where}`
   );
 }
 

@@ -1,6 +1,7 @@
 import type { Confidence } from '@phi-scan/detectors';
 import type { FileResult } from './types.js';
-import type { ScanSummary } from './scan-types.js';
+import type { RiskiestFile, ScanSummary } from './scan-types.js';
+import { ExposureTally } from './exposure/tally.js';
 
 type TopFile = ScanSummary['topFiles'][number];
 
@@ -34,6 +35,8 @@ export class SummaryBuilder {
   readonly #skippedByReason = new Map<string, number>();
   readonly #failedByReason = new Map<string, number>();
   readonly #topFiles: TopFile[] = [];
+  readonly #riskiest: RiskiestFile[] = [];
+  readonly #exposure = new ExposureTally();
 
   constructor(options: SummaryBuilderOptions) {
     this.#options = options;
@@ -63,7 +66,13 @@ export class SummaryBuilder {
     if (result.findings.length > 0 || result.records > 0) {
       this.#filesWithFindings += 1;
       this.#offerTopFile({ path: result.path, records: result.records, findings: result.findings.length });
+      if (result.risk) {
+        const riskiest: RiskiestFile = { path: result.path, records: result.records, findings: result.findings.length, risk: result.risk };
+        if (result.access) riskiest.access = result.access;
+        offer(this.#riskiest, riskiest, riskRanksAbove);
+      }
     }
+    this.#exposure.add(result);
   }
 
   summary({ complete }: { complete: boolean }): ScanSummary {
@@ -82,6 +91,8 @@ export class SummaryBuilder {
       skippedByReason: sortedRecord(this.#skippedByReason),
       failedByReason: sortedRecord(this.#failedByReason),
       topFiles: this.#topFiles.map((file) => ({ ...file })),
+      ...this.#exposure.figures(),
+      riskiestFiles: this.#riskiest.map((file) => ({ ...file })),
       minConfidence: this.#options.minConfidence,
       masked: this.#options.masked,
       startedAt: this.#startedAt.toISOString(),
@@ -90,13 +101,24 @@ export class SummaryBuilder {
   }
 
   #offerTopFile(candidate: TopFile): void {
-    const top = this.#topFiles;
-    const last = top[top.length - 1];
-    if (top.length === TOP_FILES_LIMIT && last !== undefined && !ranksAbove(candidate, last)) return;
-    const at = top.findIndex((file) => ranksAbove(candidate, file));
-    top.splice(at === -1 ? top.length : at, 0, candidate);
-    if (top.length > TOP_FILES_LIMIT) top.pop();
+    offer(this.#topFiles, candidate, ranksAbove);
   }
+}
+
+/** Keeps `top` the best TOP_FILES_LIMIT candidates seen so far, best first. */
+function offer<T>(top: T[], candidate: T, above: (a: T, b: T) => boolean): void {
+  const last = top[top.length - 1];
+  if (top.length === TOP_FILES_LIMIT && last !== undefined && !above(candidate, last)) return;
+  const at = top.findIndex((file) => above(candidate, file));
+  top.splice(at === -1 ? top.length : at, 0, candidate);
+  if (top.length > TOP_FILES_LIMIT) top.pop();
+}
+
+/** Highest score first; records, then the path, break ties. */
+function riskRanksAbove(a: RiskiestFile, b: RiskiestFile): boolean {
+  if (a.risk.score !== b.risk.score) return a.risk.score > b.risk.score;
+  if (a.records !== b.records) return a.records > b.records;
+  return a.path < b.path;
 }
 
 /** Most records first; findings break ties, then the path, so the order does not depend on scan order. */

@@ -22,6 +22,8 @@ export interface ReportFile {
   degraded?: string;
   encoding?: string;
   durationMs?: number;
+  access?: FileResult['access'];
+  risk?: FileResult['risk'];
 }
 
 export interface ReportFinding {
@@ -57,6 +59,8 @@ export function toReportFile(result: FileResult, options: ReportFileOptions = {}
     degraded: result.degraded,
     encoding: result.encoding,
     durationMs: result.durationMs,
+    access: result.access,
+    risk: result.risk,
   };
 }
 

@@ -3,6 +3,7 @@ import type { ScanSummary } from '../scan-types.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
 import { formatBytes, formatCount, formatDuration } from './format.js';
 import { describeLocation, printable } from './location-text.js';
+import { accessWords, ownerText } from '../exposure/access.js';
 import { StreamSink } from './stream-sink.js';
 import { createStyle, type Style } from './style.js';
 
@@ -63,10 +64,48 @@ function summaryLines(summary: ScanSummary, style: Style): string[] {
   }
   lines.push(`${style.bold('Findings')}  ${style.red(formatCount(summary.findings))}`);
   lines.push(...table(Object.entries(summary.findingsByDetector).map(([id, count]) => [id, formatCount(count)]), [false, true]));
-  lines.push('', `${style.bold('Records (patients) exposed')}  ${style.red(formatCount(summary.records))}`, '');
+  lines.push('', `${style.bold('Records (patients) exposed')}  ${style.red(formatCount(summary.records))}`);
+  lines.push(...exposureLines(summary, style), '');
+  const riskiest = summary.riskiestFiles ?? [];
+  if (riskiest.length > 0) {
+    lines.push(style.bold(`Riskiest files (top ${riskiest.length}, by risk: patients, identifiers, health information, who can read them)`));
+    const rows = riskiest.map((file) => [
+      String(file.risk.score),
+      file.risk.level,
+      formatCount(file.records),
+      accessWords(file.access),
+      printable(ownerText(file.access)),
+      printable(file.path),
+    ]);
+    lines.push(...table([['risk', 'level', 'records', 'readable by', 'owner', 'path'], ...rows], [true, false, true, false, false, false]));
+    return lines;
+  }
   lines.push(style.bold(`Files exposing the most records (top ${summary.topFiles.length})`));
   const rows = summary.topFiles.map((file) => [formatCount(file.records), formatCount(file.findings), printable(file.path)]);
   lines.push(...table([['records', 'findings', 'path'], ...rows], [true, true, false]));
+  return lines;
+}
+
+/** Distinct patients across files, PHI against PII, and what identifies the records. */
+function exposureLines(summary: ScanSummary, style: Style): string[] {
+  if (summary.distinctPatients === undefined) return [];
+  const lines = [
+    `${style.bold('Distinct patients')}  ${style.red(formatCount(summary.distinctPatients))}` +
+      `  (${formatCount(summary.distinctPhiPatients ?? 0)} with health information; linked across files by SSN, MRN, name + DOB)`,
+    ...table(
+      [
+        ['files exposing patients', formatCount(summary.filesExposingPatients ?? 0)],
+        ['PHI records (identifier + health information)', formatCount(summary.phiRecords ?? 0)],
+        ['PII records (identifiers only)', formatCount(summary.piiRecords ?? 0)],
+      ],
+      [false, true],
+    ),
+  ];
+  const sets = Object.entries(summary.recordsByIdentifiers ?? {}).slice(0, 8);
+  if (sets.length > 0) {
+    lines.push('', style.bold('Records by what identifies them'));
+    lines.push(...table(sets.map(([set, count]) => [set, formatCount(count)]), [false, true]));
+  }
   return lines;
 }
 
