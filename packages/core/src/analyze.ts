@@ -115,6 +115,8 @@ function reportFinding(
 function locate(segment: TextSegment, finding: Finding): ReportedLocation {
   const location = segment.location;
   if ('message' in location) return { ...location };
+  // A tree path names the value; where the parser gave its line, a long text value still gets the exact line.
+  if ('path' in location) return location.line === undefined ? { ...location } : { ...location, line: location.line + finding.line - 1 };
   if ('line' in location) return { line: location.line + finding.line - 1, column: finding.column };
   if ('page' in location) return { page: location.page, line: finding.line, column: finding.column };
   if ('part' in location && finding.line > 1) return { ...location, line: finding.line, column: finding.column };

@@ -67,7 +67,8 @@ describe('sniffFormat', () => {
   it('goes by extension for text', () => {
     expect(sniffFormat(Buffer.from('a,b\n1,2'), 'x.CSV')).toBe('csv');
     expect(sniffFormat(Buffer.from('a\tb\n'), 'x.tsv')).toBe('tsv');
-    expect(sniffFormat(Buffer.from('{"a":1}'), 'x.json')).toBe('text');
+    expect(sniffFormat(Buffer.from('{"a":1}'), 'x.json')).toBe('json');
+    expect(sniffFormat(Buffer.from('# Note'), 'x.md')).toBe('markdown');
     expect(sniffFormat(Buffer.from('plain words'), 'noext')).toBe('text');
     expect(sniffFormat(Buffer.from('Name: Zoë', 'utf16le'), 'x.weird')).toBe('text');
   });

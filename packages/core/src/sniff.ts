@@ -2,8 +2,9 @@ import { detectBomlessUtf16, looksBinary } from './extract/encoding.js';
 import { findEntry, isZip, readZipEntries, ZipError } from './extract/zip.js';
 
 /**
- * Formats sniffFormat can return. 'text' covers plain text and markup (txt, log, md, json, xml, html);
- * 'zip-other' and 'ole' are containers we do not extract yet; 'binary' is never given to a text decoder.
+ * Formats sniffFormat can return. 'text' is plain text (txt, log and any unknown text); 'json', 'xml', 'html'
+ * and 'markdown' are text with a structure their extractors read; 'zip-other' and 'ole' are containers we do
+ * not extract yet; 'binary' is never given to a text decoder.
  */
 export type SniffedFormat =
   | 'empty'
@@ -16,6 +17,10 @@ export type SniffedFormat =
   | 'hl7'
   | 'csv'
   | 'tsv'
+  | 'json'
+  | 'xml'
+  | 'html'
+  | 'markdown'
   | 'text'
   | 'binary';
 
@@ -103,6 +108,35 @@ function startsWithMsh(bytes: Uint8Array): boolean {
   return MSH_START.test(text.replace(/^[\ufeff\u00ef\u00bb\u00bf\s\u000b\u001c]+/, ''));
 }
 
+const JSON_EXTENSIONS = new Set(['json', 'ndjson', 'jsonl', 'geojson']);
+const MARKDOWN_EXTENSIONS = new Set(['md', 'markdown', 'mdown', 'mkd']);
+const HTML_EXTENSIONS = new Set(['html', 'htm', 'xhtml']);
+const XML_EXTENSIONS = new Set(['xml', 'xsd', 'xsl', 'xslt', 'svg', 'rss', 'plist', 'ccd', 'cda']);
+
+/** Name of the first element after the XML prolog, comments and doctype: 'html' makes XHTML a page. */
+function firstElementName(head: string): string | undefined {
+  return /<([A-Za-z_][\w:.-]*)/.exec(head.replace(/<!--[\s\S]*?-->/g, ''))?.[1]?.toLowerCase();
+}
+
+/**
+ * Markup and data text: by extension first, then by how it opens, so an export named .txt or with no
+ * extension is still read as the JSON, XML or HTML it is. Content that merely starts like JSON ('[INFO] …')
+ * goes to the JSON extractor, which reads it as plain text when it does not parse.
+ */
+function sniffMarkupText(bytes: Uint8Array, ext: string): SniffedFormat {
+  if (JSON_EXTENSIONS.has(ext)) return 'json';
+  if (MARKDOWN_EXTENSIONS.has(ext)) return 'markdown';
+  if (HTML_EXTENSIONS.has(ext)) return 'html';
+  const sample = bytes.subarray(0, 4096);
+  const utf16 = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
+  const lower = new TextDecoder(utf16 ?? 'utf-8').decode(sample).replace(/^\ufeff/, '').trimStart().toLowerCase();
+  if (XML_EXTENSIONS.has(ext)) return firstElementName(lower) === 'html' ? 'html' : 'xml';
+  if (lower.startsWith('<!doctype html') || lower.startsWith('<html')) return 'html';
+  if (lower.startsWith('<?xml')) return firstElementName(lower) === 'html' ? 'html' : 'xml';
+  if (lower.startsWith('{') || lower.startsWith('[')) return 'json';
+  return 'text';
+}
+
 function looksLikeText(bytes: Uint8Array): boolean {
   const sample = bytes.subarray(0, SNIFF_SAMPLE);
   if (hasAt(sample, 0, [0xff, 0xfe]) || hasAt(sample, 0, [0xfe, 0xff])) return true;
@@ -127,6 +161,5 @@ export function sniffFormat(bytes: Uint8Array, path: string): SniffedFormat {
   if (startsWithMsh(bytes)) return 'hl7';
   if (ext === 'csv') return 'csv';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
-  // txt, log, md, json, xml, html, and any unknown extension whose bytes read as text.
-  return 'text';
+  return sniffMarkupText(bytes, ext);
 }

@@ -3,6 +3,7 @@ import type {
   Hl7FieldLocation,
   PageLocation,
   PartLocation,
+  PathLocation,
   SheetCellLocation,
   TableCellLocation,
   TextLocation,
@@ -36,7 +37,8 @@ export type ReportedLocation =
   | (PartLocation & { line?: number; column?: number })
   | SheetCellLocation
   | TableCellLocation
-  | Hl7FieldLocation;
+  | Hl7FieldLocation
+  | PathLocation;
 
 /** A finding as it leaves the worker: the value is already masked unless the scan was asked to reveal. */
 export interface ReportedFinding {

@@ -2,19 +2,25 @@ import { extensionOf, sniffFormat, type SniffedFormat } from '../sniff.js';
 import { extractCsv, extractTsv } from './csv.js';
 import { extractDocx } from './docx.js';
 import { extractHl7 } from './hl7.js';
+import { extractJson } from './json.js';
 import { failure } from './limits.js';
+import { extractMarkdown } from './markdown.js';
 import { extractPdf } from './pdf.js';
 import { extractPlainText } from './text.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult, type Extractor } from './types.js';
 import { extractXlsx } from './xlsx.js';
+import { extractXml } from './xml.js';
 
 export { decodeText, type DecodedText, type TextEncodingName } from './encoding.js';
 export { extractCsv, extractTsv, parseDelimited } from './csv.js';
 export { extractDocx } from './docx.js';
 export { extractHl7, decodeHl7Escapes, hl7FieldLabel } from './hl7.js';
+export { extractJson } from './json.js';
+export { extractMarkdown, markdownToText } from './markdown.js';
 export { extractPdf } from './pdf.js';
 export { extractPlainText, markupToText } from './text.js';
 export { extractXlsx } from './xlsx.js';
+export { extractXml } from './xml.js';
 
 /** Extractors by sniffed format; plain text is bound per call because it looks at the extension. */
 const EXTRACTORS: Partial<Record<SniffedFormat, Extractor>> = {
@@ -23,6 +29,10 @@ const EXTRACTORS: Partial<Record<SniffedFormat, Extractor>> = {
   hl7: extractHl7,
   csv: extractCsv,
   tsv: extractTsv,
+  json: extractJson,
+  xml: extractXml,
+  html: (bytes, limits) => extractPlainText(bytes, limits, 'html'),
+  markdown: extractMarkdown,
 };
 
 /**

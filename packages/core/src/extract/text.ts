@@ -1,6 +1,7 @@
 import { Parser } from 'htmlparser2';
 import { decodeText } from './encoding.js';
-import { capText } from './limits.js';
+import { HtmlLayout } from './html-layout.js';
+import { capText, joinNotes } from './limits.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 
 export type MarkupKind = 'html' | 'xml' | null;
@@ -33,17 +34,28 @@ function countNewlines(s: string): number {
  * saved web pages are rarely valid, and a strict XML parser stops at the first error and would hide the
  * rest of a malformed file. It never expands DTD entities. Tags vanish ("DOB: <b>03/14/1962</b>" reads
  * "DOB: 03/14/1962") but their newlines stay, so line numbers in the text still match the file; attribute
- * values that hold text (HTML form values, alt text; every XML attribute) are kept, set off by spaces.
+ * values that hold text (HTML form values, alt text; every XML attribute) are kept, set off by spaces. In HTML,
+ * a table row, a <dt>/<dd> pair or a <label> and its value are joined on one line as "Label: value"
+ * (see HtmlLayout); lines after the join still match the file.
  */
 export function markupToText(source: string, kind: 'html' | 'xml'): string {
   const out: string[] = [];
+  // Pages put labels and values in separate cells; the layout joins them back on one line.
+  const layout = kind === 'html' ? new HtmlLayout(out) : undefined;
+  const emit = (text: string): void => {
+    if (layout) layout.text(text);
+    else out.push(text);
+  };
   const keepTagNewlines = (parser: Parser): void => {
     const n = countNewlines(source.slice(parser.startIndex, parser.endIndex + 1));
-    if (n > 0) out.push('\n'.repeat(n));
+    if (n === 0) return;
+    if (layout) layout.newlines(n);
+    else out.push('\n'.repeat(n));
   };
   const parser: Parser = new Parser(
     {
       onopentag(name, attribs) {
+        layout?.open(name);
         const values: string[] = [];
         for (const [key, value] of Object.entries(attribs)) {
           if (!value.trim()) continue;
@@ -54,21 +66,22 @@ export function markupToText(source: string, kind: 'html' | 'xml'): string {
             values.push(value.replace(/\s*\n\s*/g, ' '));
           }
         }
-        if (values.length > 0) out.push(` ${values.join(' ')} `);
+        if (values.length > 0) emit(` ${values.join(' ')} `);
         // <br> and block ends separate words that the layout separates.
-        if (kind === 'html' && name === 'br') out.push(' ');
+        if (layout && name === 'br') layout.text(' ', false);
         keepTagNewlines(parser);
       },
       onclosetag(name, isImplied) {
         if (!isImplied) keepTagNewlines(parser);
-        if (kind === 'html' && /^(p|div|td|th|li|tr|h[1-6])$/.test(name)) out.push(' ');
+        if (layout && /^(p|div|td|th|li|tr|h[1-6])$/.test(name)) layout.text(' ', false);
+        layout?.close(name);
       },
       ontext(data) {
-        out.push(data);
+        emit(data);
       },
       oncomment(data) {
         // Comments are still in the file for anyone who opens it.
-        out.push(data);
+        emit(data);
       },
       onprocessinginstruction() {
         keepTagNewlines(parser);
@@ -78,22 +91,31 @@ export function markupToText(source: string, kind: 'html' | 'xml'): string {
   );
   parser.write(source);
   parser.end();
+  layout?.end();
   return out.join('');
 }
 
-/** Plain text family: txt, log, md, json, xml, html and unknown text. One segment for the whole file. */
+/**
+ * A whole file's text as one segment from line 1, cut at the character limit. `note` says why the file was
+ * read as text when its format would give more (a JSON file too large to parse).
+ */
+export function wholeTextResult(format: string, raw: string, encoding: string, limits: ExtractLimits, note?: string): ExtractResult {
+  const { text, truncated } = capText(raw, limits.maxTextChars);
+  const degraded = joinNotes(truncated ? `text truncated at ${limits.maxTextChars} characters` : undefined, note);
+  return {
+    ok: true,
+    format,
+    segments: text.trim() ? [{ text, location: { line: 1 } }] : [],
+    encoding,
+    ...(degraded ? { degraded } : {}),
+  };
+}
+
+/** Plain text family: txt, log, html and unknown text. One segment for the whole file. */
 export async function extractPlainText(bytes: Uint8Array, limits: ExtractLimits, extension = ''): Promise<ExtractResult> {
   const decoded = decodeText(bytes);
   if (!decoded) return { ok: false, format: 'text', reason: 'unsupported', message: 'binary file' };
   const kind = markupKind(decoded.text, extension);
   const raw = kind ? markupToText(decoded.text, kind) : decoded.text;
-  const format = kind ?? 'text';
-  const { text, truncated } = capText(raw, limits.maxTextChars);
-  return {
-    ok: true,
-    format,
-    segments: text.trim() ? [{ text, location: { line: 1 } }] : [],
-    encoding: decoded.encoding,
-    ...(truncated ? { degraded: `text truncated at ${limits.maxTextChars} characters` } : {}),
-  };
+  return wholeTextResult(kind ?? 'text', raw, decoded.encoding, limits);
 }

@@ -14,6 +14,11 @@ export interface SheetCellLocation { sheet: string; cell: string; row: number; c
 export interface TableCellLocation { row: number; column: string }
 /** HL7 v2: 1-based message in the batch, field such as 'PID-19', and the file line of its segment. */
 export interface Hl7FieldLocation { message: number; field: string; line: number }
+/**
+ * JSON and XML: where the value sits in the tree, JSONPath-like ('$.patients[3].dob') or XPath-like
+ * ('/PatientExport/Patient[3]/DOB'), and the file line where the parser gives it cheaply (XML, NDJSON).
+ */
+export interface PathLocation { path: string; line?: number }
 
 /**
  * Where a piece of extracted text sits in its file, one shape per format family, serialised as-is into the
@@ -25,7 +30,8 @@ export type SegmentLocation =
   | PartLocation
   | SheetCellLocation
   | TableCellLocation
-  | Hl7FieldLocation;
+  | Hl7FieldLocation
+  | PathLocation;
 
 export interface TextSegment {
   text: string;
@@ -50,7 +56,7 @@ export type ExtractFailureReason =
 
 export interface ExtractSuccess {
   ok: true;
-  /** The format that produced the text, e.g. 'txt', 'csv', 'hl7', 'pdf', 'docx', 'xlsx'. */
+  /** The format that produced the text, e.g. 'text', 'md', 'json', 'xml', 'html', 'csv', 'hl7', 'pdf', 'docx', 'xlsx'. */
   format: string;
   segments: TextSegment[];
   /** Set when the extractor recovered from damage or may have missed text (warnings from the parser). */
@@ -74,11 +80,17 @@ export interface ExtractLimits {
   maxInflatedBytes: number;
   /** Upper bound on the total characters of extracted text. */
   maxTextChars: number;
+  /**
+   * Largest JSON or XML text parsed into a tree (a parsed tree costs several times the text). Larger files are
+   * still scanned, as text. Optional so callers that build limits by hand keep working.
+   */
+  maxStructuredChars?: number;
 }
 
 export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
   maxInflatedBytes: 512 * 1024 * 1024,
   maxTextChars: 256 * 1024 * 1024,
+  maxStructuredChars: 64 * 1024 * 1024,
 };
 
 /**

@@ -9,6 +9,7 @@ export function describeLocation(location: FindingLocation): string {
   else if ('page' in location) parts.push(`page ${location.page}`);
   else if ('part' in location) parts.push(`${location.part} paragraph ${location.paragraph}`);
   else if ('message' in location) parts.push(`message ${location.message}`, location.field, `line ${location.line}`);
+  else if ('path' in location) parts.push(location.path);
   else if ('row' in location) parts.push(`row ${location.row}`, `column ${location.column}`);
   if ('line' in location && location.line !== undefined && !('message' in location)) parts.push(`line ${location.line}`);
   return parts.join(', ');
