@@ -56,6 +56,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .option('--explain', 'include why each finding has its confidence')
     .option('--verbose', 'text report: a line per file with findings or errors')
     .option('-q, --quiet', 'no progress line and no summary line on stderr')
+    .option('--stats', 'print on stderr where the time went: crawl, read, extract per format, detect, report')
     .option('--debug', 'print stack traces on fatal errors')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], options: ScanCommandOptions) => {

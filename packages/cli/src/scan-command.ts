@@ -1,10 +1,12 @@
 import { stat } from 'node:fs/promises';
+import os from 'node:os';
 import {
   colorWanted,
   createReporter,
   ExposureAssessor,
   formatCount,
   ProgressLine,
+  ScanStats,
   SummaryBuilder,
   type ReportFormat,
   type ScanOptions,
@@ -33,6 +35,7 @@ export interface ScanCommandOptions {
   verbose?: boolean;
   quiet?: boolean;
   fingerprintKey?: string;
+  stats?: boolean;
 }
 
 export async function runScanCommand(context: CliContext, paths: string[], options: ScanCommandOptions): Promise<number> {
@@ -83,17 +86,27 @@ async function scanIntoReport(
   });
   const summaries = new SummaryBuilder({ minConfidence: options.minConfidence, masked: !options.reveal });
   const progress = wantsProgress(context, options, output) ? new ProgressLine(context.io.stderr) : undefined;
+  const stats = options.stats ? new ScanStats() : undefined;
   const exposure = new ExposureAssessor();
+  const started = performance.now();
   let failure: unknown;
   try {
     for await (const event of context.deps.scan(paths, toScanOptions(options, signal, context.io.env))) {
       if (event.type === 'progress') {
         progress?.update(event);
+        if (stats && event.crawlMs !== undefined) stats.crawlMs = event.crawlMs;
         continue;
       }
       await exposure.assess(event);
       summaries.add(event);
+      if (!stats) {
+        await reporter.file(event);
+        continue;
+      }
+      stats.add(event);
+      const reportStarted = performance.now();
       await reporter.file(event);
+      stats.reportMs += performance.now() - reportStarted;
     }
   } catch (error) {
     // An abort may surface as an AbortError from the scan: that is the interrupt, not a failure.
@@ -103,7 +116,12 @@ async function scanIntoReport(
   }
   const summary = summaries.summary({ complete: failure === undefined && !interrupted() });
   // A consumer reading stdout gets a well-formed report marked incomplete even when the scan failed.
+  const endStarted = performance.now();
   await reporter.end(summary);
+  if (stats) {
+    stats.reportMs += performance.now() - endStarted;
+    context.io.stderr.write(`${stats.format(performance.now() - started, options.threads ?? os.availableParallelism())}\n`);
+  }
   if (failure !== undefined) throw failure;
   return summary;
 }

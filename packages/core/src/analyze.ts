@@ -66,7 +66,9 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
   }
 
   async function analyze(bytes: Uint8Array, path: string): Promise<FileResult> {
+    const extractStarted = performance.now();
     const extracted = await extractText(bytes, path, settings.limits);
+    const extractMs = performance.now() - extractStarted;
     if (!extracted.ok) {
       const skipped = extracted.reason === 'encrypted' || extracted.reason === 'unsupported' || extracted.reason === 'no-text' || extracted.reason === 'too-large';
       return {
@@ -79,9 +81,12 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
         bytes: bytes.length,
         findings: [],
         records: 0,
+        timings: { readMs: 0, extractMs, detectMs: 0 },
       };
     }
+    const detectStarted = performance.now();
     const result = analyzeSegments(extracted.segments, path, extracted.format, bytes.length);
+    result.timings = { readMs: 0, extractMs, detectMs: performance.now() - detectStarted };
     if (extracted.degraded) result.degraded = extracted.degraded;
     if (extracted.encoding) result.encoding = extracted.encoding;
     return result;

@@ -8,6 +8,7 @@ export { createFingerprinter, randomFingerprintKey, type Fingerprinter } from '.
 export { groupRecords, type LocatedFinding, type RecordGrouping } from './records.js';
 export * from './report/index.js';
 export * from './summary.js';
+export { ScanStats, type StageTimings } from './stats.js';
 export { sniffFormat, extensionOf, type SniffedFormat } from './sniff.js';
 export * from './extract/index.js';
 export * from './exposure/index.js';

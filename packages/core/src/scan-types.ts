@@ -37,6 +37,8 @@ export interface ScanProgress {
   bytesDone: number;
   filesWithFindings: number;
   elapsedMs: number;
+  /** Main-thread time spent waiting for the crawl to list entries so far (for --stats). */
+  crawlMs?: number;
 }
 
 export type ScanEvent = FileResult | ScanProgress;

@@ -21,7 +21,7 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
   const settings = settingsFrom(options);
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const started = performance.now();
-  const progress = { type: 'progress' as const, filesSeen: 0, filesDone: 0, bytesDone: 0, filesWithFindings: 0, elapsedMs: 0 };
+  const progress = { type: 'progress' as const, filesSeen: 0, filesDone: 0, bytesDone: 0, filesWithFindings: 0, elapsedMs: 0, crawlMs: 0 };
   let lastProgress = 0;
 
   const entries = crawl(roots, {
@@ -32,9 +32,20 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
     signal: options.signal,
   });
   const counted = (async function* () {
-    for await (const entry of entries) {
-      progress.filesSeen++;
-      yield entry;
+    const iterator = entries[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        // Only the wait for the next entry is the crawl's: time between yields is dispatch's.
+        const waitStarted = performance.now();
+        const next = await iterator.next();
+        progress.crawlMs += performance.now() - waitStarted;
+        if (next.done) return;
+        progress.filesSeen++;
+        yield next.value;
+      }
+    } finally {
+      // An interrupted scan stops the crawl as for-await would.
+      await iterator.return?.(undefined);
     }
   })();
 

@@ -8,6 +8,7 @@ import type {
   TableCellLocation,
   TextLocation,
 } from './extract/types.js';
+import type { StageTimings } from './stats.js';
 
 /** A file the crawl saw. Streams out of the crawl one at a time; never collected into a list. */
 export interface FileEntry {
@@ -108,6 +109,8 @@ export interface FileResult {
   degraded?: string;
   encoding?: string;
   durationMs?: number;
+  /** Per-stage worker time, for --stats; never part of the machine formats. */
+  timings?: StageTimings;
   /** Who can read the file (owner, group, mode bits); set for files with findings, on the main thread (exposure/access.ts). */
   access?: FileAccess;
   /** How sensitive and how exposed the file is, 0–100; set for files with findings (exposure/risk.ts). */

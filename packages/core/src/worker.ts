@@ -23,6 +23,7 @@ export default async function scanBatch(task: WorkerTask): Promise<FileResult[]>
 async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: number): Promise<FileResult> {
   const started = performance.now();
   const read = await readListedFile(entry.path, maxFileSize);
+  const readMs = performance.now() - started;
   let result: FileResult;
   if (!read.ok) {
     result = { type: 'file', path: entry.path, status: read.status, reason: read.reason, message: read.message, bytes: entry.size, findings: [], records: 0 };
@@ -45,5 +46,6 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: numb
   }
   result.mtime = new Date(entry.mtimeMs).toISOString();
   result.durationMs = Math.round(performance.now() - started);
+  result.timings = { extractMs: 0, detectMs: 0, ...result.timings, readMs };
   return result;
 }

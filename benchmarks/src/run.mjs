@@ -1,0 +1,346 @@
+// One command for the whole suite: builds (or reuses) the seeded corpus, runs phi-scan and each baseline over
+// every set in the same run, and prints one table with MB/s, files/s, pages/s, peak RSS and the ratios.
+//   pnpm --filter @phi-scan/benchmarks run bench            full sizes (see corpus.mjs)
+//   pnpm --filter @phi-scan/benchmarks run bench -- --quick  a smoke-sized run
+// Flags: --threads N (default: cores), --dir DIR, --sets a,b, --no-cold, --json FILE, --md FILE.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_ROOT, DEFAULT_CORPUS_DIR, ensureCorpus, FULL_SIZES, QUICK_SIZES, sizesFromEnv } from './corpus.mjs';
+import { listFiles } from './files.mjs';
+import { writePatternFile } from './patterns.mjs';
+
+const REPO_ROOT = path.dirname(BENCH_ROOT);
+const CLI = path.join(REPO_ROOT, 'packages', 'cli', 'dist', 'bin.js');
+const NODE_BASELINE = path.join(BENCH_ROOT, 'src', 'node-baseline.mjs');
+
+/**
+ * The sets, the metric each is judged by and its baseline. `primary` is the rate the targets compare;
+ * `target` is the issue's ratio to the baseline at the same thread count.
+ */
+export const SETS = [
+  { id: 'text-1mib', dir: 'text-1mib', primary: 'mbPerSec', baseline: 'ripgrep', target: 0.5 },
+  { id: 'text-10kib', dir: 'text-10kib', primary: 'filesPerSec', baseline: 'ripgrep', target: 0.5 },
+  { id: 'docx', dir: 'docx', primary: 'filesPerSec', baseline: 'mammoth', target: 5 },
+  { id: 'xlsx', dir: 'xlsx', primary: 'filesPerSec', baseline: 'exceljs', target: 3 },
+  { id: 'pdf', dir: 'pdf', primary: 'pagesPerSec', baseline: 'pdftotext', target: 0.8 },
+  { id: 'docx-large', dir: 'docx-large', primary: 'mbPerSec', baseline: 'mammoth', target: 5 },
+  { id: 'xlsx-large', dir: 'xlsx-large', primary: 'mbPerSec', baseline: 'exceljs', target: 3, rssTargetMb: 300 },
+  { id: 'pdf-large', dir: 'pdf-large', primary: 'pagesPerSec', baseline: 'pdftotext', target: 0.8 },
+];
+
+export const TABLE_COLUMNS = ['set', 'tool', 'threads', 'cache', 'seconds', 'MB/s', 'files/s', 'pages/s', 'peak RSS MB', 'ratio'];
+
+function hasCommand(name) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function versionOf(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0].trim();
+  } catch (error) {
+    return String(error.stderr ?? '').split('\n')[0].trim() || 'unknown';
+  }
+}
+
+/** Dropping the page cache needs root and a writable /proc/sys; a container often refuses it. */
+export function dropCaches() {
+  try {
+    execFileSync('sync');
+    fs.writeFileSync('/proc/sys/vm/drop_caches', '3');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function walk(dir) {
+  const files = listFiles(dir);
+  return { files: files.length, bytes: files.reduce((sum, f) => sum + fs.statSync(f).size, 0) };
+}
+
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Peak RSS without GNU time: the highest VmHWM seen while polling the process (children not included). */
+function pollPeak(pid, state) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (hwm) state.peakKb = Math.max(state.peakKb, Number(hwm[1]));
+  } catch {
+    // the process ended between two polls
+  }
+}
+
+/**
+ * Runs a command to completion with stdout discarded; wall time from here, peak RSS from GNU time (the
+ * largest of the process and its children) or from polling /proc.
+ */
+export function measure(cmd, args, { env } = {}) {
+  const rssFile = path.join(os.tmpdir(), `phi-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const argv = TIME ? ['-f', '%M', '-o', rssFile, cmd, ...args] : args;
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(TIME ?? cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 19));
+    });
+    const state = { peakKb: 0 };
+    const poll = TIME ? undefined : setInterval(() => pollPeak(child.pid, state), 50);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (poll) clearInterval(poll);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      let peakKb = state.peakKb;
+      if (TIME) {
+        try {
+          peakKb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+        } catch {
+          peakKb = 0;
+        }
+        fs.rmSync(rssFile, { force: true });
+      }
+      resolve({ code, seconds, peakMb: peakKb / 1024, stderr });
+    });
+  });
+}
+
+/** Each tool as a command over a set folder at a thread count; undefined when the tool is missing. */
+function commands(tools, patternFile) {
+  return {
+    'phi-scan': (dir, threads) => ({
+      cmd: process.execPath,
+      args: [CLI, 'scan', dir, '--threads', String(threads), '--format', 'jsonl', '--timeout', '1800', '--max-file-size', '2GiB', '--quiet', '--stats'],
+      ok: (code) => code === 0 || code === 1,
+    }),
+    ripgrep: tools.rg
+      ? (dir, threads) => ({
+          cmd: 'rg',
+          args: ['--no-config', '--no-ignore', '--hidden', '--count', '-j', String(threads), '-f', patternFile, dir],
+          ok: (code) => code === 0 || code === 1,
+        })
+      : undefined,
+    pdftotext: tools.pdftotext
+      ? (dir, threads) => ({
+          cmd: 'sh',
+          args: ['-c', 'find "$1" -type f -name "*.pdf" -print0 | xargs -0 -P "$2" -I{} pdftotext -q {} -', 'sh', dir, String(threads)],
+          ok: (code) => code === 0,
+        })
+      : undefined,
+    mammoth: (dir, threads) => ({ cmd: process.execPath, args: [NODE_BASELINE, 'mammoth', dir, String(threads)], ok: (code) => code === 0 }),
+    exceljs: (dir, threads) => ({ cmd: process.execPath, args: [NODE_BASELINE, 'exceljs', dir, String(threads)], ok: (code) => code === 0 }),
+  };
+}
+
+/** The stage table phi-scan prints with --stats, kept for the record of where time went. */
+function statsBlock(stderr) {
+  const at = stderr.lastIndexOf('phi-scan stats');
+  return at >= 0 ? stderr.slice(at).trim() : undefined;
+}
+
+function round(n, digits = 1) {
+  if (n === null || n === undefined || !Number.isFinite(n)) return null;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** Three significant digits: rates span 0.01 (a tiny set) to 10,000 (small files) in one table. */
+function sig(n) {
+  if (n === null || n === undefined || !Number.isFinite(n)) return null;
+  return n === 0 ? 0 : Number(n.toPrecision(3));
+}
+
+/**
+ * Runs every set: phi-scan at `threads` and at 1 thread, the baseline at both, cold first when the page
+ * cache can be dropped, then warm. Returns rows and the target verdicts.
+ */
+export async function runBenchmarks(options) {
+  const { corpusDir, threads, sets = SETS.map((s) => s.id), cold = true, log = () => {}, manifest } = options;
+  const tools = { rg: hasCommand('rg'), pdftotext: hasCommand('pdftotext') };
+  const patternFile = writePatternFile(path.join(os.tmpdir(), `phi-bench-patterns-${process.pid}.txt`));
+  const canDrop = cold && dropCaches();
+  const cmds = commands(tools, patternFile);
+  const threadCounts = [...new Set([threads, 1])];
+  const rows = [];
+
+  const runOne = async (set, label, tool, dir, t, cache, sizeInfo) => {
+    const make = cmds[tool];
+    if (!make) return;
+    if (cache === 'cold' && !dropCaches()) return;
+    const { cmd, args, ok } = make(dir, t);
+    const result = await measure(cmd, args);
+    if (!ok(result.code)) throw new Error(`${tool} failed on ${label} (exit ${result.code}): ${result.stderr.slice(-400)}`);
+    const { files, bytes, pages } = sizeInfo;
+    const row = {
+      set: label,
+      tool,
+      threads: t,
+      cache,
+      seconds: round(result.seconds, 2),
+      mbPerSec: sig(bytes / 1e6 / result.seconds),
+      filesPerSec: sig(files / result.seconds),
+      pagesPerSec: pages ? sig(pages / result.seconds) : null,
+      peakRssMb: round(result.peakMb, 0),
+      ratio: null,
+      files,
+      bytes,
+      ...(tool === 'phi-scan' && statsBlock(result.stderr) ? { stats: statsBlock(result.stderr) } : {}),
+    };
+    rows.push(row);
+    log(`${label} ${tool} t${t} ${cache}: ${row.seconds}s ${row.mbPerSec} MB/s ${row.filesPerSec} files/s rss ${row.peakRssMb} MB`);
+  };
+
+  for (const set of SETS.filter((s) => sets.includes(s.id))) {
+    const dir = path.join(corpusDir, set.dir);
+    if (!fs.existsSync(dir)) continue;
+    const { files, bytes } = walk(dir);
+    const pages = Object.entries(manifest?.pageCounts ?? {})
+      .filter(([file]) => file.startsWith(`${set.dir}/`))
+      .reduce((sum, [, n]) => sum + n, 0);
+    const sizeInfo = { files, bytes, pages };
+    const caches = canDrop ? ['cold', 'warm'] : ['warm'];
+    for (const cache of caches) {
+      for (const t of threadCounts) {
+        await runOne(set, set.id, 'phi-scan', dir, t, cache, sizeInfo);
+        await runOne(set, set.id, set.baseline, dir, t, cache, sizeInfo);
+      }
+    }
+    // The corpus at a tenth (one of ten equal sub-folders): peak RSS must not grow with the corpus.
+    if (set.id === 'text-10kib') {
+      const tenth = path.join(dir, 'part0');
+      if (fs.existsSync(tenth)) await runOne(set, 'text-10kib/10', 'phi-scan', tenth, threads, 'warm', { ...walk(tenth), pages: 0 });
+    }
+  }
+
+  for (const row of rows) {
+    const set = SETS.find((s) => s.id === row.set);
+    if (!set || row.tool !== 'phi-scan') continue;
+    const base = rows.find((r) => r.set === row.set && r.tool === set.baseline && r.threads === row.threads && r.cache === row.cache);
+    if (base && base[set.primary]) row.ratio = sig(row[set.primary] / base[set.primary]);
+  }
+  fs.rmSync(patternFile, { force: true });
+  return { rows, verdicts: verdicts(rows, threads), canDropCaches: canDrop, tools };
+}
+
+/** Each target of the issue as met / not met / not measured, judged on warm runs (cold adds the disk). */
+function verdicts(rows, threads) {
+  const warm = rows.filter((r) => r.cache === 'warm');
+  const find = (set, tool, t) => warm.find((r) => r.set === set && r.tool === tool && r.threads === t);
+  const out = [];
+  for (const set of SETS) {
+    for (const t of [...new Set([threads, 1])]) {
+      const row = find(set.id, 'phi-scan', t);
+      if (!row) continue;
+      out.push({
+        target: `${set.id}: ≥ ${set.target}× ${set.baseline} ${set.primary} at ${t} thread(s)`,
+        value: row.ratio,
+        met: row.ratio === null ? null : row.ratio >= set.target,
+      });
+    }
+  }
+  const one = find('text-1mib', 'phi-scan', 1);
+  const many = find('text-1mib', 'phi-scan', threads);
+  if (one && many && threads > 1) {
+    const scaling = sig(many.mbPerSec / one.mbPerSec);
+    out.push({ target: `text-1mib: ${threads} threads ≥ 1.7× 1 thread`, value: scaling, met: scaling >= 1.7 });
+  }
+  const large = find('xlsx-large', 'phi-scan', threads);
+  if (large) out.push({ target: 'xlsx-large: peak RSS ≤ 300 MB', value: large.peakRssMb, met: large.peakRssMb <= 300 });
+  const phi = rows.filter((r) => r.tool === 'phi-scan');
+  if (phi.length) {
+    const worst = Math.max(...phi.map((r) => r.peakRssMb));
+    out.push({ target: 'every set: peak RSS ≤ 512 MB', value: worst, met: worst <= 512 });
+  }
+  const tenth = find('text-10kib/10', 'phi-scan', threads);
+  const whole = find('text-10kib', 'phi-scan', threads);
+  if (tenth && whole) {
+    const growth = sig(whole.peakRssMb / tenth.peakRssMb);
+    out.push({ target: 'peak RSS at 10× the files ≤ 1.25× (does not grow)', value: growth, met: growth <= 1.25 });
+  }
+  return out;
+}
+
+function cell(v) {
+  return v === null || v === undefined ? '–' : String(v);
+}
+
+/** A Markdown table (readable as plain text too) with the columns of TABLE_COLUMNS. */
+export function formatTable(rows) {
+  const lines = [`| ${TABLE_COLUMNS.join(' | ')} |`, `|${TABLE_COLUMNS.map(() => '---').join('|')}|`];
+  for (const r of rows) {
+    const values = [r.set, r.tool, r.threads, r.cache, r.seconds, r.mbPerSec, r.filesPerSec, r.pagesPerSec, r.peakRssMb, r.ratio];
+    lines.push(`| ${values.map(cell).join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function formatVerdicts(verdicts) {
+  return verdicts.map((v) => `- ${v.met === null ? 'not measured' : v.met ? 'MET' : 'NOT MET'}: ${v.target} (${cell(v.value)})`).join('\n');
+}
+
+export function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    ripgrep: hasCommand('rg') ? versionOf('rg', ['--version']) : 'not installed',
+    pdftotext: hasCommand('pdftotext') ? versionOf('pdftotext', ['-v']) : 'not installed',
+  };
+}
+
+function argValue(argv, name) {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function main(argv) {
+  const quick = argv.includes('--quick');
+  const corpusDir = path.resolve(argValue(argv, '--dir') ?? DEFAULT_CORPUS_DIR);
+  const threads = Number(argValue(argv, '--threads') ?? os.availableParallelism());
+  const sets = argValue(argv, '--sets')?.split(',');
+  const sizes = sizesFromEnv(quick ? QUICK_SIZES : FULL_SIZES);
+  const log = (line) => console.error(line);
+  if (!fs.existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (pnpm build)`);
+  const manifest = await ensureCorpus(corpusDir, sizes, log);
+  const machine = machineInfo();
+  const result = await runBenchmarks({ corpusDir, threads, sets, cold: !argv.includes('--no-cold'), log, manifest });
+  const report = [
+    `phi-scan benchmarks, ${machine.date}`,
+    `machine: ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.kernel}, node ${machine.node}; ${machine.ripgrep}; ${machine.pdftotext}`,
+    `corpus: ${JSON.stringify(sizes)}`,
+    `cold cache: ${result.canDropCaches ? 'yes (page cache dropped before each cold run)' : 'no (drop_caches refused): warm only'}`,
+    '',
+    formatTable(result.rows),
+    '',
+    'ratio = phi-scan / baseline on the set\'s metric (MB/s for 1 MiB text and large files, files/s for small files, DOCX and XLSX, pages/s for PDF), same threads and cache.',
+    '',
+    formatVerdicts(result.verdicts),
+    '',
+  ].join('\n');
+  console.log(report);
+  const stats = result.rows.filter((r) => r.stats && r.cache === 'warm' && r.threads === threads);
+  for (const r of stats) console.log(`### ${r.set}\n\`\`\`\n${r.stats}\n\`\`\``);
+  const jsonOut = argValue(argv, '--json');
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ machine, sizes, ...result }, null, 2));
+  const mdOut = argValue(argv, '--md');
+  if (mdOut) fs.writeFileSync(mdOut, report);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((error) => {
+    console.error(error?.stack ?? String(error));
+    process.exit(2);
+  });
+}

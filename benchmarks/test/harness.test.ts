@@ -1,0 +1,60 @@
+// Smoke test of the benchmark harness on a tiny corpus: the table's shape and that ratios are numbers.
+// No timing is asserted: this machine's speed is the benchmark's business, not the test suite's.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM scripts without type declarations
+import { ensureCorpus, QUICK_SIZES } from '../src/corpus.mjs';
+// @ts-expect-error plain ESM scripts without type declarations
+import { formatTable, formatVerdicts, runBenchmarks, TABLE_COLUMNS } from '../src/run.mjs';
+
+const TINY = {
+  ...QUICK_SIZES,
+  largeTextMiB: 2,
+  smallTextFiles: 20,
+  smallTextKiB: 2,
+  pdfFiles: 2,
+  docxFiles: 2,
+  xlsxFiles: 2,
+  largePdfPages: 3,
+  largeDocxMB: 0.02,
+  largeXlsxRows: 40,
+};
+
+describe('benchmark harness', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-bench-smoke-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs phi-scan and the baselines over every set and prints one table with ratios', async () => {
+    const manifest = await ensureCorpus(dir, TINY);
+    const result = await runBenchmarks({ corpusDir: dir, threads: 1, cold: false, manifest });
+    const table: string = formatTable(result.rows);
+    const header = table.split('\n')[0]!.split('|').map((c) => c.trim()).filter(Boolean);
+    expect(header).toEqual(TABLE_COLUMNS);
+    expect(header).toEqual(expect.arrayContaining(['MB/s', 'files/s', 'peak RSS MB', 'ratio']));
+
+    const phi = result.rows.filter((r: { tool: string }) => r.tool === 'phi-scan');
+    expect(new Set(phi.map((r: { set: string }) => r.set))).toEqual(
+      new Set(['text-1mib', 'text-10kib', 'text-10kib/10', 'docx', 'xlsx', 'pdf', 'docx-large', 'xlsx-large', 'pdf-large']),
+    );
+    for (const row of result.rows) {
+      expect(typeof row.mbPerSec).toBe('number');
+      expect(typeof row.filesPerSec).toBe('number');
+      expect(row.files).toBeGreaterThan(0);
+    }
+    // Node baselines are always there; ripgrep and pdftotext only when installed.
+    const withBaseline = phi.filter((r: { set: string }) =>
+      ['docx', 'xlsx', 'docx-large', 'xlsx-large'].includes(r.set) ||
+      (result.tools.rg && r.set.startsWith('text-1')) ||
+      (result.tools.pdftotext && r.set.startsWith('pdf')),
+    );
+    for (const row of withBaseline) {
+      if (row.set === 'text-10kib/10') continue;
+      expect(typeof row.ratio).toBe('number');
+      expect(Number.isFinite(row.ratio)).toBe(true);
+    }
+    expect(phi.find((r: { set: string }) => r.set === 'text-1mib').stats).toMatch(/extract text/);
+    expect(formatVerdicts(result.verdicts)).toMatch(/docx: ≥ 5× mammoth/);
+  }, 180_000);
+});
