@@ -1,3 +1,4 @@
+import { maskValue } from '../mask.js';
 import { decodeText } from './encoding.js';
 import { failure, SegmentCollector } from './limits.js';
 import { fieldHeader, fieldWords, isFreeText } from './structured.js';
@@ -29,8 +30,13 @@ function childPath(parent: string, depth: number, step: string): string {
 }
 
 /** JSONPath step; JSON.stringify quotes odd keys and escapes control characters that would reach a terminal. */
+/**
+ * Paths go into reports as locations, unmasked: an object keyed by MRN or SSN would print the identifier.
+ * Keys that carry four or more digits are masked like a value before they become part of a path.
+ */
 function keyStep(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  const shown = /\d(?:\D*\d){3}/.test(key) ? maskValue('mrn', key) : key;
+  return /^[A-Za-z_$][\w$]*$/.test(shown) ? `.${shown}` : `[${JSON.stringify(shown)}]`;
 }
 
 /** An object holding values of its own, not only further containers ({"results": […]} is a wrapper). */

@@ -52,6 +52,13 @@ describe('JSON', () => {
     expect(segs.some((s) => s.text === 'mrn' || s.text === 'patientName')).toBe(false);
   });
 
+  it('masks keys that carry identifiers before they become part of a location', async () => {
+    const byMrn = JSON.stringify({ patients: { '00482913': { name: 'Jane Roe' }, '512-44-8391': { dx: 'E11.9' } } });
+    const paths = ok(await extractText(bytes(byMrn), 'by-mrn.json')).map((s) => (s.location as { path: string }).path);
+    expect(paths.join(' ')).not.toMatch(/00482913|512-44-8391/);
+    expect(paths).toContain('$.patients["***-**-8391"].dx');
+  });
+
   it('passes wrapper objects down to the records inside them', async () => {
     const doc = { pages: [{ results: [{ name: 'Jane Roe' }, { name: 'John Roe' }] }], 'odd key': ['x'] };
     const segs = ok(await extractText(bytes(JSON.stringify(doc)), 'page.json'));
