@@ -19,6 +19,7 @@ describe('linking across files', () => {
   it('links by SSN, MRN or name + DOB, never by a name or a birth date alone', () => {
     expect(linksAcrossFiles({ identifiers: ['icd10', 'ssn'] })).toBe(true);
     expect(linksAcrossFiles({ identifiers: ['mrn'] })).toBe(true);
+    expect(linksAcrossFiles({ identifiers: ['mbi', 'name'] })).toBe(true);
     expect(linksAcrossFiles({ identifiers: ['dob', 'name'] })).toBe(true);
     expect(linksAcrossFiles({ identifiers: ['icd10', 'name'] })).toBe(false);
     expect(linksAcrossFiles({ identifiers: ['dob', 'phone'] })).toBe(false);
@@ -34,6 +35,9 @@ describe('linking across files', () => {
     expect(linksAcrossFiles(nameOnly)).toBe(false);
     const strong = groupRecords([finding('name', 'MARY JOHNSON'), finding('dob', '1946-04-04')], fingerprint).records[0]!;
     expect(linksAcrossFiles(strong)).toBe(true);
+    const medicare = groupRecords([finding('name', 'MARY JOHNSON'), finding('mbi', '1EG4TE5MK73')], fingerprint).records[0]!;
+    expect(medicare.keys).toHaveLength(1);
+    expect(linksAcrossFiles(medicare)).toBe(true);
   });
 
   it('counts distinct patients, PHI and PII records, identifier sets and patients per folder', () => {

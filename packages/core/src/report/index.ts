@@ -3,10 +3,16 @@ import { colorWanted } from './format.js';
 import { JsonReporter } from './json-reporter.js';
 import { JsonlReporter } from './jsonl-reporter.js';
 import { TextReporter } from './text-reporter.js';
+import { CsvReporter } from './csv-reporter.js';
+import { SarifReporter } from './sarif-reporter.js';
+import { HtmlReporter } from './html-reporter.js';
 
 export type { Reporter, ReporterOptions, ReportFormat } from './reporter.js';
 export { REPORT_FORMATS } from './reporter.js';
 export { JSON_REPORT_VERSION } from './json-reporter.js';
+export { SARIF_VERSION, toUri } from './sarif-reporter.js';
+export { fileAnchor } from './html-reporter.js';
+export { csvField } from './csv.js';
 export { toReportFile, type ReportFile, type ReportFinding } from './report-record.js';
 export { ProgressLine, type ProgressLineOptions } from './progress.js';
 export { colorWanted, formatBytes, formatCount } from './format.js';
@@ -19,5 +25,11 @@ export function createReporter(format: ReportFormat, out: NodeJS.WritableStream,
       return new JsonReporter(out, options);
     case 'text':
       return new TextReporter(out, { ...options, color: options.color ?? colorWanted(out) });
+    case 'csv':
+      return new CsvReporter(out, options);
+    case 'sarif':
+      return new SarifReporter(out, options);
+    case 'html':
+      return new HtmlReporter(out, options);
   }
 }

@@ -12,9 +12,9 @@ export interface Reporter {
   end(summary: ScanSummary): Promise<void>;
 }
 
-export type ReportFormat = 'text' | 'json' | 'jsonl';
+export type ReportFormat = 'text' | 'json' | 'jsonl' | 'csv' | 'sarif' | 'html';
 
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'jsonl'];
+export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'jsonl', 'csv', 'sarif', 'html'];
 
 export interface ReporterOptions {
   /** The findings carry raw values; the text report says so prominently. */
@@ -25,4 +25,8 @@ export interface ReporterOptions {
   verbose?: boolean;
   /** Text: ANSI colour. Default: only when the output is a TTY and NO_COLOR is not set. */
   color?: boolean;
+  /** CSV: a row per finding (default) or per file. */
+  csvPer?: 'finding' | 'file';
+  /** SARIF: the tool version to name in the report. */
+  toolVersion?: string;
 }
