@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { AnalysisSettings } from './analyze.js';
 import type { WorkerTask } from './worker.js';
@@ -16,13 +17,24 @@ export interface DispatchOptions {
 /** Small files share a task: one task per 10 KB file costs more than scanning it. */
 const BATCH_MAX_FILES = 64;
 const BATCH_MAX_BYTES = 1024 * 1024;
-/** Files this big, and formats that parse slowly, get a task of their own so a deadline is theirs alone. */
+/** Files this big, and containers, get a task of their own so a deadline is theirs alone. */
 const SOLO_MIN_BYTES = 256 * 1024;
-const SOLO_FORMATS = /\.(pdf|docx|xlsx|xlsm|doc|xls|zip)$/i;
+const SOLO_FORMATS = /\.(doc|xls|zip)$/i;
+/**
+ * Small office documents batch too (a task per 20 KB DOCX left the workers idle half the time), but fewer to
+ * a task: each costs milliseconds, and a batch that times out is re-run file by file.
+ */
+const SLOW_FORMATS = /\.(pdf|docx|xlsx|xlsm)$/i;
+const BATCH_MAX_SLOW_FILES = 16;
+/**
+ * Tasks queued per thread: with one, a worker idles while the main thread takes its results and sends the
+ * next task. Deadlines start when a task starts running, not while it waits in the queue.
+ */
+const TASKS_PER_THREAD = 2;
 
 /**
- * Sends entries to a Piscina pool in batches and yields every entry's result. At most one task per thread is
- * in flight, so a task's deadline starts when it starts running. A batch that times out or kills its worker is
+ * Sends entries to a Piscina pool in batches and yields every entry's result. At most TASKS_PER_THREAD tasks
+ * per thread are in flight; a task's deadline starts when a worker starts it. A batch that times out or kills its worker is
  * re-run one file per task, so only the guilty file is reported and the rest of the batch is still scanned.
  */
 export async function* dispatch(entries: AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
@@ -56,6 +68,7 @@ export async function* dispatch(entries: AsyncIterable<FileEntry>, options: Disp
   try {
     let batch: FileEntry[] = [];
     let batchBytes = 0;
+    let batchSlow = 0;
     for await (const entry of entries) {
       if (options.signal?.aborted) break;
       if (entry.skip) {
@@ -67,13 +80,15 @@ export async function* dispatch(entries: AsyncIterable<FileEntry>, options: Disp
       } else {
         batch.push(entry);
         batchBytes += entry.size;
-        if (batch.length >= BATCH_MAX_FILES || batchBytes >= BATCH_MAX_BYTES) {
+        if (SLOW_FORMATS.test(entry.path)) batchSlow++;
+        if (batch.length >= BATCH_MAX_FILES || batchBytes >= BATCH_MAX_BYTES || batchSlow >= BATCH_MAX_SLOW_FILES) {
           start(batch);
           batch = [];
           batchBytes = 0;
+          batchSlow = 0;
         }
       }
-      yield* waitForRoom(options.threads - 1);
+      yield* waitForRoom(options.threads * TASKS_PER_THREAD - 1);
     }
     if (batch.length && !options.signal?.aborted) start(batch);
     yield* waitForRoom(0);
@@ -104,15 +119,25 @@ async function runTask(
 ): Promise<{ ok: true; results: FileResult[] } | { ok: false; failure: TaskFailure }> {
   const deadline = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    deadline.abort();
-  }, options.fileTimeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const started = new MessageChannel();
+  started.port1.once('message', () => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort();
+    }, options.fileTimeoutMs);
+  });
   const onAbort = () => deadline.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const task: WorkerTask = { settingsId: options.settingsId, settings: options.settings, maxFileSize: options.maxFileSize, entries };
+  const task: WorkerTask = {
+    settingsId: options.settingsId,
+    settings: options.settings,
+    maxFileSize: options.maxFileSize,
+    entries,
+    started: started.port2,
+  };
   try {
-    return { ok: true, results: (await pool.run(task, { signal: deadline.signal })) as FileResult[] };
+    return { ok: true, results: (await pool.run(task, { signal: deadline.signal, transferList: [started.port2] })) as FileResult[] };
   } catch (error) {
     if (timedOut) return { ok: false, failure: 'timeout' };
     if (options.signal?.aborted) return { ok: false, failure: 'aborted' };
@@ -120,6 +145,7 @@ async function runTask(
     return { ok: false, failure: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : 'crashed' };
   } finally {
     clearTimeout(timer);
+    started.port1.close();
     options.signal?.removeEventListener('abort', onAbort);
   }
 }

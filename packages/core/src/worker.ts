@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
 import { readListedFile } from './read-file.js';
 import type { FileEntry, FileResult } from './types.js';
@@ -8,12 +9,16 @@ export interface WorkerTask {
   settings: AnalysisSettings;
   maxFileSize: number;
   entries: FileEntry[];
+  /** Told when the task starts running, so its deadline does not include time queued behind another task. */
+  started?: MessagePort;
 }
 
 let cached: { id: string; analyzer: Analyzer } | undefined;
 
 /** Piscina entry point: reads, extracts and scans a batch of files; every entry comes back as a result. */
 export default async function scanBatch(task: WorkerTask): Promise<FileResult[]> {
+  task.started?.postMessage(null);
+  task.started?.close();
   if (cached?.id !== task.settingsId) cached = { id: task.settingsId, analyzer: createAnalyzer(task.settings) };
   const results: FileResult[] = [];
   for (const entry of task.entries) results.push(await scanEntry(cached.analyzer, entry, task.maxFileSize));
