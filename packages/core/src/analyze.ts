@@ -6,7 +6,8 @@ import {
   type DetectionEngine,
   type Finding,
 } from '@phi-scan/detectors';
-import { extractText } from './extract/index.js';
+import { newArchiveBudget } from './extract/archive.js';
+import { extractText, type ExtractContext } from './extract/index.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type TextSegment } from './extract/types.js';
 import { createFingerprinter, type Fingerprinter } from './fingerprint.js';
 import { maskValue } from './mask.js';
@@ -25,9 +26,18 @@ export interface AnalysisSettings {
 }
 
 export interface Analyzer {
+  /** The file's own result; the files inside an archive or a mail are not opened (see analyzeAll). */
   analyze(bytes: Uint8Array, path: string): Promise<FileResult>;
+  /**
+   * The file's own result first, then one result per file inside it (archive members, mail attachments, and
+   * theirs in turn), each with a path like `outer.zip!dir/inner.tar.gz!file.docx`.
+   */
+  analyzeAll(bytes: Uint8Array, path: string): Promise<FileResult[]>;
   analyzeSegments(segments: readonly TextSegment[], path: string, format: string, bytes: number): FileResult;
 }
+
+/** Extraction outcomes that are a decision not to read (reported as skipped), not a failure to read. */
+const SKIP_REASONS = new Set<string>(['encrypted', 'unsupported', 'no-text', 'too-large']);
 
 export function defaultAnalysisSettings(overrides: Partial<AnalysisSettings> & { fingerprintKey: string }): AnalysisSettings {
   return { minConfidence: 'medium', reveal: false, explain: false, limits: DEFAULT_EXTRACT_LIMITS, ...overrides };
@@ -66,12 +76,65 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
   }
 
   async function analyze(bytes: Uint8Array, path: string): Promise<FileResult> {
+    return (await analyzeExtracted(bytes, path, { depth: 0, budget: newArchiveBudget() })).result;
+  }
+
+  async function analyzeAll(bytes: Uint8Array, path: string): Promise<FileResult[]> {
+    const out: FileResult[] = [];
+    await analyzeInto(bytes, path, { depth: 0, budget: newArchiveBudget() }, out);
+    return out;
+  }
+
+  /**
+   * Depth first, in container order: a member's own members follow it. The container's result is pushed
+   * before its members are read and completed after (member count, what was cut short), so the order of
+   * results matches the order a person would list the archive in.
+   */
+  async function analyzeInto(bytes: Uint8Array, path: string, context: ExtractContext, out: FileResult[], mtimeMs?: number): Promise<void> {
+    const { result, extracted } = await analyzeExtracted(bytes, path, context);
+    if (mtimeMs !== undefined && Number.isFinite(mtimeMs)) result.mtime = new Date(mtimeMs).toISOString();
+    out.push(result);
+    const members = extracted?.ok ? extracted.members : undefined;
+    if (!members) return;
+    let count = 0;
+    for await (const member of members) {
+      count++;
+      const memberPath = `${path}!${member.name}`;
+      const base = { type: 'file' as const, path: memberPath, container: path, findings: [], records: 0 };
+      const mtime = member.mtimeMs !== undefined && Number.isFinite(member.mtimeMs) ? { mtime: new Date(member.mtimeMs).toISOString() } : {};
+      if (member.special) {
+        const message = member.special === 'symlink' ? 'symbolic link inside an archive (not followed)' : 'not a regular file';
+        out.push({ ...base, status: 'skipped', reason: member.special, message, bytes: 0, ...mtime });
+      } else if (member.failure || !member.bytes) {
+        const failed = member.failure ?? { reason: 'corrupt' as const, message: 'member could not be read', format: 'unknown' };
+        const skipped = SKIP_REASONS.has(failed.reason);
+        out.push({ ...base, status: skipped ? 'skipped' : 'error', reason: failed.reason, message: failed.message, bytes: 0, ...mtime });
+      } else {
+        const at = out.length;
+        await analyzeInto(member.bytes, memberPath, { depth: context.depth + 1, budget: context.budget }, out, member.mtimeMs);
+        out[at]!.container = path;
+      }
+    }
+    result.members = count;
+    if (members.failure && count === 0) {
+      const skipped = SKIP_REASONS.has(members.failure.reason);
+      Object.assign(result, { status: skipped ? 'skipped' : 'error', reason: members.failure.reason, message: members.failure.message });
+    }
+    const degraded = [result.degraded, ...members.notes].filter(Boolean).join('; ');
+    if (degraded) result.degraded = degraded;
+  }
+
+  async function analyzeExtracted(
+    bytes: Uint8Array,
+    path: string,
+    context: ExtractContext,
+  ): Promise<{ result: FileResult; extracted?: Awaited<ReturnType<typeof extractText>> }> {
     const extractStarted = performance.now();
-    const extracted = await extractText(bytes, path, settings.limits);
+    const extracted = await extractText(bytes, path, settings.limits, context);
     const extractMs = performance.now() - extractStarted;
     if (!extracted.ok) {
-      const skipped = extracted.reason === 'encrypted' || extracted.reason === 'unsupported' || extracted.reason === 'no-text' || extracted.reason === 'too-large';
-      return {
+      const skipped = SKIP_REASONS.has(extracted.reason);
+      const failed: FileResult = {
         type: 'file',
         path,
         status: skipped ? 'skipped' : 'error',
@@ -81,18 +144,19 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
         bytes: bytes.length,
         findings: [],
         records: 0,
-        timings: { readMs: 0, extractMs, detectMs: 0 },
       };
+      failed.timings = { readMs: 0, extractMs, detectMs: 0 };
+      return { result: failed };
     }
     const detectStarted = performance.now();
     const result = analyzeSegments(extracted.segments, path, extracted.format, bytes.length);
     result.timings = { readMs: 0, extractMs, detectMs: performance.now() - detectStarted };
     if (extracted.degraded) result.degraded = extracted.degraded;
     if (extracted.encoding) result.encoding = extracted.encoding;
-    return result;
+    return { result, extracted };
   }
 
-  return { analyze, analyzeSegments };
+  return { analyze, analyzeAll, analyzeSegments };
 }
 
 function reportFinding(
@@ -122,6 +186,7 @@ function locate(segment: TextSegment, finding: Finding): ReportedLocation {
   if ('message' in location) return { ...location };
   // A tree path names the value; where the parser gave its line, a long text value still gets the exact line.
   if ('path' in location) return location.line === undefined ? { ...location } : { ...location, line: location.line + finding.line - 1 };
+  if ('email' in location) return { ...location, line: location.line + finding.line - 1, column: finding.column };
   if ('line' in location) return { line: location.line + finding.line - 1, column: finding.column };
   if ('page' in location) return { page: location.page, line: finding.line, column: finding.column };
   if ('part' in location && finding.line > 1) return { ...location, line: finding.line, column: finding.column };

@@ -46,7 +46,8 @@ describe('sniffFormat', () => {
     expect(sniffFormat(await makePdf([['x']]), 'report.txt')).toBe('pdf');
     expect(sniffFormat(makeDocx({ body: ['x'] }), 'letter.bin')).toBe('docx');
     expect(sniffFormat(await makeXlsx([{ name: 'S', rows: [['a']] }]), 'data.csv')).toBe('xlsx');
-    expect(sniffFormat(zipSync({ 'ppt/presentation.xml': strToU8('<p/>') }), 'deck.pptx')).toBe('zip-other');
+    expect(sniffFormat(zipSync({ 'ppt/presentation.xml': strToU8('<p/>') }), 'deck.pptx')).toBe('pptx');
+    expect(sniffFormat(zipSync({ 'notes.txt': strToU8('x') }), 'deck.pptx')).toBe('zip-other');
   });
 
   it('finds %PDF- after junk in the first KiB', () => {
@@ -55,7 +56,8 @@ describe('sniffFormat', () => {
 
   it('tells encrypted OOXML from legacy OLE documents', () => {
     expect(sniffFormat(oleWithStream('EncryptedPackage'), 'secret.docx')).toBe('ole-encrypted');
-    expect(sniffFormat(oleWithStream('WordDocument'), 'old.doc')).toBe('ole');
+    expect(sniffFormat(oleWithStream('WordDocument'), 'old.doc')).toBe('doc');
+    expect(sniffFormat(oleWithStream('SomethingElse'), 'old.doc')).toBe('ole');
   });
 
   it('recognises HL7 by content after a BOM and whitespace', () => {
@@ -76,7 +78,7 @@ describe('sniffFormat', () => {
   it('calls known binary formats and NUL-laden data binary', () => {
     expect(sniffFormat(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'a.txt')).toBe('binary');
     expect(sniffFormat(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x41]), 'a.csv')).toBe('binary');
-    expect(sniffFormat(Buffer.from([0x1f, 0x8b, 0x08, 0x00]), 'a.log')).toBe('binary');
+    expect(sniffFormat(Buffer.from([0x1f, 0x8b, 0x08, 0x00]), 'a.log')).toBe('gzip');
     expect(sniffFormat(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), 'a')).toBe('binary');
     expect(sniffFormat(Buffer.from('abc\u0000def\u0001\u0002ghi'), 'a.txt')).toBe('binary');
     expect(sniffFormat(new Uint8Array(0), 'a.txt')).toBe('empty');

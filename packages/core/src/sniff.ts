@@ -1,5 +1,6 @@
 import { detectBomlessUtf16, looksBinary } from './extract/encoding.js';
 import { findEntry, isZip, readZipEntries, ZipError } from './extract/zip.js';
+import { sniffEarlyBinary, sniffOle, sniffStructuredText, sniffZipPackage, type ContentFormat } from './extract/sniff-content.js';
 
 /**
  * Formats sniffFormat can return. 'text' is plain text (txt, log and any unknown text); 'json', 'xml', 'html'
@@ -22,7 +23,8 @@ export type SniffedFormat =
   | 'html'
   | 'markdown'
   | 'text'
-  | 'binary';
+  | 'binary'
+  | ContentFormat;
 
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
@@ -83,7 +85,7 @@ function sniffZip(bytes: Uint8Array, ext: string): SniffedFormat {
     const entries = readZipEntries(bytes);
     if (findEntry(entries, 'word/document.xml')) return 'docx';
     if (findEntry(entries, 'xl/workbook.xml')) return 'xlsx';
-    return 'zip-other';
+    return sniffZipPackage(entries) ?? 'zip-other';
   } catch (err) {
     if (!(err instanceof ZipError)) throw err;
     // A damaged zip: local headers keep their names in clear, so a truncated DOCX still says what it was
@@ -137,6 +139,13 @@ function sniffMarkupText(bytes: Uint8Array, ext: string): SniffedFormat {
   return 'text';
 }
 
+/** The decoded start of a text file, for formats recognised by how their text opens. */
+function decodeHead(bytes: Uint8Array): string {
+  const sample = bytes.subarray(0, 16 * 1024);
+  const utf16 = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
+  return new TextDecoder(utf16 ?? 'utf-8').decode(sample);
+}
+
 function looksLikeText(bytes: Uint8Array): boolean {
   const sample = bytes.subarray(0, SNIFF_SAMPLE);
   if (hasAt(sample, 0, [0xff, 0xfe]) || hasAt(sample, 0, [0xfe, 0xff])) return true;
@@ -151,14 +160,18 @@ function looksLikeText(bytes: Uint8Array): boolean {
 export function sniffFormat(bytes: Uint8Array, path: string): SniffedFormat {
   if (bytes.length === 0) return 'empty';
   const ext = extensionOf(path);
+  const early = sniffEarlyBinary(bytes);
+  if (early) return early;
   if (containsAscii(bytes, '%PDF-', PDF_WINDOW)) return 'pdf';
   if (isZip(bytes) || hasAt(bytes, 0, [0x50, 0x4b, 0x05, 0x06])) return sniffZip(bytes, ext);
-  if (hasAt(bytes, 0, OLE_MAGIC)) return oleHasEncryptedPackage(bytes) ? 'ole-encrypted' : 'ole';
+  if (hasAt(bytes, 0, OLE_MAGIC)) return oleHasEncryptedPackage(bytes) ? 'ole-encrypted' : (sniffOle(bytes) ?? 'ole');
   for (const m of BINARY_MAGICS) if (hasAt(bytes, m.offset, m.bytes)) return 'binary';
   // 'MZ' alone starts ordinary words; a PE header also has NULs right after it.
   if (hasAt(bytes, 0, [0x4d, 0x5a]) && bytes.length >= 64 && bytes.subarray(2, 64).includes(0)) return 'binary';
   if (!looksLikeText(bytes)) return 'binary';
   if (startsWithMsh(bytes)) return 'hl7';
+  const structured = sniffStructuredText(decodeHead(bytes), ext);
+  if (structured) return structured;
   if (ext === 'csv') return 'csv';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
   return sniffMarkupText(bytes, ext);

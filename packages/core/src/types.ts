@@ -1,6 +1,9 @@
 import type { Confidence, ConfidenceReason, HipaaCategory, FindingRole } from '@phi-scan/detectors';
 import type {
+  DicomTagLocation,
   Hl7FieldLocation,
+  MailLocation,
+  X12ElementLocation,
   PageLocation,
   PartLocation,
   PathLocation,
@@ -39,7 +42,10 @@ export type ReportedLocation =
   | SheetCellLocation
   | TableCellLocation
   | Hl7FieldLocation
-  | PathLocation;
+  | PathLocation
+  | X12ElementLocation
+  | DicomTagLocation
+  | (MailLocation & { column: number });
 
 /** A finding as it leaves the worker: the value is already masked unless the scan was asked to reveal. */
 export interface ReportedFinding {
@@ -109,6 +115,13 @@ export interface FileResult {
   degraded?: string;
   encoding?: string;
   durationMs?: number;
+  /**
+   * Set on a file found inside another (archive member, mail attachment): the path of the file that holds it.
+   * Its own `path` reads `outer.zip!dir/inner.tar.gz!file.docx`.
+   */
+  container?: string;
+  /** Set on an archive or a mail: how many files inside it were reported (each as a result of its own). */
+  members?: number;
   /** Per-stage worker time, for --stats; never part of the machine formats. */
   timings?: StageTimings;
   /** Who can read the file (owner, group, mode bits); set for files with findings, on the main thread (exposure/access.ts). */

@@ -21,20 +21,22 @@ export default async function scanBatch(task: WorkerTask): Promise<FileResult[]>
   task.started?.close();
   if (cached?.id !== task.settingsId) cached = { id: task.settingsId, analyzer: createAnalyzer(task.settings) };
   const results: FileResult[] = [];
-  for (const entry of task.entries) results.push(await scanEntry(cached.analyzer, entry, task.maxFileSize));
+  for (const entry of task.entries) results.push(...(await scanEntry(cached.analyzer, entry, task.maxFileSize)));
   return results;
 }
 
-async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: number): Promise<FileResult> {
+/** The file's result, then one per file inside it (archive members, mail attachments) when it holds any. */
+async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: number): Promise<FileResult[]> {
   const started = performance.now();
   const read = await readListedFile(entry.path, maxFileSize);
   const readMs = performance.now() - started;
   let result: FileResult;
+  let inside: FileResult[] = [];
   if (!read.ok) {
     result = { type: 'file', path: entry.path, status: read.status, reason: read.reason, message: read.message, bytes: entry.size, findings: [], records: 0 };
   } else {
     try {
-      result = await analyzer.analyze(read.bytes, entry.path);
+      [result, ...inside] = (await analyzer.analyzeAll(read.bytes, entry.path)) as [FileResult, ...FileResult[]];
     } catch (error) {
       // Detectors and extractors do not throw by contract; if one does, the file is an error, never the message.
       result = {
@@ -52,5 +54,7 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: numb
   result.mtime = new Date(entry.mtimeMs).toISOString();
   result.durationMs = Math.round(performance.now() - started);
   result.timings = { extractMs: 0, detectMs: 0, ...result.timings, readMs };
-  return result;
+  // A member whose archive records no time of its own was last changed no later than the archive.
+  for (const member of inside) member.mtime ??= result.mtime;
+  return [result, ...inside];
 }

@@ -8,6 +8,8 @@ import { extractMarkdown } from './markdown.js';
 import { extractPdf } from './pdf.js';
 import { extractPlainText } from './text.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult, type Extractor } from './types.js';
+import { DEFAULT_ARCHIVE_DEPTH, extractArchive, newArchiveBudget, type ArchiveBudget, type ArchiveKind } from './archive.js';
+import { CONTENT_EXTRACTORS } from './content-extractors.js';
 import { extractXlsx } from './xlsx.js';
 import { extractXml } from './xml.js';
 
@@ -51,11 +53,24 @@ function startsWithPdfMagic(bytes: Uint8Array): boolean {
   return bytes.length >= 5 && String.fromCharCode(...bytes.subarray(0, 5)) === '%PDF-';
 }
 
+/** Where a file sits among containers: how deep in nested archives, and the unpacked bytes they share. */
+export interface ExtractContext {
+  depth: number;
+  budget: ArchiveBudget;
+}
+
+function openArchive(kind: ArchiveKind, bytes: Uint8Array, path: string, limits: ExtractLimits, context: ExtractContext): ExtractResult {
+  const maxDepth = limits.maxArchiveDepth ?? DEFAULT_ARCHIVE_DEPTH;
+  if (context.depth >= maxDepth) return failure(kind, 'too-large', `archive nested deeper than the limit of ${maxDepth} levels`);
+  return extractArchive(kind, bytes, path, limits, context.budget);
+}
+
 /** Sniffs the bytes, picks the extractor and maps container formats we cannot read to typed failures. */
 export async function extractText(
   bytes: Uint8Array,
   path: string,
   limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS,
+  context: ExtractContext = { depth: 0, budget: newArchiveBudget() },
 ): Promise<ExtractResult> {
   let format: SniffedFormat;
   try {
@@ -71,7 +86,10 @@ export async function extractText(
     case 'ole':
       return failure('ole', 'unsupported', 'legacy Office binary format (.doc/.xls) not supported yet');
     case 'zip-other':
-      return failure('zip', 'unsupported', 'zip archive that is not a DOCX or XLSX');
+      return openArchive('zip', bytes, path, limits, context);
+    case 'tar':
+    case 'gzip':
+      return openArchive(format, bytes, path, limits, context);
     case 'binary':
       return failure('binary', 'unsupported', 'binary file');
     case 'text':
@@ -87,7 +105,7 @@ export async function extractText(
       return pdf;
     }
     default: {
-      const extractor = EXTRACTORS[format];
+      const extractor = EXTRACTORS[format] ?? CONTENT_EXTRACTORS[format as keyof typeof CONTENT_EXTRACTORS];
       if (!extractor) return failure(format, 'unsupported', `no extractor for ${format}`);
       return guarded(format, () => extractor(bytes, limits));
     }

@@ -14,6 +14,12 @@ export interface SheetCellLocation { sheet: string; cell: string; row: number; c
 export interface TableCellLocation { row: number; column: string }
 /** HL7 v2: 1-based message in the batch, field such as 'PID-19', and the file line of its segment. */
 export interface Hl7FieldLocation { message: number; field: string; line: number }
+/** X12 EDI: 1-based transaction set (ST…SE), 1-based segment within the interchange, and the element (`NM1-03`). */
+export interface X12ElementLocation { transaction: number; segment: number; element: string }
+/** DICOM header: the tag as `(0010,0010)` and its keyword (`PatientName`). */
+export interface DicomTagLocation { tag: string; keyword: string }
+/** E-mail: 1-based message in the file (an mbox holds many), the section (`header Subject`, `body`), the line in it. */
+export interface MailLocation { email: number; section: string; line: number }
 /**
  * JSON and XML: where the value sits in the tree, JSONPath-like ('$.patients[3].dob') or XPath-like
  * ('/PatientExport/Patient[3]/DOB'), and the file line where the parser gives it cheaply (XML, NDJSON).
@@ -31,7 +37,10 @@ export type SegmentLocation =
   | SheetCellLocation
   | TableCellLocation
   | Hl7FieldLocation
-  | PathLocation;
+  | PathLocation
+  | X12ElementLocation
+  | DicomTagLocation
+  | MailLocation;
 
 export interface TextSegment {
   text: string;
@@ -63,6 +72,31 @@ export interface ExtractSuccess {
   degraded?: string;
   /** Text encoding detected for text formats ('utf-8', 'utf-16le', 'utf-16be', 'latin1'). */
   encoding?: string;
+  /**
+   * Files inside this one (archive members, mail attachments), each to be scanned and reported like a file
+   * of its own. Lazy so an archive holds one inflated member in memory at a time.
+   */
+  members?: ContainedFiles;
+}
+
+/** Files inside a container, read lazily; `notes` and `failure` are filled in while iterating. */
+export interface ContainedFiles extends AsyncIterable<ContainedFile> {
+  /** What was cut short and why (members over the entry limit, a damaged tail): the container's `degraded`. */
+  notes: string[];
+  /** The container turned out unreadable as a whole (set before any member came out). */
+  failure?: ExtractFailure;
+}
+
+/** A file inside a container: its bytes, or why they could not be had (encrypted member, over a limit). */
+export interface ContainedFile {
+  /** Path inside the container, `/`-separated ('dir/inner.tar.gz', 'attachment.pdf'). */
+  name: string;
+  bytes?: Uint8Array;
+  failure?: ExtractFailure;
+  /** When the container records it (zip, tar). */
+  mtimeMs?: number;
+  /** Not a regular file (a symlink in a tar): reported as skipped with this reason. */
+  special?: 'symlink' | 'not-regular-file';
 }
 
 export interface ExtractFailure {
@@ -85,6 +119,16 @@ export interface ExtractLimits {
    * still scanned, as text. Optional so callers that build limits by hand keep working.
    */
   maxStructuredChars?: number;
+  /** Archives inside archives are opened to this depth (the scanned file is depth 0). Default 5. */
+  maxArchiveDepth?: number;
+  /** Members listed beyond this count are counted, not read. Default 10 000. */
+  maxArchiveEntries?: number;
+  /** Upper bound on one member's unpacked bytes. Default 256 MiB. */
+  maxArchiveMemberBytes?: number;
+  /** Upper bound on all members' unpacked bytes in one scanned file, nested archives included. Default 1 GiB. */
+  maxArchiveTotalBytes?: number;
+  /** Unpacked bytes per compressed byte a member may reach once past 1 MiB (a bomb reaches ~1000). Default 200. */
+  maxInflationRatio?: number;
 }
 
 export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {

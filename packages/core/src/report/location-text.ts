@@ -10,6 +10,9 @@ export function describeLocation(location: FindingLocation): string {
   else if ('part' in location) parts.push(`${location.part} paragraph ${location.paragraph}`);
   else if ('message' in location) parts.push(`message ${location.message}`, location.field, `line ${location.line}`);
   else if ('path' in location) parts.push(location.path);
+  else if ('transaction' in location) parts.push(`transaction ${location.transaction}`, `segment ${location.segment}`, location.element);
+  else if ('tag' in location) parts.push(`${location.tag} ${location.keyword}`);
+  else if ('email' in location) parts.push(`email ${location.email}`, location.section);
   else if ('row' in location) parts.push(`row ${location.row}`, `column ${location.column}`);
   if ('line' in location && location.line !== undefined && !('message' in location)) parts.push(`line ${location.line}`);
   return parts.join(', ');

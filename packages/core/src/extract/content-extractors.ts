@@ -1,0 +1,12 @@
+import { extractFhirJson, extractFhirXml } from './fhir.js';
+import type { ContentFormat } from './sniff-content.js';
+import type { Extractor } from './types.js';
+
+/**
+ * Extractors for the formats sniff-content recognises (archives are opened by the router, which knows the
+ * nesting depth). Kept apart from the office and text extractors so each family can grow on its own.
+ */
+export const CONTENT_EXTRACTORS: Partial<Record<ContentFormat, Extractor>> = {
+  'fhir-json': extractFhirJson,
+  'fhir-xml': extractFhirXml,
+};
