@@ -1,3 +1,4 @@
+import { extractCda } from './cda.js';
 import { extractFhirJson, extractFhirXml } from './fhir.js';
 import type { ContentFormat } from './sniff-content.js';
 import type { Extractor } from './types.js';
@@ -9,4 +10,5 @@ import type { Extractor } from './types.js';
 export const CONTENT_EXTRACTORS: Partial<Record<ContentFormat, Extractor>> = {
   'fhir-json': extractFhirJson,
   'fhir-xml': extractFhirXml,
+  cda: extractCda,
 };

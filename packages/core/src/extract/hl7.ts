@@ -81,6 +81,34 @@ const FIELD_LABELS: Record<string, string> = {
  */
 const COMPOSITE_ID_FIELDS = new Set(['PID-2', 'PID-3', 'PID-4', 'PID-18', 'PID-21', 'MRG-1', 'NK1-33', 'IN1-49', 'GT1-2']);
 
+/** Extended addresses (XAD): 'street^other^city^state^zip^country'. Read as one address line per repetition. */
+const ADDRESS_FIELDS = new Set(['PID-11', 'PID-12', 'NK1-4', 'GT1-5', 'IN1-5', 'IN1-19', 'NK1-32']);
+/** Telecom numbers (XTN): the number is component 1, or, in v2.5 and later, area code 6 and local number 7. */
+const TELECOM_FIELDS = new Set(['PID-13', 'PID-14', 'NK1-5', 'NK1-6', 'GT1-6', 'GT1-7', 'IN1-7']);
+
+/** The text of each repetition of a field, shaped as a person would write it. */
+function fieldTexts(fieldId: string, value: string, d: Delimiters): string[] {
+  const reps = value.split(d.repetition);
+  const components = (rep: string) => rep.split(d.component);
+  let texts: string[];
+  if (COMPOSITE_ID_FIELDS.has(fieldId)) texts = reps.map((rep) => components(rep)[0] ?? '');
+  else if (ADDRESS_FIELDS.has(fieldId)) {
+    texts = reps.map((rep) => {
+      const [street, other, city, state, zip] = components(rep).map((c) => c.split(d.subcomponent)[0] ?? '');
+      const cityLine = [city, [state, zip].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+      return [street, other, cityLine].filter(Boolean).join(', ');
+    });
+  } else if (TELECOM_FIELDS.has(fieldId)) {
+    texts = reps.map((rep) => {
+      const c = components(rep);
+      if (c[0]?.trim()) return c[0];
+      if (c[6]) return c[5] ? `(${c[5]}) ${c[6].length === 7 ? `${c[6].slice(0, 3)}-${c[6].slice(3)}` : c[6]}` : c[6];
+      return c[3] ?? ''; // an e-mail address
+    });
+  } else return [value];
+  return texts.filter((t) => t.trim());
+}
+
 export function hl7FieldLabel(fieldId: string): string {
   return FIELD_LABELS[fieldId] ?? fieldId;
 }
@@ -179,6 +207,10 @@ export async function extractHl7(bytes: Uint8Array, limits: ExtractLimits): Prom
   const collector = new SegmentCollector(limits.maxTextChars);
   let delimiters = DEFAULT_DELIMITERS;
   let message = 0;
+  // Some messages carry two patients (ADT^A17 swaps beds, merges name the prior patient): a PID after the
+  // first starts a record of its own, so one message is not counted as one patient with two names.
+  let pidInMessage = 0;
+  const recordKey = () => (pidInMessage > 1 ? `message:${message}:patient:${pidInMessage}` : `message:${message}`);
   let line = 0;
   let unparsed = 0;
 
@@ -197,14 +229,16 @@ export async function extractHl7(bytes: Uint8Array, limits: ExtractLimits): Prom
     if (!segmentLine.trim() || segmentLine === '\u001c') continue;
 
     const id = segmentLine.slice(0, 3);
+    if (id === 'PID') pidInMessage++;
     if (id === 'MSH') {
       message++;
+      pidInMessage = 0;
       delimiters = delimitersOf(segmentLine);
     }
     if (!SEGMENT_ID.test(id) || (segmentLine.length > 3 && segmentLine[3] !== delimiters.field)) {
       // Not a segment (wrapped text, a note pasted in): keep it as text so nothing is lost.
       unparsed++;
-      if (!collector.add({ text: segmentLine, location: { message, field: 'text', line }, recordKey: `message:${message}` })) break;
+      if (!collector.add({ text: segmentLine, location: { message, field: 'text', line }, recordKey: recordKey() })) break;
       continue;
     }
     const parts = segmentLine.split(delimiters.field);
@@ -218,15 +252,13 @@ export async function extractHl7(bytes: Uint8Array, limits: ExtractLimits): Prom
       if (!value.trim()) continue;
       const fieldId = `${id}-${fieldNo}`;
       const label = hl7FieldLabel(fieldId);
-      const texts = COMPOSITE_ID_FIELDS.has(fieldId)
-        ? value.split(delimiters.repetition).map((rep) => rep.split(delimiters.component)[0] ?? '').filter((v) => v.trim())
-        : [value];
+      const texts = fieldTexts(fieldId, value, delimiters);
       for (const raw of texts) {
         keepGoing = collector.add({
           text: decodeHl7Escapes(raw, delimiters),
           location: { message, field: fieldId, line },
           columnHeader: label,
-          recordKey: `message:${message}`,
+          recordKey: recordKey(),
         });
         if (!keepGoing) break;
       }
