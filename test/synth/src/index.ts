@@ -5,3 +5,5 @@ export * from './documents.js';
 export * from './negatives.js';
 export * from './office.js';
 export * from './share.js';
+export * from './accuracy/corpus.js';
+export * from './accuracy/identifiers.js';

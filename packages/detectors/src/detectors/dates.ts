@@ -21,7 +21,7 @@ export const dateDetector: DetectorDefinition = {
   role: 'identifier',
   version: 1,
   keywords: ['admission', 'admitted', 'admit', 'discharge', 'discharged', 'service', 'dos', 'visit', 'encounter', 'procedure', 'surgery', 'seen', 'death', 'deceased', 'expired', 'died', 'dod', 'collected', 'appointment'],
-  columnHeaders: ['admit date', 'admission date', 'discharge date', 'service date', 'date of service', 'dos', 'visit date', 'encounter date', 'date of death', 'procedure date', 'appointment date'],
+  columnHeaders: ['admit date', 'admission date', 'discharge date', 'service date', 'date of service', 'dos', 'visit date', 'encounter date', 'date of death', 'procedure date', 'appointment date', 'recorded date', 'onset date', 'collection date'],
   patterns: [
     { re2: `\\b${EVENT_LABEL}${SEP}(?P<v>${DATE_FORMS_RE2})\\b`, confidence: 'medium', label: 'date after an encounter or death label', gated: true },
     { re2: `^[ \\t]*(?P<v>${DATE_FORMS_RE2})[ \\t]*$`, confidence: 'medium', label: 'date in an encounter-date column', scope: 'cell' },

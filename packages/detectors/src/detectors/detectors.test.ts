@@ -46,8 +46,10 @@ describe('mrn', () => {
     expect(found('mrn', 'Med Rec No: 5566778')).toEqual(['5566778:high']);
     expect(found('mrn', 'MRN 12-345-678')).toEqual(['12345678:high']);
   });
-  it('keeps billing account numbers low outside clinical text', () => {
-    expect(found('mrn', 'Acct # 12345678 balance due')).toEqual(['12345678:low']);
+  it('leaves account numbers to account-number, and keeps encounter numbers low outside clinical text', () => {
+    expect(found('mrn', 'Acct # 12345678 balance due')).toEqual([]);
+    expect(found('account-number', 'Acct # 12345678 balance due')).toEqual(['12345678:medium']);
+    expect(found('mrn', 'Encounter # 12345678 shipped')).toEqual(['12345678:low']);
   });
   it('rejects short, letter-heavy and date-shaped values', () => {
     expect(found('mrn', 'MRN: 1234')).toEqual([]);

@@ -43,8 +43,15 @@ export function isHl7NonDiagnosisField(text: string, start: number): boolean {
   return fields !== 3 || text[start - 1] !== '|';
 }
 
-function validateIcd10({ value, text, start, end }: MatchInput): Validation | null {
+/** An HL7 field the extractor could not name ('EVN-1'): DG1-3 always has a name, so this is not the diagnosis. */
+const UNNAMED_HL7_FIELD = /^[A-Z][A-Z0-9]{2}-[0-9]+$/;
+
+function validateIcd10({ value, text, start, end, columnHeader }: MatchInput): Validation | null {
   if (continuesPastCode(text, end) || isHl7NonDiagnosisField(text, start)) return null;
+  // After a component separator a code is a message type ('ADT^A04') or a coding system ('…^I10'), never
+  // the diagnosis, which is the first component of its field.
+  if (text[start - 1] === '^') return null;
+  if (columnHeader !== undefined && UNNAMED_HL7_FIELD.test(columnHeader.trim())) return null;
   const normalized = normalizeIcd10(value);
   return normalized ? { normalized } : null;
 }

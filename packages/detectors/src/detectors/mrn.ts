@@ -3,10 +3,11 @@ import type { ContextRules, DetectorDefinition, MatchInput, Validation } from '.
 const MRN_VALUE = '[A-Za-z]{0,3}-?[0-9][0-9-]{3,13}[0-9A-Za-z]?';
 const STRONG_LABEL = '(?i:mrn|mr#|mr[ ]?no\\.?|medical[ ]+record(?:[ ]+(?:number|num|no\\.?|#))?|med\\.?[ ]?rec\\.?(?:[ ]?(?:no\\.?|number|#))?)';
 const WEAK_LABEL = '(?i:chart[ ]?(?:#|no\\.?|number)|patient[ ]?(?:id|#|no\\.?|number)|pt\\.?[ ]?(?:id|#))';
-const ACCOUNT_LABEL = '(?i:acct\\.?[ ]?(?:#|no\\.?|number)?|account[ ]?(?:#|no\\.?|number)|encounter[ ]?(?:#|no\\.?|number|id)?|visit[ ]?(?:#|no\\.?|id))';
+// Account numbers are the account-number detector's; an encounter number is medical only in clinical text.
+const ENCOUNTER_LABEL = '(?i:encounter[ ]?(?:#|no\\.?|number|id)?|visit[ ]?(?:#|no\\.?|id))';
 const SEPARATOR = '[ \\t]*[:#=]?[ \\t]*';
 
-/** Account and encounter numbers are medical only where the text is clinical. */
+/** Encounter numbers are medical only where the text is clinical. */
 const CLINICAL_CONTEXT: ContextRules = {
   window: 80,
   after: 40,
@@ -50,7 +51,7 @@ export const MRN_STRONG_KEYWORDS = ['mrn', 'mr#', 'medical record', 'med rec', '
 export const mrnDetector: DetectorDefinition = {
   id: 'mrn',
   name: 'Medical record number',
-  description: 'Medical record numbers after a label (MRN, Medical Record Number, Chart #, Patient ID, clinical Acct/Encounter) or in an MRN column',
+  description: 'Medical record numbers after a label (MRN, Medical Record Number, Chart #, Patient ID, clinical Encounter #) or in an MRN column',
   hipaa: 'medical-record-numbers',
   role: 'identifier',
   version: 1,
@@ -60,9 +61,9 @@ export const mrnDetector: DetectorDefinition = {
     { re2: `\\b${STRONG_LABEL}${SEPARATOR}(?P<v>${MRN_VALUE})\\b`, confidence: 'high', label: 'medical record number label' },
     { re2: `\\b${WEAK_LABEL}${SEPARATOR}(?P<v>${MRN_VALUE})\\b`, confidence: 'medium', label: 'chart or patient ID label' },
     {
-      re2: `\\b${ACCOUNT_LABEL}${SEPARATOR}(?P<v>${MRN_VALUE})\\b`,
+      re2: `\\b${ENCOUNTER_LABEL}${SEPARATOR}(?P<v>${MRN_VALUE})\\b`,
       confidence: 'low',
-      label: 'account or encounter label',
+      label: 'encounter label',
       context: CLINICAL_CONTEXT,
     },
     { re2: `^[ \\t]*(?P<v>${MRN_VALUE})[ \\t]*$`, confidence: 'medium', label: 'value in an MRN column', scope: 'cell' },

@@ -68,6 +68,8 @@ function dictionaryEvidence(given: string[], surname: string[]): Adjustment | un
   return undefined;
 }
 
+const CITY_STATE_ZIP_AFTER = /^,?[ ]+[A-Z]{2}[ ]+[0-9]{5}/;
+
 function validateName(match: MatchInput): Validation | null {
   const { pattern, text, matchStart, start } = match;
   if (pattern.label === 'name after a label' && findKeyword(wordBefore(text, matchStart), ENTITY_WORDS)) return null;
@@ -81,6 +83,8 @@ function validateName(match: MatchInput): Validation | null {
   const evidence = dictionaryEvidence(parts.given, parts.surname);
   // Structure alone ('Word, Word') is too common in prose: it needs the census lists to agree.
   if (pattern.label === 'LAST, FIRST' && evidence?.effect !== 'raise') return null;
+  // 'Lincoln Way, Columbus, OH 43268': a street and a city, not a surname and a given name.
+  if (pattern.label === 'LAST, FIRST' && CITY_STATE_ZIP_AFTER.test(text.slice(start + length, start + length + 16))) return null;
   return { normalized: parts.tokens.join(' '), length, adjustments: evidence ? [evidence] : [] };
 }
 

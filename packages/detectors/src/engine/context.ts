@@ -25,6 +25,11 @@ function raiseFrom(haystack: string, rules: ContextRules): { keyword: string; st
   return raise ? { keyword: raise, steps: 1 } : undefined;
 }
 
+function endOfLine(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) if (text[i] === '\n' || text[i] === '\r') return i;
+  return text.length;
+}
+
 /** Keywords within the window before (and the shorter window after) the value, and the column header. */
 export function evaluateContext(rules: ContextRules, { text, start, end, header }: ContextInput): ContextVerdict {
   const reasons: ConfidenceReason[] = [];
@@ -38,7 +43,14 @@ export function evaluateContext(rules: ContextRules, { text, start, end, header 
   if (fromText) reasons.push({ rule: 'keyword', effect: 'raise', detail: `keyword '${fromText.keyword}' nearby` });
   if (fromHeader) reasons.push({ rule: 'column-header', effect: 'raise', detail: `column header mentions '${fromHeader.keyword}'` });
   steps += Math.max(fromText?.steps ?? 0, fromHeader?.steps ?? 0);
-  const lowerText = findKeyword(nearby, rules.lower);
+  // A negative keyword speaks for its own line: 'room 301' above an assessment list does not make its codes part numbers.
+  const lineStart = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
+  const lineEnd = endOfLine(text, end);
+  const sameLine =
+    text.slice(Math.max(lineStart, start - rules.window), start).toLowerCase() +
+    ' \u0000 ' +
+    text.slice(end, Math.min(lineEnd, end + (rules.after ?? 0))).toLowerCase();
+  const lowerText = findKeyword(sameLine, rules.lower);
   const lowerHeader = header === undefined ? undefined : findKeyword(header, rules.lower);
   if (lowerText || lowerHeader) {
     steps -= 1;

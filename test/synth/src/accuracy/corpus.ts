@@ -1,0 +1,501 @@
+/**
+ * A labelled corpus for measuring precision and recall: documents in every supported format, each with the
+ * values a correct scan must report (detector id and normalized value) and the number of patients it exposes.
+ *
+ * Labelling rule: in a file that holds a patient's PHI every value of an identifier type is labelled, the
+ * clinic's own address and phone included (a de-identifier removes them too); provider names are never
+ * labelled (they are not the patient). Clean files label nothing: they hold only hard negatives — invalid
+ * SSNs, bare 9-digit order numbers, phones and ZIP+4, non-birth dates, ICD-shaped part numbers, staff names
+ * and numbers — and a correct scan reports nothing from them at default confidence.
+ */
+import { makeDocx, makePdf, makeXlsx } from '../office.js';
+import { addDays, age, delimited, formatDate, formatName, formatProvider, type DateStyle, type NameStyle } from '../format.js';
+import { partsInventoryCsv, partsInventoryRows, INVENTORY_HEADER, staffDirectoryCsv, staffMeetingNote, supplierInvoice, invalidSsnSamples, shareReadme } from '../negatives.js';
+import { makePatients, makeProviders, type CivilDate, type Patient, type Provider } from '../patients.js';
+import { RIVERSIDE_CLINIC, type Clinic } from '../documents.js';
+import { Random, type Seed } from '../random.js';
+import {
+  documentationIp, formatMbi, randomAccountNumber, randomCardNumber, randomDea, randomDriversLicense, randomMbi,
+  randomMemberId, randomNpi, randomUdi, randomVin,
+} from './identifiers.js';
+
+export interface AccuracyLabel {
+  detector: string;
+  /** The detector's normalized form (digits for SSN and phone, ISO for dates, upper-case tokens for names). */
+  value: string;
+}
+
+export interface AccuracyDocument {
+  /** Relative path; the extension decides the format. */
+  path: string;
+  bytes: Uint8Array;
+  kind: 'phi' | 'clean';
+  template: string;
+  labels: AccuracyLabel[];
+  /** Distinct patients the file exposes. */
+  patients: number;
+}
+
+export interface AccuracyCorpusOptions {
+  seed: Seed;
+  /** Total documents; about a quarter are clean files. */
+  documents: number;
+}
+
+/** Upper case, no commas or periods, single spaces: the address detector's normalized form. */
+export function normalizeAddressLabel(value: string): string {
+  return value.toUpperCase().replace(/[.,]/g, ' ').split(/\s+/).filter(Boolean).join(' ');
+}
+
+class Labels {
+  readonly list: AccuracyLabel[] = [];
+  add(detector: string, value: string): void {
+    if (!this.list.some((l) => l.detector === detector && l.value === value)) this.list.push({ detector, value });
+  }
+}
+
+const iso = (d: CivilDate) => formatDate(d, 'iso');
+const digits = (s: string) => s.replace(/[^0-9]/g, '');
+
+interface Extra {
+  email: string;
+  mbi: string;
+  memberId: string;
+  account: string;
+  license: string;
+  portalId: string;
+  ip: string;
+  card: string;
+  vin: string;
+  udi: string;
+}
+
+function extrasFor(p: Patient, rng: Random): Extra {
+  return {
+    email: `${p.given}.${p.family}${rng.int(1, 99)}@${rng.pick(['example.com', 'example.org', 'mail.example.net'])}`.toLowerCase(),
+    mbi: randomMbi(rng),
+    memberId: randomMemberId(rng),
+    account: randomAccountNumber(rng),
+    license: randomDriversLicense(rng),
+    portalId: `${rng.int(1, 9)}${rng.digits(7)}`,
+    ip: documentationIp(rng),
+    card: randomCardNumber(rng),
+    vin: randomVin(rng),
+    udi: randomUdi(rng),
+  };
+}
+
+/** Renders the pieces every document shares and labels them as it goes. */
+class Writer {
+  readonly labels = new Labels();
+  constructor(readonly rng: Random) {}
+
+  name(p: Patient, style: NameStyle): string {
+    this.labels.add('name', `${p.given} ${p.middleInitial} ${p.family}`.toUpperCase());
+    return formatName(p, style);
+  }
+  dob(p: Patient, style: DateStyle): string {
+    this.labels.add('dob', iso(p.dob));
+    return formatDate(p.dob, style);
+  }
+  mrn(p: Patient): string {
+    this.labels.add('mrn', p.mrn.toUpperCase());
+    return p.mrn;
+  }
+  ssn(p: Patient): string {
+    this.labels.add('ssn', digits(p.ssn));
+    return p.ssn;
+  }
+  phone(phone: string, fax = false): string {
+    this.labels.add(fax ? 'fax' : 'phone', digits(phone));
+    const d = digits(phone);
+    return this.rng.pick([phone, `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`, `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6)}`]);
+  }
+  address(street: string, city: string, state: string, zip: string): string {
+    const text = `${street}, ${city}, ${state} ${zip}`;
+    this.labels.add('address', normalizeAddressLabel(text));
+    return text;
+  }
+  patientAddress(p: Patient): string {
+    return this.address(p.address.street, p.address.city, p.address.state, p.address.zip);
+  }
+  date(d: CivilDate, style: DateStyle): string {
+    this.labels.add('date', iso(d));
+    return formatDate(d, style);
+  }
+  age(p: Patient, on: CivilDate): string {
+    const years = age(p.dob, on);
+    if (years >= 90) this.labels.add('age-over-89', String(years));
+    return String(years);
+  }
+  codes(p: Patient): string[] {
+    for (const d of p.diagnoses) this.labels.add('icd10', d.code);
+    return p.diagnoses.map((d) => `${d.description} (${d.code})`);
+  }
+  put(detector: string, shown: string, normalized: string = shown): string {
+    this.labels.add(detector, normalized);
+    return shown;
+  }
+  letterhead(c: Clinic): string[] {
+    return [c.name.toUpperCase(), this.address(c.street, c.city, c.state, c.zip), `Tel ${this.phone(c.phone)}   Fax ${this.phone(c.fax, true)}`];
+  }
+}
+
+interface Ctx {
+  rng: Random;
+  clinic: Clinic;
+  provider: Provider;
+  providerNpi: string;
+  date: CivilDate;
+}
+
+const STYLES: DateStyle[] = ['us', 'iso', 'long', 'dmy', 'us-short'];
+const NAME_STYLES: NameStyle[] = ['first-last', 'first-mi-last', 'last-first-mi', 'upper-last-first-mi'];
+
+function visitNote(p: Patient, x: Extra, ctx: Ctx): { text: string; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  const style = ctx.rng.pick(STYLES);
+  const lines = [
+    ...w.letterhead(ctx.clinic),
+    '',
+    'OFFICE VISIT NOTE',
+    '',
+    `Patient Name: ${w.name(p, ctx.rng.pick(NAME_STYLES))}`,
+    `DOB: ${w.dob(p, style)}   Age: ${w.age(p, ctx.date)}   Sex: ${p.sex}`,
+    `MRN: ${w.mrn(p)}`,
+    `Visit Date: ${w.date(ctx.date, style)}`,
+    `Provider: ${formatProvider(ctx.provider)}`,
+    '',
+    `Chief complaint: follow-up; lab accession ${ctx.rng.digits(9)} reviewed, order ${ctx.rng.int(10000, 99999)} placed.`,
+    `Objective: BP ${ctx.rng.int(112, 158)}/${ctx.rng.int(68, 96)}, HR ${ctx.rng.int(58, 96)}, room ${ctx.rng.int(100, 450)}.`,
+    '',
+    'Assessment:',
+    ...w.codes(p).map((c, i) => `  ${i + 1}. ${c}`),
+    '',
+  ];
+  if (ctx.rng.chance(0.6)) lines.push(`Patient phone: ${w.phone(p.phone)}`);
+  if (ctx.rng.chance(0.4)) lines.push(`Email: ${w.put('email', x.email)}`);
+  if (ctx.rng.chance(0.2)) lines.push(`Implanted pacemaker, device UDI ${w.put('device-id', x.udi, x.udi.replace(/[()]/g, ''))}`);
+  lines.push('', `Plan: recheck in ${ctx.rng.int(2, 12)} weeks.`, '', `Electronically signed by ${formatProvider(ctx.provider)} on ${formatDate(ctx.date, style)}`);
+  return { text: lines.join('\n') + '\n', labels: w.labels.list };
+}
+
+function referralLetter(p: Patient, x: Extra, ctx: Ctx, to: Provider): { header: string[]; body: string[]; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  const header = w.letterhead(ctx.clinic);
+  const body = [
+    formatDate(ctx.date, 'long'),
+    '',
+    `${formatProvider(to)}`,
+    `${to.specialty}`,
+    '',
+    `Patient: ${w.name(p, ctx.rng.pick(['first-last', 'first-mi-last'] as NameStyle[]))}   DOB: ${w.dob(p, ctx.rng.pick(STYLES))}`,
+    `MRN: ${w.mrn(p)}`,
+    `Home address: ${w.patientAddress(p)}`,
+  ];
+  if (ctx.rng.chance(0.5)) body.push(`Medicare MBI: ${w.put('mbi', formatMbi(x.mbi, ctx.rng.chance(0.5)), x.mbi)}`);
+  body.push(
+    '',
+    `Dear Dr. ${to.family},`,
+    '',
+    `I am referring ${p.given} for evaluation. Diagnoses: ${w.codes(p).join('; ')}.`,
+    `Please call our office at ${w.phone(ctx.clinic.phone)} with questions.`,
+    '',
+    'Sincerely,',
+    formatProvider(ctx.provider),
+    `NPI: ${w.put('npi', ctx.providerNpi)}`,
+  );
+  return { header, body, labels: w.labels.list };
+}
+
+function labReportLines(p: Patient, ctx: Ctx): { lines: string[]; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  const collected = addDays(ctx.date, -1);
+  const lines = [
+    'RIVERSIDE CLINICAL LABORATORY',
+    w.address('2200 Lake Street', ctx.clinic.city, ctx.clinic.state, ctx.clinic.zip),
+    '',
+    `Patient: ${w.name(p, ctx.rng.pick(['last-first-mi', 'upper-last-first-mi'] as NameStyle[]))}`,
+    `DOB: ${w.dob(p, 'us')}   Sex: ${p.sex}`,
+    `MRN: ${w.mrn(p)}`,
+    `Collected: ${w.date(collected, 'us')}`,
+    `Ordering physician: ${formatProvider(ctx.provider)}   NPI ${w.put('npi', ctx.providerNpi)}`,
+    `Accession: ${ctx.rng.digits(9)}`,
+    '',
+    'Test                 Result   Units    Reference',
+    `Glucose              ${ctx.rng.int(70, 180)}      mg/dL    70-99`,
+    `Hemoglobin A1c       ${ctx.rng.int(5, 10)}.${ctx.rng.int(0, 9)}      %        4.0-5.6`,
+    `Creatinine           ${ctx.rng.int(0, 1)}.${ctx.rng.int(5, 9)}      mg/dL    0.6-1.3`,
+    `LDL cholesterol      ${ctx.rng.int(60, 190)}      mg/dL    <100`,
+    '',
+    // One code a line: a PDF line longer than the page is cut off where the page ends.
+    'Diagnosis:',
+    ...w.codes(p).map((c) => `  ${c}`),
+  ];
+  return { lines, labels: w.labels.list };
+}
+
+function intakeForm(p: Patient, x: Extra, ctx: Ctx): { text: string; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  const lines = [
+    `NEW PATIENT REGISTRATION — ${ctx.clinic.name}`,
+    '',
+    `Patient Name: ${w.name(p, 'first-mi-last')}`,
+    `Date of Birth: ${w.dob(p, ctx.rng.pick(STYLES))}`,
+    `SSN: ${w.ssn(p)}`,
+    `Address: ${w.patientAddress(p)}`,
+    `Home Phone: ${w.phone(p.phone)}`,
+    `Email: ${w.put('email', x.email)}`,
+    `Insurance: Acme Health Plan   Member ID: ${w.put('health-plan-id', x.memberId)}`,
+  ];
+  if (ctx.rng.chance(0.5)) lines.push(`Medicare MBI: ${w.put('mbi', formatMbi(x.mbi, true), x.mbi)}`);
+  else if (ctx.rng.chance(0.4)) lines.push(`Medicare claim number (HICN): ${w.put('hicn', `${digits(p.ssn)}A`)}`);
+  lines.push(
+    `Driver's License: ${w.put('license-number', x.license, x.license.replace(/-/g, ''))}`,
+    `Account #: ${w.put('account-number', x.account)}`,
+    `Patient portal: ${w.put('url', `https://portal.riverside.example/patients/${x.portalId}/profile`)}`,
+  );
+  if (ctx.rng.chance(0.3)) lines.push(`Last portal login from IP ${w.put('ip', x.ip)}`);
+  if (ctx.rng.chance(0.2)) lines.push(`Card on file: Visa ${w.put('credit-card', x.card.replace(/(\d{4})(?=\d)/g, '$1 '), x.card)}`);
+  if (ctx.rng.chance(0.15)) lines.push(`Vehicle (MVA claim) VIN: ${w.put('vin', x.vin)}`);
+  lines.push('', `Reason for visit: new patient; Dx: ${w.codes(p).join(', ')}`, '', 'Signature on file.');
+  return { text: lines.join('\n') + '\n', labels: w.labels.list };
+}
+
+function prescription(p: Patient, ctx: Ctx): { text: string; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  const dea = randomDea(ctx.rng, ctx.provider.family);
+  const lines = [
+    ...w.letterhead(ctx.clinic),
+    '',
+    'PRESCRIPTION',
+    `Patient: ${w.name(p, 'first-last')}   DOB: ${w.dob(p, 'us')}`,
+    `Address: ${w.patientAddress(p)}`,
+    '',
+    'Rx: oxycodone 5 mg tablets, #20, one every 6 hours as needed for pain. No refills.',
+    `Dx: ${w.codes({ ...p, diagnoses: p.diagnoses.slice(0, 1) }).join('')}`,
+    '',
+    `Prescriber: ${formatProvider(ctx.provider)}`,
+    `DEA #: ${w.put('dea', dea)}   NPI: ${w.put('npi', ctx.providerNpi)}`,
+  ];
+  return { text: lines.join('\n') + '\n', labels: w.labels.list };
+}
+
+function rosterTable(patients: readonly Patient[], ctx: Ctx): { rows: string[][]; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  const withAdmit = ctx.rng.chance(0.5);
+  const header = ['MRN', 'Last Name', 'First Name', 'DOB', 'SSN', 'Phone', 'Address', ...(withAdmit ? ['Admit Date'] : []), 'Diagnosis'];
+  const rows = patients.map((p) => {
+    w.name(p, 'first-last');
+    const admit = addDays(ctx.date, -ctx.rng.int(0, 30));
+    return [
+      w.mrn(p), p.family, p.given, w.dob(p, 'us'), w.ssn(p), w.phone(p.phone), w.patientAddress(p),
+      ...(withAdmit ? [w.date(admit, 'us')] : []),
+      (w.codes({ ...p, diagnoses: p.diagnoses.slice(0, 1) })[0] ?? '').replace(/^.*\((.*)\)$/, '$1'),
+    ];
+  });
+  return { rows: [header, ...rows], labels: w.labels.list };
+}
+
+function hl7Batch(patients: readonly Patient[], ctx: Ctx): { text: string; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  const c = ctx.clinic;
+  const stamp = `${formatDate(ctx.date, 'hl7')}0930`;
+  const messages = patients.map((p, i) => {
+    w.labels.add('name', `${p.given} ${p.middleInitial} ${p.family}`.toUpperCase());
+    w.labels.add('address', normalizeAddressLabel(p.address.street));
+    const pid = [
+      'PID', '1', '', `${w.mrn(p)}^^^${c.code}^MR`, '', `${p.family.toUpperCase()}^${p.given.toUpperCase()}^${p.middleInitial}`, '',
+      w.dob(p, 'hl7'), p.sex, '', '', `${p.address.street.toUpperCase()}^^${p.address.city.toUpperCase()}^${p.address.state}^${p.address.zip}`, '',
+      `(${digits(p.phone).slice(0, 3)})${digits(p.phone).slice(3)}`, '', '', '', '', '', w.ssn(p),
+    ].join('|');
+    w.labels.add('phone', digits(p.phone));
+    w.labels.add('npi', ctx.providerNpi);
+    const attending = `${ctx.providerNpi}^${ctx.provider.family.toUpperCase()}^${ctx.provider.given.toUpperCase()}^^^DR^${ctx.provider.credential}`;
+    const segments = [
+      `MSH|^~\\&|${c.code}_EHR|${c.code}|HIS|${c.code}|${stamp}||ADT^A04|MSG${String(i + 1).padStart(5, '0')}|P|2.5.1`,
+      `EVN|A04|${stamp}`,
+      pid,
+      `PV1|1|O|CLINIC^^^${c.code}||||${attending}`,
+      ...p.diagnoses.map((d, k) => `DG1|${k + 1}||${w.put('icd10', d.code)}^${d.description}^I10|||F`),
+    ];
+    return segments.map((s) => `${s}\r`).join('');
+  });
+  return { text: messages.join(''), labels: w.labels.list };
+}
+
+function fhirBundle(p: Patient, x: Extra, ctx: Ctx): { text: string; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  w.labels.add('name', `${p.given} ${p.middleInitial} ${p.family}`.toUpperCase());
+  const bundle = {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        resource: {
+          resourceType: 'Patient',
+          id: `pat-${ctx.rng.digits(6)}`,
+          identifier: [{ type: { text: 'MRN' }, system: 'urn:oid:2.16.840.1.113883.3.999', value: w.mrn(p) }],
+          name: [{ family: p.family, given: [p.given, p.middleInitial] }],
+          gender: p.sex === 'F' ? 'female' : 'male',
+          birthDate: w.dob(p, 'iso'),
+          telecom: [{ system: 'phone', value: w.phone(p.phone) }, { system: 'email', value: w.put('email', x.email) }],
+          address: [{ line: [p.address.street], city: p.address.city, state: p.address.state, postalCode: p.address.zip }],
+        },
+      },
+      ...p.diagnoses.map((d) => ({
+        resource: {
+          resourceType: 'Condition',
+          code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: w.put('icd10', d.code), display: d.description }] },
+          recordedDate: w.date(ctx.date, 'iso'),
+        },
+      })),
+    ],
+  };
+  // The extractor reads a FHIR address object as one value: street, city, state and ZIP together.
+  w.labels.add('address', normalizeAddressLabel(`${p.address.street}, ${p.address.city}, ${p.address.state} ${p.address.zip}`));
+  return { text: JSON.stringify(bundle, null, 2) + '\n', labels: w.labels.list };
+}
+
+/** Clean prose full of the shapes scanners confuse with PHI; no patient anywhere. */
+function hardNegativeMemo(ctx: Ctx): string {
+  const r = ctx.rng;
+  return [
+    `${ctx.clinic.name} — facilities memo`,
+    `Date: ${formatDate(ctx.date, 'long')}`,
+    '',
+    `The HVAC contractor (order ${r.digits(9)}, PO ${r.digits(9)}) starts ${formatDate(addDays(ctx.date, 7), 'us')}.`,
+    `Ship parts to 4410 Industrial Pkwy, Columbus, OH 43219-${r.digits(4)}; questions to (614) ${r.int(200, 899)}-${r.digits(4)}.`,
+    `Part numbers E11.9, I10 and J45.909 are filters; model A10 and serial 884422119 are the air handler.`,
+    `Sample SSN on the training slide: 123-45-6789. Invalid test value: 000-12-3456.`,
+    `Server 10.2.0.15 runs version 4.2.1.7; backups at 02:30:00 nightly.`,
+    `The annual budget is $250,000.00; invoice 2024-${r.int(1000, 9999)} is due ${formatDate(addDays(ctx.date, 30), 'iso')}.`,
+    `Tracking 1Z${r.digits(16)} delivered to loading dock 3, room 401.`,
+    '',
+  ].join('\n');
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Builds the corpus; the same options always give the same bytes and labels. */
+export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promise<AccuracyDocument[]> {
+  const rng = new Random(options.seed);
+  const patients = makePatients(Math.max(40, options.documents * 2), `${options.seed}:patients`);
+  const providers = makeProviders(12, `${options.seed}:providers`, patients);
+  const npis = providers.map(() => randomNpi(rng));
+  const docs: AccuracyDocument[] = [];
+  let next = 0;
+  const takePatients = (n: number) => Array.from({ length: n }, () => patients[next++ % patients.length]!);
+  const PHI_TEMPLATES = ['visit-note', 'referral-docx', 'lab-pdf', 'lab-txt', 'intake', 'prescription', 'roster-csv', 'roster-xlsx', 'hl7', 'fhir', 'note-md'];
+  const CLEAN_TEMPLATES = ['invoice', 'parts-csv', 'parts-xlsx', 'staff-csv', 'meeting', 'qa-ssn', 'readme', 'memo', 'memo-pdf', 'memo-docx'];
+
+  for (let i = 0; i < options.documents; i++) {
+    const d = rng.fork(`doc${i}`);
+    const providerIndex = d.int(0, providers.length - 1);
+    const ctx: Ctx = {
+      rng: d,
+      clinic: RIVERSIDE_CLINIC,
+      provider: providers[providerIndex]!,
+      providerNpi: npis[providerIndex]!,
+      date: { year: 2024, month: d.int(1, 12), day: d.int(1, 28) },
+    };
+    const clean = i % 4 === 3;
+    const template = clean ? CLEAN_TEMPLATES[Math.floor(i / 4) % CLEAN_TEMPLATES.length]! : PHI_TEMPLATES[(i - Math.floor(i / 4)) % PHI_TEMPLATES.length]!;
+    const id = String(i).padStart(4, '0');
+    const add = (path: string, bytes: Uint8Array, labels: AccuracyLabel[], count: number) =>
+      docs.push({ path, bytes, kind: clean ? 'clean' : 'phi', template, labels, patients: count });
+
+    switch (template) {
+      case 'visit-note': {
+        const [p] = takePatients(1);
+        const r = visitNote(p!, extrasFor(p!, d), ctx);
+        add(`notes/visit_${id}.txt`, enc(r.text), r.labels, 1);
+        break;
+      }
+      case 'note-md': {
+        const [p] = takePatients(1);
+        const r = visitNote(p!, extrasFor(p!, d), ctx);
+        add(`notes/progress_${id}.md`, enc(r.text.replace(/^(Patient Name|DOB|MRN|Visit Date):/gm, '**$1:**')), r.labels, 1);
+        break;
+      }
+      case 'referral-docx': {
+        const [p] = takePatients(1);
+        const to = providers[(providerIndex + 1) % providers.length]!;
+        const r = referralLetter(p!, extrasFor(p!, d), ctx, to);
+        add(`letters/referral_${id}.docx`, makeDocx({ header: r.header, body: r.body }), r.labels, 1);
+        break;
+      }
+      case 'lab-pdf':
+      case 'lab-txt': {
+        const [p] = takePatients(1);
+        const r = labReportLines(p!, ctx);
+        if (template === 'lab-pdf') add(`labs/lab_${id}.pdf`, await makePdf([r.lines]), r.labels, 1);
+        else add(`labs/lab_${id}.txt`, enc(r.lines.join('\n') + '\n'), r.labels, 1);
+        break;
+      }
+      case 'intake': {
+        const [p] = takePatients(1);
+        const r = intakeForm(p!, extrasFor(p!, d), ctx);
+        add(`intake/registration_${id}.txt`, enc(r.text), r.labels, 1);
+        break;
+      }
+      case 'prescription': {
+        const [p] = takePatients(1);
+        const r = prescription(p!, ctx);
+        add(`rx/prescription_${id}.txt`, enc(r.text), r.labels, 1);
+        break;
+      }
+      case 'roster-csv':
+      case 'roster-xlsx': {
+        const group = takePatients(d.int(3, 10));
+        const r = rosterTable(group, ctx);
+        if (template === 'roster-csv') add(`exports/roster_${id}.csv`, enc(delimited(r.rows, ',')), r.labels, group.length);
+        else add(`exports/roster_${id}.xlsx`, await makeXlsx([{ name: 'Patients', rows: r.rows }]), r.labels, group.length);
+        break;
+      }
+      case 'hl7': {
+        const group = takePatients(d.int(1, 4));
+        const r = hl7Batch(group, ctx);
+        add(`interfaces/adt_${id}.hl7`, enc(r.text), r.labels, group.length);
+        break;
+      }
+      case 'fhir': {
+        const [p] = takePatients(1);
+        const r = fhirBundle(p!, extrasFor(p!, d), ctx);
+        add(`fhir/bundle_${id}.json`, enc(r.text), r.labels, 1);
+        break;
+      }
+      case 'invoice':
+        add(`billing/invoice_${id}.txt`, enc(supplierInvoice(ctx.clinic, ctx.date, `inv${i}`)), [], 0);
+        break;
+      case 'parts-csv':
+        add(`billing/parts_${id}.csv`, enc(partsInventoryCsv(`parts${i}`)), [], 0);
+        break;
+      case 'parts-xlsx':
+        add(`billing/parts_${id}.xlsx`, await makeXlsx([{ name: 'Inventory', rows: [[...INVENTORY_HEADER], ...partsInventoryRows(`parts${i}`)] }]), [], 0);
+        break;
+      case 'staff-csv':
+        add(`admin/staff_${id}.csv`, enc(staffDirectoryCsv(d.sample(providers, 6))), [], 0);
+        break;
+      case 'meeting':
+        add(`admin/meeting_${id}.txt`, enc(staffMeetingNote(d.sample(providers, 4), ctx.clinic, ctx.date)), [], 0);
+        break;
+      case 'qa-ssn':
+        add(`it/qa_fixtures_${id}.txt`, enc(invalidSsnSamples()), [], 0);
+        break;
+      case 'readme':
+        add(`README_${id}.txt`, enc(shareReadme(ctx.clinic)), [], 0);
+        break;
+      case 'memo':
+        add(`admin/memo_${id}.txt`, enc(hardNegativeMemo(ctx)), [], 0);
+        break;
+      case 'memo-pdf':
+        add(`admin/memo_${id}.pdf`, await makePdf([hardNegativeMemo(ctx).split('\n')]), [], 0);
+        break;
+      case 'memo-docx':
+        add(`admin/memo_${id}.docx`, makeDocx({ body: hardNegativeMemo(ctx).split('\n'), header: [ctx.clinic.name] }), [], 0);
+        break;
+    }
+  }
+  return docs;
+}
