@@ -16,7 +16,7 @@ const DEFAULT_DEPS: CliDeps = { scan, listDetectors, interrupts: processInterrup
  */
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}, deps: Partial<CliDeps> = {}): Promise<number> {
   const context: CliContext = {
-    io: { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr, env: io.env ?? process.env },
+    io: { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr, env: io.env ?? process.env, cwd: io.cwd ?? process.cwd() },
     deps: { ...DEFAULT_DEPS, ...deps },
   };
   let exitCode = 0;

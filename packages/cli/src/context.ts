@@ -9,6 +9,8 @@ export interface CliIo {
   stderr: OutputStream;
   stdin?: NodeJS.ReadableStream;
   env?: NodeJS.ProcessEnv;
+  /** Where config and ignore files are looked for (default: the process's working directory). */
+  cwd?: string;
 }
 
 /** What the CLI drives but does not implement: injected so tests run the real argument handling without a scan. */
@@ -19,7 +21,7 @@ export interface CliDeps {
 }
 
 export interface CliContext {
-  io: Required<Pick<CliIo, 'stdout' | 'stderr' | 'env'>>;
+  io: Required<Pick<CliIo, 'stdout' | 'stderr' | 'env' | 'cwd'>>;
   deps: CliDeps;
 }
 

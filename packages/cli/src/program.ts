@@ -4,6 +4,8 @@ import type { CliContext } from './context.js';
 import { runDetectorsCommand } from './detectors-command.js';
 import { appendList, appendValue, parseSeconds, parseSize, parseThreads } from './option-values.js';
 import { runScanCommand, type ScanCommandOptions } from './scan-command.js';
+import { withConfig } from './apply-config.js';
+import { runReportCommand, type ReportCommandOptions } from './report-command.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -38,6 +40,10 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .argument('<paths...>', 'files or folders to scan')
     .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file (created with mode 0600, replaced atomically)')
+    .addOption(new Option('--csv-per <unit>', 'csv: a row per finding or per file').choices(['finding', 'file']))
+    .option('--config <file>', 'options from a YAML or JSON file (default: .phi-scan.yml/.yaml/.json in the working directory); flags override it')
+    .option('--baseline <report>', 'report only findings not in this earlier json/jsonl report (same --fingerprint-key needed)')
+    .option('--ignore-file <file>', 'paths to leave out, gitignore syntax (default: .phi-scanignore in the working directory)')
     .option('--reveal', 'report raw matched values instead of masked ones (the report is then PHI)')
     .option('--threads <n>', 'worker threads (default: the number of CPU cores)', parseThreads)
     .option('--include <glob>', 'scan only paths matching the glob (repeatable)', appendValue)
@@ -59,8 +65,23 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .option('--stats', 'print on stderr where the time went: crawl, read, extract per format, detect, report')
     .option('--debug', 'print stack traces on fatal errors')
     .addHelpText('after', EXAMPLES)
-    .action(async (paths: string[], options: ScanCommandOptions) => {
-      setExitCode(await runScanCommand(context, paths, options));
+    .action(async (paths: string[], options: ScanCommandOptions, command: Command) => {
+      setExitCode(await runScanCommand(context, paths, await withConfig(context, command, options)));
+    });
+
+  program
+    .command('report')
+    .description('render a saved json/jsonl scan in another format, without scanning again')
+    .argument('<saved>', 'a report written by `phi-scan scan --format jsonl` (or json)')
+    .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('html'))
+    .option('-o, --output <file>', 'write the report to a file (created with mode 0600, replaced atomically)')
+    .addOption(new Option('--csv-per <unit>', 'csv: a row per finding or per file').choices(['finding', 'file']))
+    .option('--verbose', 'text report: a line per file with findings or errors')
+    .option('--explain', 'text report: a line per finding with its confidence reasons')
+    .option('-q, --quiet', 'no message on stderr')
+    .option('--debug', 'print stack traces on fatal errors')
+    .action(async (saved: string, options: ReportCommandOptions) => {
+      setExitCode(await runReportCommand(context, saved, options));
     });
 
   program

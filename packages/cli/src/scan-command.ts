@@ -14,11 +14,14 @@ import {
 } from '@phi-scan/core';
 import type { Confidence } from '@phi-scan/detectors';
 import { say, type CliContext } from './context.js';
+import type { ReportingOptions } from './extra-options.js';
+import { loadResultFilters, type ResultFilters } from './result-filters.js';
+import { VERSION } from './version.js';
 import { describeFsError, openReportFile, stdoutReportOutput, type ReportOutput } from './report-output.js';
 import { UsageError } from './usage-error.js';
 
 /** The scan command's options as commander parsed them (values already validated by option-values). */
-export interface ScanCommandOptions {
+export interface ScanCommandOptions extends ReportingOptions {
   format: ReportFormat;
   output?: string;
   reveal?: boolean;
@@ -43,6 +46,7 @@ export async function runScanCommand(context: CliContext, paths: string[], optio
   checkDetectorIds(context, options.detectors);
   if (options.reveal) say(context, 'warning: --reveal is set: the report holds raw, unmasked PHI values; handle it as PHI');
 
+  const filters = await loadResultFilters(options, context.io.cwd, paths);
   const output = options.output ? await openReportFile(options.output) : stdoutReportOutput(context.io.stdout);
   const controller = new AbortController();
   let interruptedBy: string | undefined;
@@ -53,7 +57,7 @@ export async function runScanCommand(context: CliContext, paths: string[], optio
 
   let summary: ScanSummary;
   try {
-    summary = await scanIntoReport(context, paths, options, output, controller.signal, () => interruptedBy !== undefined);
+    summary = await scanIntoReport(context, paths, options, output, controller.signal, () => interruptedBy !== undefined, filters);
   } catch (error) {
     await output.discard();
     throw error;
@@ -77,11 +81,14 @@ async function scanIntoReport(
   output: ReportOutput,
   signal: AbortSignal,
   interrupted: () => boolean,
+  filters: ResultFilters,
 ): Promise<ScanSummary> {
   const reporter = createReporter(options.format, output.stream, {
     reveal: options.reveal === true,
     explain: options.explain,
     verbose: options.verbose,
+    csvPer: options.csvPer,
+    toolVersion: VERSION,
     color: colorWanted(output.stream, context.io.env),
   });
   const summaries = new SummaryBuilder({ minConfidence: options.minConfidence, masked: !options.reveal });
@@ -97,6 +104,8 @@ async function scanIntoReport(
         if (stats && event.crawlMs !== undefined) stats.crawlMs = event.crawlMs;
         continue;
       }
+      if (filters.ignores(event)) continue;
+      filters.narrow(event);
       await exposure.assess(event);
       summaries.add(event);
       if (!stats) {

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import type { CliContext } from './context.js';
+import { loadConfig, type ConfigValues } from './config-file.js';
+import { say } from './context.js';
+import type { ScanCommandOptions } from './scan-command.js';
+
+/**
+ * Fills the scan options from the config file wherever the command line did not set them: flags override the
+ * file, the file overrides the built-in defaults. A list option given on the command line replaces the file's
+ * list rather than adding to it, so a flag always means exactly what it says.
+ */
+export async function withConfig(context: CliContext, command: Command, options: ScanCommandOptions): Promise<ScanCommandOptions> {
+  const loaded = await loadConfig(options.config, context.io.cwd);
+  if (!loaded) return options;
+  const merged: Record<string, unknown> = { ...options };
+  const { disableDetectors, ...values } = loaded.values as ConfigValues;
+  for (const [key, value] of Object.entries(values)) {
+    if (command.getOptionValueSource(key) === 'cli') continue;
+    merged[key] = value;
+  }
+  if (disableDetectors?.length) {
+    const all = merged.detectors as string[] | undefined;
+    const base = all ?? context.deps.listDetectors().map((detector) => detector.id);
+    merged.detectors = base.filter((id) => !disableDetectors.includes(id));
+  }
+  if (!options.quiet && !merged.quiet) say(context, `using the config file ${loaded.path}`);
+  return merged as unknown as ScanCommandOptions;
+}

@@ -1,0 +1,39 @@
+import type { FileResult } from '@phi-scan/core';
+import { loadBaseline, type Baseline } from './baseline.js';
+import { loadIgnoreFile, type PathIgnore } from './ignore-file.js';
+
+/** What the operator asked to leave out of a report: ignored paths, and findings already in a baseline. */
+export class ResultFilters {
+  readonly #ignore: PathIgnore | undefined;
+  readonly #baseline: Baseline | undefined;
+
+  constructor(ignore?: PathIgnore, baseline?: Baseline) {
+    this.#ignore = ignore;
+    this.#baseline = baseline;
+  }
+
+  ignores(result: FileResult): boolean {
+    return this.#ignore?.ignores(result.path) ?? false;
+  }
+
+  /** Narrows the result in place to what is new since the baseline (the scan loop hands one object on). */
+  narrow(result: FileResult): void {
+    if (!this.#baseline) return;
+    const fresh = this.#baseline.newSince(result);
+    if (fresh === result) return;
+    result.findings = fresh.findings;
+    result.records = fresh.records;
+    result.recordList = fresh.recordList;
+    delete result.risk;
+  }
+}
+
+export async function loadResultFilters(
+  options: { ignoreFile?: string; baseline?: string },
+  cwd: string,
+  roots: readonly string[],
+): Promise<ResultFilters> {
+  const ignore = await loadIgnoreFile(options.ignoreFile, cwd, roots);
+  const baseline = options.baseline ? await loadBaseline(options.baseline) : undefined;
+  return new ResultFilters(ignore, baseline);
+}
