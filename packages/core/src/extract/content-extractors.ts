@@ -1,5 +1,9 @@
 import { extractCda } from './cda.js';
 import { extractFhirJson, extractFhirXml } from './fhir.js';
+import { extractEml, extractMbox } from './mail.js';
+import { extractOdf } from './odf.js';
+import { extractPptx } from './pptx.js';
+import { extractRtf } from './rtf.js';
 import type { ContentFormat } from './sniff-content.js';
 import type { Extractor } from './types.js';
 
@@ -11,4 +15,9 @@ export const CONTENT_EXTRACTORS: Partial<Record<ContentFormat, Extractor>> = {
   'fhir-json': extractFhirJson,
   'fhir-xml': extractFhirXml,
   cda: extractCda,
+  pptx: extractPptx,
+  odf: extractOdf,
+  rtf: extractRtf,
+  eml: extractEml,
+  mbox: extractMbox,
 };

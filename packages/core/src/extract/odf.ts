@@ -1,0 +1,150 @@
+import { SaxesParser } from 'saxes';
+import { SegmentCollector } from './limits.js';
+import { localName, packageFailure, paragraphsOf, readPart } from './package-text.js';
+import { findEntry, readZipEntries, type ZipEntry } from './zip.js';
+import type { ExtractLimits, ExtractResult } from './types.js';
+
+/**
+ * OpenDocument (ODT, ODS, ODP; also their templates and flat variants inside a zip). Text documents and
+ * presentations are paragraphs of content.xml, with page headers and footers from styles.xml and the
+ * document's properties from meta.xml; spreadsheets are cells with the sheet's first row as column headers,
+ * one record per row, as for XLSX.
+ */
+
+const TEXT_RULES = {
+  paragraphs: new Set(['p', 'h']),
+  characters: { 'line-break': '\n', tab: '\t', s: ' ' },
+};
+const META_RULES = { paragraphs: new Set(['title', 'subject', 'description', 'creator', 'initial-creator', 'keyword']) };
+/** An ODS row or column repeated this often is the empty rest of the sheet, not data. */
+const MAX_REPEAT_READ = 1000;
+const MAX_DEPTH = 256;
+
+function columnLetters(index: number): string {
+  let n = index;
+  let s = '';
+  do {
+    s = String.fromCharCode(65 + (n % 26)) + s;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return s;
+}
+
+function kindOf(bytes: Uint8Array, entries: ZipEntry[]): 'odt' | 'ods' | 'odp' {
+  const mimetype = findEntry(entries, 'mimetype');
+  const start = mimetype ? mimetype.localHeaderOffset + 30 : 0;
+  const head = Buffer.from(bytes.subarray(start, start + 120)).toString('latin1');
+  if (head.includes('opendocument.spreadsheet')) return 'ods';
+  if (head.includes('opendocument.presentation')) return 'odp';
+  return 'odt';
+}
+
+interface Cell {
+  row: number;
+  col: number;
+  text: string;
+}
+
+/** Cells with text, in order, with repeated rows and columns expanded only as far as they hold text. */
+function spreadsheetCells(xml: string, onSheet: (name: string, cells: Cell[]) => boolean): boolean {
+  const parser = new SaxesParser({ xmlns: false });
+  let sheet: { name: string; cells: Cell[] } | undefined;
+  let row = 0;
+  let rowRepeat = 1;
+  let col = 0;
+  let colRepeat = 1;
+  let cellText: string[] | undefined;
+  let paragraphs = 0;
+  let depth = 0;
+  let keepGoing = true;
+  parser.on('doctype', () => {
+    throw new Error('DTD');
+  });
+  parser.on('opentag', (tag) => {
+    if (++depth > MAX_DEPTH) throw new Error('too deep');
+    const name = localName(tag.name);
+    const attr = (n: string) => tag.attributes[`table:${n}`] as string | undefined;
+    if (name === 'table') {
+      sheet = { name: attr('name') ?? 'Sheet', cells: [] };
+      row = 0;
+    } else if (name === 'table-row') {
+      rowRepeat = Math.max(1, Number(attr('number-rows-repeated') ?? 1) || 1);
+      col = 0;
+    } else if (name === 'table-cell' || name === 'covered-table-cell') {
+      colRepeat = Math.max(1, Number(attr('number-columns-repeated') ?? 1) || 1);
+      cellText = [];
+      paragraphs = 0;
+    } else if (cellText && name === 'p') {
+      if (paragraphs++ > 0) cellText.push('\n');
+    } else if (cellText && name === 's') cellText.push(' ');
+    else if (cellText && (name === 'line-break' || name === 'tab')) cellText.push(name === 'tab' ? '\t' : '\n');
+  });
+  parser.on('text', (t) => {
+    cellText?.push(t);
+  });
+  parser.on('closetag', (tag) => {
+    depth--;
+    const name = localName(tag.name);
+    if ((name === 'table-cell' || name === 'covered-table-cell') && cellText) {
+      const text = cellText.join('');
+      if (text.trim() && sheet) {
+        for (let r = 0; r < Math.min(rowRepeat, MAX_REPEAT_READ); r++) {
+          for (let c = 0; c < Math.min(colRepeat, MAX_REPEAT_READ); c++) sheet.cells.push({ row: row + r, col: col + c, text });
+        }
+      }
+      col += colRepeat;
+      cellText = undefined;
+    } else if (name === 'table-row') row += rowRepeat;
+    else if (name === 'table' && sheet) {
+      if (keepGoing) keepGoing = onSheet(sheet.name, sheet.cells);
+      sheet = undefined;
+    }
+  });
+  try {
+    parser.write(xml).close();
+    return false;
+  } catch {
+    if (sheet && keepGoing) onSheet(sheet.name, sheet.cells);
+    return true;
+  }
+}
+
+export async function extractOdf(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+  try {
+    const entries = readZipEntries(bytes);
+    const kind = kindOf(bytes, entries);
+    const collector = new SegmentCollector(limits.maxTextChars);
+    let damaged = 0;
+    const content = findEntry(entries, 'content.xml');
+    if (content && kind === 'ods') {
+      const broken = spreadsheetCells(readPart(bytes, content, limits), (sheet, cells) => {
+        const headerRow = cells[0]?.row;
+        const headers = new Map(cells.filter((c) => c.row === headerRow).map((c) => [c.col, c.text.replace(/\s+/g, ' ').trim()]));
+        for (const cell of cells) {
+          const letter = columnLetters(cell.col);
+          const isHeader = cell.row === headerRow;
+          const segment = {
+            text: cell.text,
+            location: { sheet, cell: `${letter}${cell.row + 1}`, row: cell.row + 1, column: isHeader ? letter : (headers.get(cell.col) ?? letter) },
+            ...(isHeader ? {} : { columnHeader: headers.get(cell.col) ?? letter, recordKey: `${sheet}:row:${cell.row + 1}` }),
+          };
+          if (!collector.add(segment)) return false;
+        }
+        return true;
+      });
+      if (broken) damaged++;
+    }
+    const textParts = [kind === 'ods' ? undefined : 'content.xml', 'styles.xml', 'meta.xml'];
+    for (const name of textParts) {
+      const entry = name ? findEntry(entries, name) : undefined;
+      if (!entry || collector.full) continue;
+      const { paragraphs, damaged: broken } = paragraphsOf(readPart(bytes, entry, limits), name === 'meta.xml' ? META_RULES : TEXT_RULES);
+      if (broken) damaged++;
+      for (const p of paragraphs) if (!collector.add({ text: p.text, location: { part: entry.name, paragraph: p.paragraph } })) break;
+    }
+    const notes = [collector.degradedNote(), damaged ? `${damaged} parts damaged; text after the damage not read` : undefined].filter(Boolean).join('; ');
+    return { ok: true, format: kind, segments: collector.segments, ...(notes ? { degraded: notes } : {}) };
+  } catch (err) {
+    return packageFailure('odf', err);
+  }
+}
