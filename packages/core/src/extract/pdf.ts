@@ -97,9 +97,10 @@ function locatePdftotext(): string | null {
 
 /**
  * Limits the child sets on itself, so they hold even when this worker is terminated on a deadline and
- * cannot kill it: CPU seconds and address space.
+ * cannot kill it: CPU seconds and address space. pdftotext reads an 800-page report in about a second; a
+ * file that needs more than this is pathological, is stopped, and goes to pdf.js under the worker's deadline.
  */
-const PDFTOTEXT_CPU_SECONDS = 120;
+const PDFTOTEXT_CPU_SECONDS = 15;
 const PDFTOTEXT_MEMORY_KB = 1024 * 1024;
 
 /**
