@@ -19,7 +19,7 @@ const nameTokens = (value) => value.toUpperCase().replace(/[.,^]/g, ' ').split(/
 
 /** Whether a found value is the labelled one: exact for most detectors, by tokens or prefix where a detector may report part of it. */
 function matches(detector, found, label) {
-  if (detector === 'name') {
+  if (detector === 'name' || detector === 'relative-name') {
     const tokens = new Set(nameTokens(label.value));
     const foundTokens = nameTokens(found.value);
     return foundTokens.length > 0 && foundTokens.every((t) => tokens.has(t));

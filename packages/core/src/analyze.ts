@@ -4,7 +4,9 @@ import {
   CONFIDENCE_ORDER,
   type Confidence,
   type DetectionEngine,
+  type CustomDetectorConfig,
   type Finding,
+  type ListEntry,
 } from '@phi-scan/detectors';
 import { newArchiveBudget } from './extract/archive.js';
 import { extractText, type ExtractContext } from './extract/index.js';
@@ -21,6 +23,9 @@ export interface AnalysisSettings {
   explain: boolean;
   detectors?: readonly string[];
   mrnPatterns?: readonly string[];
+  customDetectors?: readonly CustomDetectorConfig[];
+  allow?: readonly ListEntry[];
+  deny?: readonly ListEntry[];
   fingerprintKey: string;
   limits: ExtractLimits;
 }
@@ -49,7 +54,13 @@ export function defaultAnalysisSettings(overrides: Partial<AnalysisSettings> & {
  * scan reveals them.
  */
 export function createAnalyzer(settings: AnalysisSettings): Analyzer {
-  const engine: DetectionEngine = createEngine({ detectors: settings.detectors, mrnPatterns: settings.mrnPatterns });
+  const engine: DetectionEngine = createEngine({
+    detectors: settings.detectors,
+    mrnPatterns: settings.mrnPatterns,
+    custom: settings.customDetectors,
+    allow: settings.allow,
+    deny: settings.deny,
+  });
   const fingerprint = createFingerprinter(settings.fingerprintKey);
 
   function analyzeSegments(segments: readonly TextSegment[], path: string, format: string, bytes: number): FileResult {

@@ -19,10 +19,10 @@ const DISTINGUISHING = new Set(['ssn', 'mrn', 'dob', 'name', 'mbi', 'hicn']);
 
 /**
  * Identifiers that do not make a record on their own: contact details and encounter dates (a clinic's phone
- * number and address head every letter it sends) and provider numbers (NPI, DEA name the clinician). They join
- * the record of the patient they sit with.
+ * number and address head every letter it sends), provider numbers (NPI, DEA name the clinician) and relatives'
+ * names. They join the record of the patient they sit with.
  */
-const NOT_A_PATIENT_ON_THEIR_OWN = new Set(['phone', 'fax', 'email', 'url', 'ip', 'address', 'date', 'age-over-89', 'npi', 'dea']);
+const NOT_A_PATIENT_ON_THEIR_OWN = new Set(['phone', 'fax', 'email', 'url', 'ip', 'address', 'date', 'age-over-89', 'npi', 'dea', 'relative-name']);
 
 function anchorsRecord(finding: Finding): boolean {
   return finding.role === 'identifier' && !NOT_A_PATIENT_ON_THEIR_OWN.has(finding.detector);

@@ -1,4 +1,4 @@
-import type { Confidence } from '@phi-scan/detectors';
+import type { Confidence, CustomDetectorConfig, ListEntry } from '@phi-scan/detectors';
 import type { FileAccess, FileResult, FileRisk } from './types.js';
 
 export interface ScanOptions {
@@ -26,6 +26,12 @@ export interface ScanOptions {
   detectors?: readonly string[];
   /** Site-specific MRN formats (RE2 sources). */
   mrnPatterns?: readonly string[];
+  /** Detectors from the operator's configuration; an invalid one fails the scan with an error naming it. */
+  customDetectors?: readonly CustomDetectorConfig[];
+  /** Values or RE2 patterns never reported (the clinic's own phone number, a published test MRN). */
+  allow?: readonly ListEntry[];
+  /** Values or RE2 patterns always reported, as detector `deny-list`. */
+  deny?: readonly ListEntry[];
   /** Stops the scan: results already done are yielded, the rest are not started. */
   signal?: AbortSignal;
 }

@@ -94,6 +94,9 @@ function settingsFrom(options: ScanOptions): AnalysisSettings {
     explain: options.explain ?? false,
     detectors: options.detectors ? [...options.detectors] : undefined,
     mrnPatterns: options.mrnPatterns ? [...options.mrnPatterns] : undefined,
+    customDetectors: options.customDetectors ? [...options.customDetectors] : undefined,
+    allow: options.allow ? [...options.allow] : undefined,
+    deny: options.deny ? [...options.deny] : undefined,
     fingerprintKey: typeof key === 'string' ? key : Buffer.from(key).toString('hex'),
     limits: DEFAULT_EXTRACT_LIMITS,
   });

@@ -10,7 +10,7 @@ import { itinDetector } from './itin.js';
 import { accountNumberDetector, deviceIdDetector, healthPlanIdDetector, licenseNumberDetector } from './labelled-ids.js';
 import { hicnDetector, mbiDetector } from './medicare.js';
 import { mrnDetector } from './mrn.js';
-import { nameDetector } from './name.js';
+import { nameDetector, relativeNameDetector } from './name.js';
 import { emailDetector, ipDetector, urlDetector } from './network.js';
 import { npiDetector } from './npi.js';
 import { faxDetector, phoneDetector } from './phone.js';
@@ -43,4 +43,5 @@ export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [
   creditCardDetector,
   dateDetector,
   ageOver89Detector,
+  relativeNameDetector,
 ];

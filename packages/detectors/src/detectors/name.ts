@@ -1,4 +1,4 @@
-import type { Adjustment, DetectorDefinition, MatchInput, Validation } from '../detector.js';
+import type { Adjustment, DetectorDefinition, MatchInput, PatternSpec, Validation } from '../detector.js';
 import { findKeyword, normalizeHeader } from '../text/keywords.js';
 import {
   PROVIDER_CREDENTIALS,
@@ -88,6 +88,13 @@ function validateName(match: MatchInput): Validation | null {
   return { normalized: parts.tokens.join(' '), length, adjustments: evidence ? [evidence] : [] };
 }
 
+const NAME_CELL: PatternSpec = {
+  re2: "^[ \\t]*(?P<v>[A-Za-z][A-Za-z'.-]*(?:,?[ ]+[A-Za-z][A-Za-z'.-]*){0,3})[ \\t]*$",
+  confidence: 'medium',
+  label: 'value in a name column',
+  scope: 'cell',
+};
+
 export const nameDetector: DetectorDefinition = {
   id: 'name',
   name: 'Patient name',
@@ -106,12 +113,7 @@ export const nameDetector: DetectorDefinition = {
     { re2: `\\b(?:Mr|Mrs|Ms|Miss|Mx)\\.?[ ](?P<v>${TOKEN}(?:[ ](?:${TOKEN}|${INITIAL})){0,2})`, confidence: 'low', label: 'name after a title' },
     { re2: `\\b(?P<v>${TOKEN},[ ]?${TOKEN}(?:[ ]${INITIAL})?)`, confidence: 'low', label: 'LAST, FIRST' },
     { re2: "(?:^|\\|)(?P<v>[A-Z][A-Z'-]+\\^[A-Z][A-Z'-]+(?:\\^[A-Z][A-Z'-]*)?)", confidence: 'medium', label: 'HL7 LAST^FIRST^M' },
-    {
-      re2: "^[ \\t]*(?P<v>[A-Za-z][A-Za-z'.-]*(?:,?[ ]+[A-Za-z][A-Za-z'.-]*){0,3})[ \\t]*$",
-      confidence: 'medium',
-      label: 'value in a name column',
-      scope: 'cell',
-    },
+    NAME_CELL,
   ],
   validate: validateName,
   context: { window: 0, raise: [], lower: [] },
@@ -139,3 +141,39 @@ export const nameDetector: DetectorDefinition = {
   },
 };
 
+
+const RELATIVE_LABEL =
+  '(?i:emergency[ ]+contact|next[ ]+of[ ]+kin|nok|guarantor|spouse|husband|wife|mother|father|guardian|parent|responsible[ ]+party|caregiver)';
+
+/**
+ * Relatives' names are Safe Harbor identifiers too, but they are not the patient: a separate id keeps them
+ * out of the record rules that split a text at a second patient name.
+ */
+export const relativeNameDetector: DetectorDefinition = {
+  id: 'relative-name',
+  name: "Relative's or contact's name",
+  description: 'Names after an emergency-contact, next-of-kin, guarantor, spouse, parent or guardian label, or in such a column',
+  hipaa: 'names',
+  role: 'identifier',
+  version: 1,
+  keywords: ['emergency contact', 'next of kin', 'nok', 'guarantor', 'spouse', 'husband', 'wife', 'mother', 'father', 'guardian', 'parent', 'responsible party', 'caregiver'],
+  columnHeaders: ['emergency contact', 'next of kin', 'guarantor', 'guarantor name', 'spouse', 'guardian', 'emergency contact name'],
+  patterns: [
+    { re2: `\\b${RELATIVE_LABEL}(?:[ ]+name)?[ \\t]*[:=][ \\t]*(?P<v>${NAME_SEQUENCE})`, confidence: 'medium', label: 'name after a label', gated: true },
+    NAME_CELL,
+  ],
+  validate: validateName,
+  context: { window: 0, raise: [], lower: [] },
+  examples: {
+    positive: [
+      { text: 'Emergency contact: Linda Brown (daughter)', normalized: 'LINDA BROWN', minConfidence: 'high' },
+      { text: 'Guarantor: SMITH, JOHN', normalized: 'JOHN SMITH', minConfidence: 'high' },
+      { text: 'Maria Lopez', context: { columnHeader: 'Next of Kin' }, normalized: 'MARIA LOPEZ', minConfidence: 'high' },
+    ],
+    negative: [
+      { text: 'Emergency contact: none' },
+      { text: 'Mother: Dr. Jane Wilson' },
+      { text: 'Parent company: Acme Holdings' },
+    ],
+  },
+};

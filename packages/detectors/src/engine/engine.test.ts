@@ -9,7 +9,7 @@ describe('createEngine', () => {
   it('lists the built-in detectors, the original six first', () => {
     expect(listDetectors().map((d) => d.id)).toEqual([
       'ssn', 'mrn', 'dob', 'name', 'icd10', 'icd9', 'npi', 'dea', 'mbi', 'hicn', 'itin', 'phone', 'fax', 'email', 'url', 'ip',
-      'address', 'health-plan-id', 'account-number', 'license-number', 'vin', 'device-id', 'credit-card', 'date', 'age-over-89',
+      'address', 'health-plan-id', 'account-number', 'license-number', 'vin', 'device-id', 'credit-card', 'date', 'age-over-89', 'relative-name',
     ]);
     expect(engine.detectors.find((d) => d.id === 'icd10')?.role).toBe('health-information');
   });

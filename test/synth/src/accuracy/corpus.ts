@@ -68,6 +68,7 @@ interface Extra {
   card: string;
   vin: string;
   udi: string;
+  relative?: { name: string; relation: string; phone: string };
 }
 
 function extrasFor(p: Patient, rng: Random): Extra {
@@ -82,6 +83,13 @@ function extrasFor(p: Patient, rng: Random): Extra {
     card: randomCardNumber(rng),
     vin: randomVin(rng),
     udi: randomUdi(rng),
+    ...(rng.chance(0.5) && {
+      relative: {
+        name: `${rng.pick(['Linda', 'Robert', 'Maria', 'James', 'Susan', 'David'])} ${rng.chance(0.6) ? p.family : rng.pick(['Brown', 'Lee', 'Walker', 'Young'])}`,
+        relation: rng.pick(['daughter', 'son', 'spouse', 'sister', 'brother']),
+        phone: `(${p.phone.slice(1, 4)}) ${rng.int(200, 899)}-${rng.digits(4)}`,
+      },
+    }),
   };
 }
 
@@ -160,12 +168,13 @@ function visitNote(p: Patient, x: Extra, ctx: Ctx): { text: string; labels: Accu
     '',
     'OFFICE VISIT NOTE',
     '',
-    `Patient Name: ${w.name(p, ctx.rng.pick(NAME_STYLES))}`,
-    `DOB: ${w.dob(p, style)}   Age: ${w.age(p, ctx.date)}   Sex: ${p.sex}`,
-    `MRN: ${w.mrn(p)}`,
+    `${ctx.rng.pick(['Patient Name', 'Patient', 'Pt Name', 'Name'])}: ${w.name(p, ctx.rng.pick(NAME_STYLES))}`,
+    `${ctx.rng.pick(['DOB', 'D.O.B.', 'Date of Birth', 'Birth Date'])}: ${w.dob(p, style)}   Age: ${w.age(p, ctx.date)}   Sex: ${p.sex}`,
+    `${ctx.rng.pick(['MRN', 'MR#', 'Med Rec #', 'Medical Record Number'])}: ${w.mrn(p)}`,
     `Visit Date: ${w.date(ctx.date, style)}`,
     `Provider: ${formatProvider(ctx.provider)}`,
     '',
+    `${p.sex === 'F' ? 'Mrs.' : 'Mr.'} ${p.family} is seen for follow-up; ${ctx.rng.chance(0.5) ? `born ${formatDate(p.dob, 'long')}, ` : ''}lives alone.`,
     `Chief complaint: follow-up; lab accession ${ctx.rng.digits(9)} reviewed, order ${ctx.rng.int(10000, 99999)} placed.`,
     `Objective: BP ${ctx.rng.int(112, 158)}/${ctx.rng.int(68, 96)}, HR ${ctx.rng.int(58, 96)}, room ${ctx.rng.int(100, 450)}.`,
     '',
@@ -246,6 +255,7 @@ function intakeForm(p: Patient, x: Extra, ctx: Ctx): { text: string; labels: Acc
     `Address: ${w.patientAddress(p)}`,
     `Home Phone: ${w.phone(p.phone)}`,
     `Email: ${w.put('email', x.email)}`,
+    ...(x.relative ? [`Emergency contact: ${w.put('relative-name', x.relative.name, x.relative.name.toUpperCase())} (${x.relative.relation})   Phone: ${w.phone(x.relative.phone)}`] : []),
     `Insurance: Acme Health Plan   Member ID: ${w.put('health-plan-id', x.memberId)}`,
   ];
   if (ctx.rng.chance(0.5)) lines.push(`Medicare MBI: ${w.put('mbi', formatMbi(x.mbi, true), x.mbi)}`);
@@ -284,12 +294,14 @@ function prescription(p: Patient, ctx: Ctx): { text: string; labels: AccuracyLab
 function rosterTable(patients: readonly Patient[], ctx: Ctx): { rows: string[][]; labels: AccuracyLabel[] } {
   const w = new Writer(ctx.rng);
   const withAdmit = ctx.rng.chance(0.5);
+  const bareSsn = ctx.rng.chance(0.3);
+  const dobStyle = ctx.rng.pick(['us', 'iso'] as DateStyle[]);
   const header = ['MRN', 'Last Name', 'First Name', 'DOB', 'SSN', 'Phone', 'Address', ...(withAdmit ? ['Admit Date'] : []), 'Diagnosis'];
   const rows = patients.map((p) => {
     w.name(p, 'first-last');
     const admit = addDays(ctx.date, -ctx.rng.int(0, 30));
     return [
-      w.mrn(p), p.family, p.given, w.dob(p, 'us'), w.ssn(p), w.phone(p.phone), w.patientAddress(p),
+      w.mrn(p), p.family, p.given, w.dob(p, dobStyle), bareSsn ? digits(w.ssn(p)) : w.ssn(p), w.phone(p.phone), w.patientAddress(p),
       ...(withAdmit ? [w.date(admit, 'us')] : []),
       (w.codes({ ...p, diagnoses: p.diagnoses.slice(0, 1) })[0] ?? '').replace(/^.*\((.*)\)$/, '$1'),
     ];
@@ -357,6 +369,26 @@ function fhirBundle(p: Patient, x: Extra, ctx: Ctx): { text: string; labels: Acc
   return { text: JSON.stringify(bundle, null, 2) + '\n', labels: w.labels.list };
 }
 
+/** A vendor contact list: names, emails, phones and addresses of businesses, no patient. */
+function vendorContactsCsv(ctx: Ctx): string {
+  const r = ctx.rng;
+  const rows = [['Company', 'Contact', 'Email', 'Phone', 'Address']];
+  for (const company of r.sample(['Northstar Medical Supply', 'Acme Linen Service', 'Prairie IT Partners', 'Bluewater Shredding', 'Summit Lab Couriers'], 4)) {
+    const contact = `${r.pick(['Alan', 'Grace', 'Victor', 'Nina'])} ${r.pick(['Ford', 'Hale', 'Quinn', 'Stone'])}`;
+    const slug = company.toLowerCase().replace(/[^a-z]+/g, '');
+    rows.push([company, contact, `${contact.split(' ')[0]!.toLowerCase()}@${slug}.example.com`, `(${r.pick(['217', '614', '608'])}) ${r.int(200, 899)}-${r.digits(4)}`, `${r.int(100, 9999)} Commerce Dr, Springfield, IL 627${r.digits(2)}`]);
+  }
+  return delimited(rows, ',');
+}
+
+/** A web server's access log: staff logins, IP addresses, version strings, no patient. */
+function accessLog(ctx: Ctx): string {
+  const r = ctx.rng;
+  return Array.from({ length: 12 }, (_, i) =>
+    `2024-${String(ctx.date.month).padStart(2, '0')}-${String(ctx.date.day).padStart(2, '0')}T08:${String(10 + i).padStart(2, '0')}:00Z ${r.pick(['10.1.4', '192.0.2', '172.16.9'])}.${r.int(2, 250)} user=${r.pick(['frontdesk', 'billing', 'nurse2', 'admin'])}@riverside.example GET /schedule/week?v=${r.int(1, 9)}.${r.int(0, 9)}.${r.int(0, 9)}.${r.int(0, 99)} 200`,
+  ).join('\n') + '\n';
+}
+
 /** Clean prose full of the shapes scanners confuse with PHI; no patient anywhere. */
 function hardNegativeMemo(ctx: Ctx): string {
   const r = ctx.rng;
@@ -387,7 +419,7 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
   let next = 0;
   const takePatients = (n: number) => Array.from({ length: n }, () => patients[next++ % patients.length]!);
   const PHI_TEMPLATES = ['visit-note', 'referral-docx', 'lab-pdf', 'lab-txt', 'intake', 'prescription', 'roster-csv', 'roster-xlsx', 'hl7', 'fhir', 'note-md'];
-  const CLEAN_TEMPLATES = ['invoice', 'parts-csv', 'parts-xlsx', 'staff-csv', 'meeting', 'qa-ssn', 'readme', 'memo', 'memo-pdf', 'memo-docx'];
+  const CLEAN_TEMPLATES = ['invoice', 'parts-csv', 'parts-xlsx', 'staff-csv', 'meeting', 'qa-ssn', 'readme', 'memo', 'memo-pdf', 'memo-docx', 'vendors', 'access-log'];
 
   for (let i = 0; i < options.documents; i++) {
     const d = rng.fork(`doc${i}`);
@@ -491,6 +523,12 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
         break;
       case 'memo-pdf':
         add(`admin/memo_${id}.pdf`, await makePdf([hardNegativeMemo(ctx).split('\n')]), [], 0);
+        break;
+      case 'vendors':
+        add(`admin/vendors_${id}.csv`, enc(vendorContactsCsv(ctx)), [], 0);
+        break;
+      case 'access-log':
+        add(`it/access_${id}.log`, enc(accessLog(ctx)), [], 0);
         break;
       case 'memo-docx':
         add(`admin/memo_${id}.docx`, makeDocx({ body: hardNegativeMemo(ctx).split('\n'), header: [ctx.clinic.name] }), [], 0);
