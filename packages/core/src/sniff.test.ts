@@ -89,7 +89,8 @@ describe('extractText on containers', () => {
   it('reports encrypted OOXML as encrypted', async () => {
     expect(await extractText(oleWithStream('EncryptedPackage'), 'secret.xlsx')).toMatchObject({ ok: false, reason: 'encrypted' });
   });
-  it('reports legacy OLE as unsupported', async () => {
-    expect(await extractText(oleWithStream('WordDocument'), 'old.doc')).toMatchObject({ ok: false, reason: 'unsupported' });
+  it('reports an OLE file of no known application as unsupported, a damaged Word container as corrupt', async () => {
+    expect(await extractText(oleWithStream('SomethingElse'), 'old.bin')).toMatchObject({ ok: false, reason: 'unsupported' });
+    expect(await extractText(oleWithStream('WordDocument'), 'old.doc')).toMatchObject({ ok: false, reason: 'corrupt', format: 'doc' });
   });
 });

@@ -1,6 +1,7 @@
 import { extractCda } from './cda.js';
 import { extractFhirJson, extractFhirXml } from './fhir.js';
 import { extractEml, extractMbox } from './mail.js';
+import { extractDoc, extractMsg, extractXls } from './ole.js';
 import { extractOdf } from './odf.js';
 import { extractPptx } from './pptx.js';
 import { extractRtf } from './rtf.js';
@@ -20,4 +21,7 @@ export const CONTENT_EXTRACTORS: Partial<Record<ContentFormat, Extractor>> = {
   rtf: extractRtf,
   eml: extractEml,
   mbox: extractMbox,
+  doc: extractDoc,
+  xls: extractXls,
+  msg: extractMsg,
 };

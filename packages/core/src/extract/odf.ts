@@ -1,6 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { SegmentCollector } from './limits.js';
 import { localName, packageFailure, paragraphsOf, readPart } from './package-text.js';
+import { addSheetCells, type SheetCell } from './sheet-cells.js';
 import { findEntry, readZipEntries, type ZipEntry } from './zip.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 
@@ -20,16 +21,6 @@ const META_RULES = { paragraphs: new Set(['title', 'subject', 'description', 'cr
 const MAX_REPEAT_READ = 1000;
 const MAX_DEPTH = 256;
 
-function columnLetters(index: number): string {
-  let n = index;
-  let s = '';
-  do {
-    s = String.fromCharCode(65 + (n % 26)) + s;
-    n = Math.floor(n / 26) - 1;
-  } while (n >= 0);
-  return s;
-}
-
 function kindOf(bytes: Uint8Array, entries: ZipEntry[]): 'odt' | 'ods' | 'odp' {
   const mimetype = findEntry(entries, 'mimetype');
   const start = mimetype ? mimetype.localHeaderOffset + 30 : 0;
@@ -39,16 +30,10 @@ function kindOf(bytes: Uint8Array, entries: ZipEntry[]): 'odt' | 'ods' | 'odp' {
   return 'odt';
 }
 
-interface Cell {
-  row: number;
-  col: number;
-  text: string;
-}
-
 /** Cells with text, in order, with repeated rows and columns expanded only as far as they hold text. */
-function spreadsheetCells(xml: string, onSheet: (name: string, cells: Cell[]) => boolean): boolean {
+function spreadsheetCells(xml: string, onSheet: (name: string, cells: SheetCell[]) => boolean): boolean {
   const parser = new SaxesParser({ xmlns: false });
-  let sheet: { name: string; cells: Cell[] } | undefined;
+  let sheet: { name: string; cells: SheetCell[] } | undefined;
   let row = 0;
   let rowRepeat = 1;
   let col = 0;
@@ -117,21 +102,7 @@ export async function extractOdf(bytes: Uint8Array, limits: ExtractLimits): Prom
     let damaged = 0;
     const content = findEntry(entries, 'content.xml');
     if (content && kind === 'ods') {
-      const broken = spreadsheetCells(readPart(bytes, content, limits), (sheet, cells) => {
-        const headerRow = cells[0]?.row;
-        const headers = new Map(cells.filter((c) => c.row === headerRow).map((c) => [c.col, c.text.replace(/\s+/g, ' ').trim()]));
-        for (const cell of cells) {
-          const letter = columnLetters(cell.col);
-          const isHeader = cell.row === headerRow;
-          const segment = {
-            text: cell.text,
-            location: { sheet, cell: `${letter}${cell.row + 1}`, row: cell.row + 1, column: isHeader ? letter : (headers.get(cell.col) ?? letter) },
-            ...(isHeader ? {} : { columnHeader: headers.get(cell.col) ?? letter, recordKey: `${sheet}:row:${cell.row + 1}` }),
-          };
-          if (!collector.add(segment)) return false;
-        }
-        return true;
-      });
+      const broken = spreadsheetCells(readPart(bytes, content, limits), (sheet, cells) => addSheetCells(collector, sheet, cells));
       if (broken) damaged++;
     }
     const textParts = [kind === 'ods' ? undefined : 'content.xml', 'styles.xml', 'meta.xml'];

@@ -58,9 +58,10 @@ function hasOleEntry(bytes: Uint8Array, name: string): boolean {
 
 /** Which legacy application wrote an OLE compound file, by the streams it holds. */
 export function sniffOle(bytes: Uint8Array): ContentFormat | undefined {
+  // A mail first: a .msg with an attached Word file holds a WordDocument stream of its own.
+  if (hasOleEntry(bytes, '__properties_version1.0') || hasOleEntry(bytes, '__nameid_version1.0')) return 'msg';
   if (hasOleEntry(bytes, 'WordDocument')) return 'doc';
   if (hasOleEntry(bytes, 'Workbook') || hasOleEntry(bytes, 'Book')) return 'xls';
-  if (hasOleEntry(bytes, '__properties_version1.0') || hasOleEntry(bytes, '__nameid_version1.0')) return 'msg';
   return undefined;
 }
 
