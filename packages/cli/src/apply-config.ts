@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { createEngine, type CustomDetectorConfig, type ListEntry } from '@phi-scan/detectors';
 import type { CliContext } from './context.js';
 import { loadConfig, type ConfigValues } from './config-file.js';
 import { say } from './context.js';
 import type { ScanCommandOptions } from './scan-command.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * Fills the scan options from the config file wherever the command line did not set them: flags override the
@@ -23,6 +25,24 @@ export async function withConfig(context: CliContext, command: Command, options:
     const base = all ?? context.deps.listDetectors().map((detector) => detector.id);
     merged.detectors = base.filter((id) => !disableDetectors.includes(id));
   }
+  checkEngineLists(loaded.path, values);
   if (!options.quiet && !merged.quiet) say(context, `using the config file ${loaded.path}`);
   return merged as unknown as ScanCommandOptions;
+}
+
+/**
+ * Custom detectors and allow/deny lists go to the detection engine as they are; compiling them once here turns
+ * a bad pattern into one usage error naming it, instead of every worker task failing on it.
+ */
+function checkEngineLists(path: string, values: ConfigValues): void {
+  if (!values.customDetectors && !values.allow && !values.deny) return;
+  try {
+    createEngine({
+      custom: values.customDetectors as CustomDetectorConfig[] | undefined,
+      allow: values.allow as ListEntry[] | undefined,
+      deny: values.deny as ListEntry[] | undefined,
+    });
+  } catch (error) {
+    throw new UsageError(`config ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

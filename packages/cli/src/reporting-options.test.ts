@@ -101,6 +101,18 @@ describe('config file', () => {
     expect(overridden.stdout).toContain('phi-scan report');
   });
 
+  it('hands custom detectors and allow/deny lists to the engine, and refuses an invalid pattern before scanning', async () => {
+    const custom = { id: 'employee-id', patterns: ['EMP-[0-9]{6}'], keywords: ['employee'] };
+    await writeFile(join(folder, 'site.yml'), `customDetectors:\n  - ${JSON.stringify(custom)}\nallow: ["555-0100"]\ndeny: [{pattern: "ZZ[0-9]{4}"}]\n`);
+    const ok = await run([folder, '--config', 'site.yml']);
+    expect(ok.calls[0]).toMatchObject({ customDetectors: [custom], allow: ['555-0100'], deny: [{ pattern: 'ZZ[0-9]{4}' }] });
+    await writeFile(join(folder, 'bad.yml'), 'customDetectors:\n  - {id: broken, patterns: ["(a"]}\n');
+    const bad = await run([folder, '--config', 'bad.yml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^phi-scan: error: config .*bad\.yml: .*broken/);
+    expect(bad.calls).toHaveLength(0);
+  });
+
   it('--config names another file; a missing one is a usage error', async () => {
     await writeFile(join(folder, 'site.json'), JSON.stringify({ exclude: ['tmp/**'], fingerprintKey: 'site-key' }));
     expect((await run([folder, '--config', 'site.json'])).calls[0]).toMatchObject({ exclude: ['tmp/**'], fingerprintKey: 'site-key' });

@@ -150,6 +150,9 @@ function toScanOptions(options: ScanCommandOptions, signal: AbortSignal, env: No
     followSymlinks: options.followSymlinks === true,
     detectors: options.detectors,
     mrnPatterns: options.mrnPattern,
+    customDetectors: options.customDetectors as ScanOptions['customDetectors'],
+    allow: options.allow as ScanOptions['allow'],
+    deny: options.deny as ScanOptions['deny'],
     signal,
   };
 }

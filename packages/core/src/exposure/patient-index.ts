@@ -5,9 +5,9 @@
  * roster and an HL7 feed, the same MRN in a log) end up in one component, and each component is one patient.
  * Millions of records must not cost gigabytes, so nothing here is a JS object per key: a key is the first
  * 64 bits of its 128-bit HMAC (a collision among 10^8 keys has odds of about 3·10^-4), kept in typed arrays
- * beside its parent and flags, found through an open-addressing table of node numbers. That is 20 bytes per
- * distinct key at most (16 in the node arrays, 8 per slot at a load of at most one half), measured in
- * benchmarks/patient-index.mjs.
+ * beside its parent and flags, found through an open-addressing table of node numbers: 13 bytes a node and 4 a
+ * slot at a load of at most one half, so 21–34 bytes per distinct key as the tables double. Measured by
+ * benchmarks/exposure/patient-index.mjs.
  */
 export class PatientIndex {
   #keyHigh = new Uint32Array(1024);
@@ -136,20 +136,34 @@ function grown<T extends Uint32Array | Int32Array | Uint8Array>(from: T, to: T):
   return to;
 }
 
-const HEX_64 = /^[0-9a-f]{16}/i;
-
 /**
  * The fingerprints are hex HMACs, so their first 64 bits are already uniform. Anything else (a key from an
- * older report, a test) is folded with FNV-1a into the same 64 bits.
+ * older report, a test) is folded with FNV-1a into the same 64 bits. Parsed by hand: this runs for every key
+ * of every record on the main thread, and a regex plus slices cost several times more.
  */
 export function keyBits(key: string): [number, number] {
-  if (HEX_64.test(key)) return [Number.parseInt(key.slice(0, 8), 16) >>> 0, Number.parseInt(key.slice(8, 16), 16) >>> 0];
-  let high = 0x811c9dc5;
-  let low = 0x050c5d1f;
+  const high = hexWord(key, 0);
+  const low = hexWord(key, 8);
+  if (high >= 0 && low >= 0) return [high, low];
+  let h = 0x811c9dc5;
+  let l = 0x050c5d1f;
   for (let i = 0; i < key.length; i++) {
     const code = key.charCodeAt(i);
-    high = Math.imul(high ^ code, 0x01000193) >>> 0;
-    low = Math.imul(low ^ code ^ (high >>> 7), 0x01000193) >>> 0;
+    h = Math.imul(h ^ code, 0x01000193) >>> 0;
+    l = Math.imul(l ^ code ^ (h >>> 7), 0x01000193) >>> 0;
   }
-  return [high, low];
+  return [h, l];
+}
+
+/** Eight hex digits from `offset` as an unsigned 32-bit number, or -1 if they are not all hex digits. */
+function hexWord(key: string, offset: number): number {
+  if (key.length < offset + 8) return -1;
+  let value = 0;
+  for (let i = offset; i < offset + 8; i++) {
+    const code = key.charCodeAt(i);
+    const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : code >= 65 && code <= 70 ? code - 55 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
 }

@@ -80,6 +80,13 @@ export class ExposureTally {
     };
   }
 
+  /** Bytes in the typed arrays behind the figures: the part of memory that grows with the records. */
+  get byteLength(): number {
+    let bytes = this.#index.byteLength;
+    for (const tally of this.#folders.values()) bytes += tally.nodes.byteLength;
+    return bytes;
+  }
+
   #folder(filePath: string): FolderTally | undefined {
     // A member of an archive belongs to the archive's folder.
     const name = path.dirname(filePath.split('!', 1)[0]!);
