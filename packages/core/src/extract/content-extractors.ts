@@ -1,10 +1,12 @@
 import { extractCda } from './cda.js';
 import { extractFhirJson, extractFhirXml } from './fhir.js';
+import { extractDicom } from './dicom.js';
 import { extractEml, extractMbox } from './mail.js';
 import { extractDoc, extractMsg, extractXls } from './ole.js';
 import { extractOdf } from './odf.js';
 import { extractPptx } from './pptx.js';
 import { extractRtf } from './rtf.js';
+import { extractX12 } from './x12.js';
 import type { ContentFormat } from './sniff-content.js';
 import type { Extractor } from './types.js';
 
@@ -24,4 +26,6 @@ export const CONTENT_EXTRACTORS: Partial<Record<ContentFormat, Extractor>> = {
   doc: extractDoc,
   xls: extractXls,
   msg: extractMsg,
+  x12: extractX12,
+  dicom: extractDicom,
 };
