@@ -15,6 +15,9 @@ Examples:
   phi-scan ./share --min-confidence high --verbose  only high-confidence findings, a line per file
   phi-scan ./share --exclude '**/*.iso' --max-file-size 100MB
   phi-scan ./share --mrn-pattern 'MRN[0-9]{8}'     add a site-specific medical record number format
+  phi-scan ./share --format html -o exposure.html  one self-contained page: patients, riskiest files, drill-down
+  phi-scan report share.jsonl --format sarif       re-render a saved scan (html, csv, sarif, text, json)
+  phi-scan ./share --baseline last.jsonl           only what is new (same PHI_SCAN_FINGERPRINT_KEY needed)
   phi-scan detectors                               list what phi-scan looks for
 
 Exit codes: 0 no findings at or above --min-confidence, 1 findings, 2 usage error, fatal error or interrupted.

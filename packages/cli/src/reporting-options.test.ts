@@ -114,11 +114,22 @@ describe('config file', () => {
   });
 
   it('--config names another file; a missing one is a usage error', async () => {
-    await writeFile(join(folder, 'site.json'), JSON.stringify({ exclude: ['tmp/**'], fingerprintKey: 'site-key' }));
-    expect((await run([folder, '--config', 'site.json'])).calls[0]).toMatchObject({ exclude: ['tmp/**'], fingerprintKey: 'site-key' });
+    await writeFile(join(folder, 'site.json'), JSON.stringify({ exclude: ['tmp/**'], fingerprintKey: 'site-key-of-the-clinic' }));
+    expect((await run([folder, '--config', 'site.json'])).calls[0]).toMatchObject({ exclude: ['tmp/**'], fingerprintKey: 'site-key-of-the-clinic' });
     const missing = await run([folder, '--config', 'nope.yml']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^phi-scan: error: cannot read the config file .*nope\.yml: ENOENT\n$/);
+  });
+});
+
+describe('fingerprint key', () => {
+  it('comes from the flag, else PHI_SCAN_FINGERPRINT_KEY, and a short one is refused without being echoed', async () => {
+    expect((await run([folder, '--fingerprint-key', 'a-long-enough-site-key'])).calls[0]!.fingerprintKey).toBe('a-long-enough-site-key');
+    const short = await run([folder, '--fingerprint-key', 'pw123']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/too short/);
+    expect(short.stderr).not.toContain('pw123');
+    expect(short.calls).toHaveLength(0);
   });
 });
 

@@ -15,6 +15,7 @@ import {
 import type { Confidence } from '@phi-scan/detectors';
 import { say, type CliContext } from './context.js';
 import type { ReportingOptions } from './extra-options.js';
+import { fingerprintKeyFrom } from './fingerprint-key.js';
 import { loadResultFilters, type ResultFilters } from './result-filters.js';
 import { VERSION } from './version.js';
 import { describeFsError, openReportFile, stdoutReportOutput, type ReportOutput } from './report-output.js';
@@ -45,6 +46,7 @@ export async function runScanCommand(context: CliContext, paths: string[], optio
   await checkPathsExist(paths);
   checkDetectorIds(context, options.detectors);
   if (options.reveal) say(context, 'warning: --reveal is set: the report holds raw, unmasked PHI values; handle it as PHI');
+  fingerprintKeyFrom(options.fingerprintKey, context.io.env);
 
   const filters = await loadResultFilters(options, context.io.cwd, paths);
   const output = options.output ? await openReportFile(options.output) : stdoutReportOutput(context.io.stdout);
@@ -136,7 +138,7 @@ async function scanIntoReport(
 }
 
 function toScanOptions(options: ScanCommandOptions, signal: AbortSignal, env: NodeJS.ProcessEnv): ScanOptions {
-  const fingerprintKey = options.fingerprintKey ?? (env.PHI_SCAN_FINGERPRINT_KEY || undefined);
+  const fingerprintKey = fingerprintKeyFrom(options.fingerprintKey, env);
   return {
     fingerprintKey,
     threads: options.threads,

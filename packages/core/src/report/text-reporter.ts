@@ -44,7 +44,8 @@ function fileLines(result: FileResult, style: Style, explain: boolean): string[]
   }
   if (result.findings.length === 0) return [];
   const counts = countsText(countByDetector(result.findings));
-  const head = `${style.red('FOUND')}   ${path}  ${plural(result.records, 'record')}, ${plural(result.findings.length, 'finding')} (${counts})`;
+  const exposure = result.risk ? `; risk ${result.risk.score} ${result.risk.level}, ${accessWords(result.access)}` : '';
+  const head = `${style.red('FOUND')}   ${path}  ${plural(result.records, 'record')}, ${plural(result.findings.length, 'finding')} (${counts})${exposure}`;
   if (!explain) return [head];
   return [head, ...result.findings.map((finding) => findingLine(finding, style))];
 }
