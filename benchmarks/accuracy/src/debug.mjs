@@ -1,7 +1,7 @@
 // Prints misses (synthetic values only) to tune detectors: node src/debug.mjs [documents]
 import { metrics, scoreCorpus } from './score.mjs';
 const documents = Number(process.argv[2] ?? 120);
-const r = await scoreCorpus({ documents, keepMisses: true, peer: process.argv.includes('--peer') });
+const r = await scoreCorpus({ documents, keepMisses: true, peer: process.argv.includes('--peer'), set: process.argv.includes('--stress') ? 'stress' : 'labelled' });
 for (const [id, c] of Object.entries(r.ours).sort()) {
   const m = metrics(c);
   console.log(id.padEnd(16), m.precision.toFixed(3), m.recall.toFixed(3), c.labels, c.found);

@@ -136,7 +136,7 @@ async function loadPeer() {
   }
 }
 
-const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.csv', '.hl7', '.json']);
+const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.csv', '.hl7', '.json', '.eml', '.log']);
 
 /** The text a text-only library would be given: the file itself for text formats, our extractor's text for office files and PDFs. */
 async function plainText(doc, bytes) {
@@ -151,8 +151,8 @@ async function plainText(doc, bytes) {
  * Generates the corpus, writes it to a temporary folder, scans every file and scores the findings.
  * Returns plain data: per-detector counts for phi-scan and the peer, file-level detection and record counts.
  */
-export async function scoreCorpus({ seed = 'phi-scan accuracy v1', documents = 520, peer = true, minConfidence = 'medium', keepMisses = false } = {}) {
-  const corpus = await makeAccuracyCorpus({ seed, documents });
+export async function scoreCorpus({ seed = 'phi-scan accuracy v1', documents = 520, peer = true, minConfidence = 'medium', keepMisses = false, set = 'labelled' } = {}) {
+  const corpus = await makeAccuracyCorpus({ seed, documents, set });
   const root = await mkdtemp(path.join(tmpdir(), 'phi-scan-accuracy-'));
   const ours = {};
   const theirs = {};

@@ -18,7 +18,7 @@ export const dobDetector: DetectorDefinition = {
   role: 'identifier',
   version: 1,
   keywords: ['dob', 'birth', 'born'],
-  columnHeaders: ['dob', 'd.o.b.', 'date of birth', 'birth date', 'birthdate', 'birthday', 'birth dt', 'born'],
+  columnHeaders: ['dob', 'd.o.b.', 'date of birth', 'birth date', 'birthdate', 'birthday', 'birth dt', 'born', 'birth'],
   patterns: [
     { re2: `\\b${BIRTH_LABEL}${SEPARATOR}(?P<v>${DATE_FORMS_RE2})\\b`, confidence: 'high', label: 'date after a birth label' },
     { re2: `\\b(?i:born)(?:[ ]+(?i:on))?[ ]+(?P<v>${DATE_FORMS_RE2})\\b`, confidence: 'medium', label: "date after 'born'" },

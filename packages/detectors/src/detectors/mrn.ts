@@ -2,7 +2,7 @@ import type { ContextRules, DetectorDefinition, MatchInput, Validation } from '.
 
 const MRN_VALUE = '[A-Za-z]{0,3}-?[0-9][0-9-]{3,13}[0-9A-Za-z]?';
 const STRONG_LABEL = '(?i:mrn|mr#|mr[ ]?no\\.?|medical[ ]+record(?:[ ]+(?:number|num|no\\.?|#))?|med\\.?[ ]?rec\\.?(?:[ ]?(?:no\\.?|number|#))?)';
-const WEAK_LABEL = '(?i:chart[ ]?(?:#|no\\.?|number)|patient[ ]?(?:id|#|no\\.?|number)|pt\\.?[ ]?(?:id|#))';
+const WEAK_LABEL = '(?i:chart(?:[ ]?(?:#|no\\.?|number))?|patient[ ]?(?:id|#|no\\.?|number)|pt\\.?[ ]?(?:id|#))';
 // Account numbers are the account-number detector's; an encounter number is medical only in clinical text.
 const ENCOUNTER_LABEL = '(?i:encounter[ ]?(?:#|no\\.?|number|id)?|visit[ ]?(?:#|no\\.?|id))';
 const SEPARATOR = '[ \\t]*[:#=]?[ \\t]*';

@@ -82,7 +82,7 @@ function validateName(match: MatchInput): Validation | null {
   if (!parts || parts.tokens.some(isNonNameWord)) return null;
   const evidence = dictionaryEvidence(parts.given, parts.surname);
   // Structure alone ('Word, Word') is too common in prose: it needs the census lists to agree.
-  if (pattern.label === 'LAST, FIRST' && evidence?.effect !== 'raise') return null;
+  if ((pattern.label === 'LAST, FIRST' || pattern.label === 'lower-case name after a label') && evidence?.effect !== 'raise') return null;
   // 'Lincoln Way, Columbus, OH 43268': a street and a city, not a surname and a given name.
   if (pattern.label === 'LAST, FIRST' && CITY_STATE_ZIP_AFTER.test(text.slice(start + length, start + length + 16))) return null;
   return { normalized: parts.tokens.join(' '), length, adjustments: evidence ? [evidence] : [] };
@@ -110,6 +110,17 @@ export const nameDetector: DetectorDefinition = {
   patterns: [
     { re2: `\\b${COLON_LABEL}[ \\t]*[:=][ \\t]*(?P<v>${NAME_SEQUENCE})`, confidence: 'medium', label: 'name after a label' },
     { re2: `\\b(?i:patient|pt\\.?)[ ]+(?P<v>${TOKEN}(?:[ ](?:${TOKEN}|${INITIAL})){1,3})`, confidence: 'low', label: "name after 'patient'" },
+    {
+      // The opening of a clinical narrative: 'Mary Smith is a 67-year-old woman'.
+      re2: `\\b(?P<v>${TOKEN}(?:[ ]${INITIAL})?[ ]${TOKEN})[ ]+(?:is|was)[ ]+an?[ ]+[0-9]{1,3}[- ]?(?:year|yr|y/?o)`,
+      confidence: 'low',
+      label: 'name before an age phrase',
+    },
+    {
+      re2: "\\b(?i:patient[ ]+name|pt[ ]+name|patient)[ \\t]*[:=][ \\t]*(?P<v>[a-z][a-z'-]+(?:[ ][a-z][a-z'-]+){1,2})\\b",
+      confidence: 'low',
+      label: 'lower-case name after a label',
+    },
     { re2: `\\b(?:Mr|Mrs|Ms|Miss|Mx)\\.?[ ](?P<v>${TOKEN}(?:[ ](?:${TOKEN}|${INITIAL})){0,2})`, confidence: 'low', label: 'name after a title' },
     { re2: `\\b(?P<v>${TOKEN},[ ]?${TOKEN}(?:[ ]${INITIAL})?)`, confidence: 'low', label: 'LAST, FIRST' },
     { re2: "(?:^|\\|)(?P<v>[A-Z][A-Z'-]+\\^[A-Z][A-Z'-]+(?:\\^[A-Z][A-Z'-]*)?)", confidence: 'medium', label: 'HL7 LAST^FIRST^M' },
@@ -127,6 +138,8 @@ export const nameDetector: DetectorDefinition = {
       { text: 'Robert', context: { columnHeader: 'First Name' }, normalized: 'ROBERT', minConfidence: 'high' },
       { text: 'Williams', context: { columnHeader: 'Last Name' }, normalized: 'WILLIAMS', minConfidence: 'high' },
       { text: 'Mrs. Linda Brown called', normalized: 'LINDA BROWN', minConfidence: 'medium' },
+      { text: 'Matthew White is a 83-year-old man', normalized: 'MATTHEW WHITE', minConfidence: 'medium' },
+      { text: 'patient name: mary smith', normalized: 'MARY SMITH', minConfidence: 'medium' },
     ],
     negative: [
       { text: 'Attending: Dr. James Wilson' },
@@ -137,6 +150,8 @@ export const nameDetector: DetectorDefinition = {
       { text: 'Widget Pro', context: { columnHeader: 'Product Name' } },
       { text: 'James Wilson', context: { columnHeader: 'Attending Physician' } },
       { text: 'Name: Zorblax Quintar', minConfidence: 'medium' },
+      { text: 'patient name: see chart' },
+      { text: 'The Parts Department is a 40-year-old business', minConfidence: 'medium' },
     ],
   },
 };

@@ -8,7 +8,9 @@ const PREFIX = '(?:\\+?1[ .-]?)?';
 const AFTER = '(?:[^0-9A-Za-z-]|$)';
 
 const PHONE_WORDS = ['phone', 'telephone', 'tel', 'ph', 'cell', 'mobile', 'home', 'work', 'call', 'contact', 'daytime', 'evening', 'primary', 'emergency contact'];
-const FAX_WORDS = ['fax', 'facsimile', 'efax', 'f'];
+const FAX_WORDS = ['fax', 'facsimile', 'efax'];
+/** 'F: (217) …' in a letterhead; a lone F elsewhere ('F17.210', 'Sex: F') says nothing. */
+const F_LABEL = /(?:^|[^A-Za-z0-9.])F[:.]?[ \t]*$/;
 
 function shapes(gatedLabel: string): PatternSpec[] {
   return [
@@ -34,10 +36,11 @@ export function saysFax({ text, matchStart, columnHeader }: MatchInput): boolean
   }
   let lineStart = matchStart;
   while (lineStart > 0 && matchStart - lineStart < 40 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+  if (F_LABEL.test(text.slice(Math.max(lineStart, matchStart - 4), matchStart))) return true;
   const words = text.slice(lineStart, matchStart).toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 0);
   for (let i = words.length - 1; i >= 0; i--) {
     if (FAX_WORDS.includes(words[i]!)) return true;
-    if (PHONE_WORDS.includes(words[i]!) || words[i] === 'p') return false;
+    if (PHONE_WORDS.includes(words[i]!) || words[i] === 'p' || words[i] === 't') return false;
   }
   return false;
 }
@@ -105,22 +108,24 @@ export const faxDetector: DetectorDefinition = {
   hipaa: 'fax-numbers',
   role: 'identifier',
   version: 1,
-  keywords: ['fax', 'facsimile', 'efax'],
+  keywords: ['fax', 'facsimile', 'efax', 'f'],
   columnHeaders: ['fax', 'fax number', 'facsimile'],
   patterns: shapes('ten bare digits after a fax keyword').map((p) => (p.scope === 'cell' ? p : { ...p, gated: true, needsContext: true })),
   validate: (match) => validateNanp(match, true),
-  context: { window: 32, raise: ['fax', 'facsimile', 'efax', 'f'], lower: LOWER },
+  context: { window: 32, raise: ['fax', 'facsimile', 'efax', 'f:', 'f'], lower: LOWER },
   documentGated: true,
   examples: {
     positive: [
       { text: 'Fax: (217) 482-3199', normalized: '2174823199', minConfidence: 'low' },
       { text: 'Tel (217) 482-3100   Fax (217) 482-3199', normalized: '2174823199', minConfidence: 'medium', context: { documentHasPatientIdentifier: true } },
       { text: '608-274-9982', context: { columnHeader: 'Fax' }, normalized: '6082749982', minConfidence: 'low' },
+      { text: 'T: (217) 482-3100  F: (217) 482-3199', normalized: '2174823199', minConfidence: 'low' },
     ],
     negative: [
       { text: 'Phone: (217) 482-3100' },
       { text: 'Fax: (217) 111-3199' },
       { text: 'fax cover sheet, 3 pages, call 217-482-3100' },
+      { text: 'uncomplicated (F17.210). Best number is 518-964-8639' },
     ],
   },
 };

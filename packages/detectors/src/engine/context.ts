@@ -25,9 +25,17 @@ function raiseFrom(haystack: string, rules: ContextRules): { keyword: string; st
   return raise ? { keyword: raise, steps: 1 } : undefined;
 }
 
-function endOfLine(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) if (text[i] === '\n' || text[i] === '\r') return i;
-  return text.length;
+/** Line ends within `limit` characters of `from`; bounded, so a text without line breaks costs no more. */
+function startOfLine(text: string, from: number, limit: number): number {
+  const stop = Math.max(0, from - limit);
+  for (let i = from; i > stop; i--) if (text[i - 1] === '\n' || text[i - 1] === '\r') return i;
+  return stop;
+}
+
+function endOfLine(text: string, from: number, limit: number): number {
+  const stop = Math.min(text.length, from + limit);
+  for (let i = from; i < stop; i++) if (text[i] === '\n' || text[i] === '\r') return i;
+  return stop;
 }
 
 /** Keywords within the window before (and the shorter window after) the value, and the column header. */
@@ -44,12 +52,10 @@ export function evaluateContext(rules: ContextRules, { text, start, end, header 
   if (fromHeader) reasons.push({ rule: 'column-header', effect: 'raise', detail: `column header mentions '${fromHeader.keyword}'` });
   steps += Math.max(fromText?.steps ?? 0, fromHeader?.steps ?? 0);
   // A negative keyword speaks for its own line: 'room 301' above an assessment list does not make its codes part numbers.
-  const lineStart = Math.max(text.lastIndexOf('\n', start - 1), text.lastIndexOf('\r', start - 1)) + 1;
-  const lineEnd = endOfLine(text, end);
   const sameLine =
-    text.slice(Math.max(lineStart, start - rules.window), start).toLowerCase() +
+    text.slice(startOfLine(text, start, rules.window), start).toLowerCase() +
     ' \u0000 ' +
-    text.slice(end, Math.min(lineEnd, end + (rules.after ?? 0))).toLowerCase();
+    text.slice(end, endOfLine(text, end, rules.after ?? 0)).toLowerCase();
   const lowerText = findKeyword(sameLine, rules.lower);
   const lowerHeader = header === undefined ? undefined : findKeyword(header, rules.lower);
   if (lowerText || lowerHeader) {

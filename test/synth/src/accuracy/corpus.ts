@@ -40,6 +40,12 @@ export interface AccuracyCorpusOptions {
   seed: Seed;
   /** Total documents; about a quarter are clean files. */
   documents: number;
+  /**
+   * 'labelled' (default): documents whose identifiers sit behind labels, in columns or in structured fields,
+   * the way EHR exports, forms and letters write them. 'stress': free prose, emails and odd spellings where
+   * identifiers have no label at all, to show where pattern detection runs out.
+   */
+  set?: 'labelled' | 'stress';
 }
 
 /** Upper case, no commas or periods, single spaces: the address detector's normalized form. */
@@ -409,6 +415,54 @@ function hardNegativeMemo(ctx: Ctx): string {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
+/** Identifiers in running prose, without labels: what a clinician types into a message or a free-text note. */
+function stressDocument(p: Patient, x: Extra, ctx: Ctx, variant: number): { path: string; text: string; labels: AccuracyLabel[] } {
+  const w = new Writer(ctx.rng);
+  const r = ctx.rng;
+  const pronoun = p.sex === 'F' ? 'She' : 'He';
+  switch (variant % 4) {
+    case 0: {
+      const lines = [
+        `${w.name(p, 'first-last')} is a ${w.age(p, ctx.date)}-year-old ${p.sex === 'F' ? 'woman' : 'man'} born ${w.dob(p, 'long')} who lives at ${w.address(p.address.street, p.address.city, p.address.state, p.address.zip)}.`,
+        `${pronoun} was seen on ${w.date(ctx.date, 'us')} for ${p.diagnoses[0]!.description.toLowerCase()} (${w.put('icd10', p.diagnoses[0]!.code)}).`,
+        `Best number is ${w.phone(p.phone)}; ${x.relative ? `${p.sex === 'F' ? 'her' : 'his'} ${x.relative.relation} ${w.put('relative-name', x.relative.name, x.relative.name.toUpperCase())} also helps.` : 'no family nearby.'}`,
+        `Chart ${w.mrn(p)}.`,
+      ];
+      return { path: `stress/narrative_${r.digits(6)}.txt`, text: lines.join(' ') + '\n', labels: w.labels.list };
+    }
+    case 1: {
+      const lines = [
+        `From: ${w.put('email', 'frontdesk@riverside.example')}`,
+        'Subject: callback',
+        '',
+        `Hi — ${w.name(p, 'first-last')} called about ${p.sex === 'F' ? 'her' : 'his'} refill (dob ${w.dob(p, 'us-short')}).`,
+        `New cell: ${w.phone(p.phone)}, new email ${w.put('email', x.email)}. SSN ${w.ssn(p)} for the insurance form.`,
+        `Dx on the request: ${w.put('icd10', p.diagnoses[0]!.code)}.`,
+        '',
+        'Thanks, front desk',
+      ];
+      return { path: `stress/email_${r.digits(6)}.eml`, text: lines.join('\n') + '\n', labels: w.labels.list };
+    }
+    case 2: {
+      const lines = [
+        `patient name: ${w.name(p, 'first-last').toLowerCase()}`,
+        `dob ${w.dob(p, 'hl7')}`,
+        `mrn ${w.mrn(p)}  ssn ${w.put('ssn', digits(p.ssn))}`,
+        `phone +1 ${digits(w.phone(p.phone)).replace(/^(\d{3})(\d{3})(\d{4})$/, '($1) $2 $3')}`,
+        `dx ${w.put('icd10', p.diagnoses[0]!.code)}`,
+      ];
+      return { path: `stress/ocr_${r.digits(6)}.txt`, text: lines.join('\n') + '\n', labels: w.labels.list };
+    }
+    default: {
+      const rows = [
+        ['Pt', 'Birth', 'Soc', 'Tel', 'Problem'],
+        [`${w.name(p, 'last-first-mi')}`, w.dob(p, 'dmy'), w.ssn(p), w.phone(p.phone), w.put('icd10', p.diagnoses[0]!.code)],
+      ];
+      return { path: `stress/export_${r.digits(6)}.csv`, text: delimited(rows, ','), labels: w.labels.list };
+    }
+  }
+}
+
 /** Builds the corpus; the same options always give the same bytes and labels. */
 export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promise<AccuracyDocument[]> {
   const rng = new Random(options.seed);
@@ -421,6 +475,16 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
   const PHI_TEMPLATES = ['visit-note', 'referral-docx', 'lab-pdf', 'lab-txt', 'intake', 'prescription', 'roster-csv', 'roster-xlsx', 'hl7', 'fhir', 'note-md'];
   const CLEAN_TEMPLATES = ['invoice', 'parts-csv', 'parts-xlsx', 'staff-csv', 'meeting', 'qa-ssn', 'readme', 'memo', 'memo-pdf', 'memo-docx', 'vendors', 'access-log'];
 
+  if (options.set === 'stress') {
+    for (let i = 0; i < options.documents; i++) {
+      const d = rng.fork(`stress${i}`);
+      const ctx: Ctx = { rng: d, clinic: RIVERSIDE_CLINIC, provider: providers[0]!, providerNpi: npis[0]!, date: { year: 2024, month: d.int(1, 12), day: d.int(1, 28) } };
+      const [p] = takePatients(1);
+      const r = stressDocument(p!, extrasFor(p!, d), ctx, i);
+      docs.push({ path: r.path, bytes: enc(r.text), kind: 'phi', template: `stress-${i % 4}`, labels: r.labels, patients: 1 });
+    }
+    return docs;
+  }
   for (let i = 0; i < options.documents; i++) {
     const d = rng.fork(`doc${i}`);
     const providerIndex = d.int(0, providers.length - 1);
