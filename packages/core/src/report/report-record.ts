@@ -22,6 +22,10 @@ export interface ReportFile {
   degraded?: string;
   encoding?: string;
   durationMs?: number;
+  /** Set on a file inside another (archive member, mail attachment): the path of the file holding it. */
+  container?: string;
+  /** Set on an archive or a mail: how many files inside it are reported, each as a file object of its own. */
+  members?: number;
   access?: FileResult['access'];
   risk?: FileResult['risk'];
 }
@@ -59,6 +63,8 @@ export function toReportFile(result: FileResult, options: ReportFileOptions = {}
     degraded: result.degraded,
     encoding: result.encoding,
     durationMs: result.durationMs,
+    container: result.container,
+    members: result.members,
     access: result.access,
     risk: result.risk,
   };
