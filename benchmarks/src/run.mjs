@@ -119,7 +119,7 @@ function commands(tools, patternFile) {
   return {
     'phi-scan': (dir, threads) => ({
       cmd: process.execPath,
-      args: [CLI, 'scan', dir, '--threads', String(threads), '--format', 'jsonl', '--timeout', '1800', '--max-file-size', '2GiB', '--quiet', '--stats'],
+      args: [CLI, 'scan', dir, '--threads', String(threads), '--format', 'jsonl', '--timeout', '1800', '--max-file-size', '1GiB', '--quiet', '--stats'],
       ok: (code) => code === 0 || code === 1,
     }),
     ripgrep: tools.rg
@@ -164,7 +164,7 @@ function sig(n) {
  * cache can be dropped, then warm. Returns rows and the target verdicts.
  */
 export async function runBenchmarks(options) {
-  const { corpusDir, threads, sets = SETS.map((s) => s.id), cold = true, log = () => {}, manifest } = options;
+  const { corpusDir, threads, sets = SETS.map((s) => s.id), cold = true, log = () => {}, manifest, onRow } = options;
   const tools = { rg: hasCommand('rg'), pdftotext: hasCommand('pdftotext') };
   const patternFile = writePatternFile(path.join(os.tmpdir(), `phi-bench-patterns-${process.pid}.txt`));
   const canDrop = cold && dropCaches();
@@ -196,6 +196,7 @@ export async function runBenchmarks(options) {
       ...(tool === 'phi-scan' && statsBlock(result.stderr) ? { stats: statsBlock(result.stderr) } : {}),
     };
     rows.push(row);
+    onRow?.(rows);
     log(`${label} ${tool} t${t} ${cache}: ${row.seconds}s ${row.mbPerSec} MB/s ${row.filesPerSec} files/s rss ${row.peakRssMb} MB`);
   };
 
@@ -315,7 +316,10 @@ async function main(argv) {
   if (!fs.existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (pnpm build)`);
   const manifest = await ensureCorpus(corpusDir, sizes, log);
   const machine = machineInfo();
-  const result = await runBenchmarks({ corpusDir, threads, sets, cold: !argv.includes('--no-cold'), log, manifest });
+  const jsonOut = argValue(argv, '--json');
+  // Rows are saved as they come, so a run cut short (a slow disk, a deadline) still leaves its numbers.
+  const onRow = jsonOut ? (rows) => fs.writeFileSync(jsonOut, JSON.stringify({ machine, sizes, partial: true, rows }, null, 2)) : undefined;
+  const result = await runBenchmarks({ corpusDir, threads, sets, cold: !argv.includes('--no-cold'), log, manifest, onRow });
   const report = [
     `phi-scan benchmarks, ${machine.date}`,
     `machine: ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.kernel}, node ${machine.node}; ${machine.ripgrep}; ${machine.pdftotext}`,
@@ -332,7 +336,6 @@ async function main(argv) {
   console.log(report);
   const stats = result.rows.filter((r) => r.stats && r.cache === 'warm' && r.threads === threads);
   for (const r of stats) console.log(`### ${r.set}\n\`\`\`\n${r.stats}\n\`\`\``);
-  const jsonOut = argValue(argv, '--json');
   if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ machine, sizes, ...result }, null, 2));
   const mdOut = argValue(argv, '--md');
   if (mdOut) fs.writeFileSync(mdOut, report);
