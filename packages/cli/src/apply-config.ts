@@ -11,8 +11,8 @@ import { UsageError } from './usage-error.js';
  * file, the file overrides the built-in defaults. A list option given on the command line replaces the file's
  * list rather than adding to it, so a flag always means exactly what it says.
  */
-export async function withConfig(context: CliContext, command: Command, options: ScanCommandOptions): Promise<ScanCommandOptions> {
-  const loaded = await loadConfig(options.config, context.io.cwd);
+export async function withConfig(context: CliContext, command: Command, options: ScanCommandOptions, roots: readonly string[] = []): Promise<ScanCommandOptions> {
+  const loaded = await loadConfig(options.config, context.io.cwd, roots, (line) => say(context, `warning: ${line}`));
   if (!loaded) return options;
   const merged: Record<string, unknown> = { ...options };
   const { disableDetectors, ...values } = loaded.values as ConfigValues;

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parseDocument } from 'yaml';
 import { REPORT_FORMATS } from '@phi-scan/core';
 import { parseSeconds, parseSize, parseThreads } from './option-values.js';
+import { insideScannedRoot } from './operator-file.js';
 import { UsageError } from './usage-error.js';
 
 /** Looked for in the operator's working directory, never in the scanned share: its owner may be the one audited. */
@@ -104,13 +106,23 @@ const READERS: Record<keyof ConfigValues, Reader> = {
 const ALIASES: Record<string, keyof ConfigValues> = { mrnPatterns: 'mrnPattern' };
 
 /**
- * The config file: `--config FILE`, else the first of CONFIG_FILE_NAMES in the working directory, else none.
+ * The config file: `--config FILE`, else the first of CONFIG_FILE_NAMES in the working directory (unless that
+ * is inside a scanned root, see operator-file.ts), else none.
  * YAML is parsed with the `yaml` package's core schema, which builds plain data only (no tags that construct
  * objects or run code). Paths in it are relative to the file's folder.
  */
-export async function loadConfig(explicit: string | undefined, cwd: string): Promise<LoadedConfig | undefined> {
+export async function loadConfig(
+  explicit: string | undefined,
+  cwd: string,
+  roots: readonly string[] = [],
+  warn: (line: string) => void = () => {},
+): Promise<LoadedConfig | undefined> {
   const candidates = explicit ? [resolve(cwd, explicit)] : CONFIG_FILE_NAMES.map((name) => join(cwd, name));
   for (const path of candidates) {
+    if (!explicit && insideScannedRoot(path, roots)) {
+      if (existsSync(path)) warn(`not using ${path}: it is inside the scanned share (name it with --config to use it)`);
+      continue;
+    }
     let source: string;
     try {
       source = await readFile(path, 'utf8');

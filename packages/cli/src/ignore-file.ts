@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { insideScannedRoot } from './operator-file.js';
 import { UsageError } from './usage-error.js';
 
 export const IGNORE_FILE_NAME = '.phi-scanignore';
@@ -33,8 +35,17 @@ export class PathIgnore {
   }
 }
 
-export async function loadIgnoreFile(explicit: string | undefined, cwd: string, roots: readonly string[]): Promise<PathIgnore | undefined> {
+export async function loadIgnoreFile(
+  explicit: string | undefined,
+  cwd: string,
+  roots: readonly string[],
+  warn: (line: string) => void = () => {},
+): Promise<PathIgnore | undefined> {
   const path = explicit ? resolve(cwd, explicit) : join(cwd, IGNORE_FILE_NAME);
+  if (!explicit && insideScannedRoot(path, roots)) {
+    if (existsSync(path)) warn(`not using ${path}: it is inside the scanned share (name it with --ignore-file to use it)`);
+    return undefined;
+  }
   let rules: string;
   try {
     rules = await readFile(path, 'utf8');

@@ -69,7 +69,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .option('--debug', 'print stack traces on fatal errors')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], options: ScanCommandOptions, command: Command) => {
-      setExitCode(await runScanCommand(context, paths, await withConfig(context, command, options)));
+      setExitCode(await runScanCommand(context, paths, await withConfig(context, command, options, paths)));
     });
 
   program

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -42,8 +42,12 @@ function result(path: string, fingerprints: string[]): FileResult {
 }
 
 let folder: string;
+/** The scanned root, beside (not under) the operator's working directory `folder`... except where a test says. */
+let share: string;
 beforeEach(async () => {
   folder = await mkdtemp(join(tmpdir(), 'phi-scan-opts-'));
+  share = join(folder, 'share');
+  await mkdir(share);
 });
 afterEach(async () => {
   await rm(folder, { recursive: true, force: true });
@@ -93,10 +97,10 @@ describe('config file', () => {
 
   it('is found in the working directory; flags override it; detectors can be turned off', async () => {
     await writeFile(join(folder, '.phi-scan.yml'), 'format: jsonl\nminConfidence: high\nthreads: 3\ndisableDetectors: [icd10]\n');
-    const fromFile = await run([folder]);
+    const fromFile = await run([share]);
     expect(fromFile.calls[0]).toMatchObject({ minConfidence: 'high', threads: 3, detectors: ['ssn', 'name'] });
     expect(fromFile.stdout).toContain('"type":"summary"');
-    const overridden = await run([folder, '--min-confidence', 'low', '--format', 'text']);
+    const overridden = await run([share, '--min-confidence', 'low', '--format', 'text']);
     expect(overridden.calls[0]).toMatchObject({ minConfidence: 'low', threads: 3 });
     expect(overridden.stdout).toContain('phi-scan report');
   });
@@ -119,6 +123,24 @@ describe('config file', () => {
     const missing = await run([folder, '--config', 'nope.yml']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^phi-scan: error: cannot read the config file .*nope\.yml: ENOENT\n$/);
+  });
+});
+
+describe('config and ignore files inside the scanned share', () => {
+  it('are not used unless named, and a warning says so', async () => {
+    await writeFile(join(folder, '.phi-scan.yml'), 'minConfidence: low\n');
+    await writeFile(join(folder, '.phi-scanignore'), '*\n');
+    // Scanning the working directory itself: its files are the share owner's.
+    const inside = await run([folder, '--format', 'jsonl'], () => [result(join(folder, 'a.txt'), ['f1'])]);
+    expect(inside.calls[0]!.minConfidence).toBe('medium');
+    expect(inside.stdout).toContain('a.txt');
+    expect(inside.stderr).toMatch(/warning: not using .*\.phi-scan\.yml: it is inside the scanned share/);
+    expect(inside.stderr).toMatch(/warning: not using .*\.phi-scanignore: it is inside the scanned share/);
+    const named = await run([folder, '--config', '.phi-scan.yml', '--ignore-file', '.phi-scanignore', '--format', 'jsonl'], () => [
+      result(join(folder, 'a.txt'), ['f1']),
+    ]);
+    expect(named.calls[0]!.minConfidence).toBe('low');
+    expect(named.stdout).not.toContain('a.txt');
   });
 });
 
@@ -146,13 +168,13 @@ describe('ignore file', () => {
 
   it('leaves ignored files out of the report and its counts; read from the working directory only', async () => {
     await writeFile(join(folder, '.phi-scanignore'), 'secret/\n');
-    const events = () => [result(join(folder, 'secret/a.txt'), ['f1']), result(join(folder, 'open/b.txt'), ['f2'])];
-    const out = await run([folder, '--format', 'jsonl'], events);
+    const events = () => [result(join(share, 'secret/a.txt'), ['f1']), result(join(share, 'open/b.txt'), ['f2'])];
+    const out = await run([share, '--format', 'jsonl'], events);
     const lines = out.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines.filter((l) => l.type === 'file').map((l) => l.path)).toEqual([join(folder, 'open/b.txt')]);
+    expect(lines.filter((l) => l.type === 'file').map((l) => l.path)).toEqual([join(share, 'open/b.txt')]);
     expect(lines.at(-1)).toMatchObject({ filesSeen: 1, findings: 1 });
     await writeFile(join(folder, 'other-ignore'), 'open/\n');
-    const explicit = await run([folder, '--format', 'jsonl', '--ignore-file', 'other-ignore'], events);
+    const explicit = await run([share, '--format', 'jsonl', '--ignore-file', 'other-ignore'], events);
     expect(explicit.stdout).not.toContain('open/b.txt');
     expect(explicit.stdout).toContain('secret/a.txt');
   });

@@ -32,8 +32,9 @@ export async function loadResultFilters(
   options: { ignoreFile?: string; baseline?: string },
   cwd: string,
   roots: readonly string[],
+  warn?: (line: string) => void,
 ): Promise<ResultFilters> {
-  const ignore = await loadIgnoreFile(options.ignoreFile, cwd, roots);
+  const ignore = await loadIgnoreFile(options.ignoreFile, cwd, roots, warn);
   const baseline = options.baseline ? await loadBaseline(options.baseline) : undefined;
   return new ResultFilters(ignore, baseline);
 }

@@ -48,7 +48,7 @@ export async function runScanCommand(context: CliContext, paths: string[], optio
   if (options.reveal) say(context, 'warning: --reveal is set: the report holds raw, unmasked PHI values; handle it as PHI');
   fingerprintKeyFrom(options.fingerprintKey, context.io.env);
 
-  const filters = await loadResultFilters(options, context.io.cwd, paths);
+  const filters = await loadResultFilters(options, context.io.cwd, paths, (line) => say(context, `warning: ${line}`));
   const output = options.output ? await openReportFile(options.output) : stdoutReportOutput(context.io.stdout);
   const controller = new AbortController();
   let interruptedBy: string | undefined;
