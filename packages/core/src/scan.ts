@@ -59,6 +59,8 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
     signal: options.signal,
   })) {
     progress.filesDone++;
+    // Archive members and mail attachments are files the crawl could not see: they are seen when they arrive.
+    if (result.container !== undefined) progress.filesSeen++;
     if (result.status === 'scanned') progress.bytesDone += result.bytes;
     if (result.findings.length) progress.filesWithFindings++;
     yield result;

@@ -126,6 +126,14 @@ describe('FHIR JSON', () => {
     expect(result.records).toBe(2);
   });
 
+  it('masks resource ids that look like identifiers before they name a location', async () => {
+    const p = { ...patientResource(PATIENTS[0]!), id: '00482913' };
+    const segs = ok(await extractText(Buffer.from(JSON.stringify(p)), 'p.json'));
+    const paths = segs.map((s) => (s.location as { path: string }).path).join(' ');
+    expect(paths).not.toContain('00482913');
+    expect(paths).toContain('Patient/****2913.identifier[1].value');
+  });
+
   it('hands a base64 PDF attachment on as a file of its own', async () => {
     const doc = {
       resourceType: 'DocumentReference',

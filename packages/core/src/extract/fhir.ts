@@ -1,4 +1,5 @@
 import { SaxesParser } from 'saxes';
+import { maskValue } from '../mask.js';
 import { decodeText } from './encoding.js';
 import { failure, SegmentCollector } from './limits.js';
 import { markupToText } from './text.js';
@@ -118,6 +119,14 @@ function words(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_\-.]+/g, ' ');
 }
 
+/**
+ * Locations are printed unmasked, and sites often make a Patient's id its MRN: an id with four or more
+ * digits is masked like one before it names the resource.
+ */
+function shownId(id: string): string {
+  return /\d(?:\D*\d){3}/.test(id) ? maskValue('mrn', id) : id;
+}
+
 class FhirWalker {
   readonly collector: SegmentCollector;
   readonly attachments: ContainedFile[] = [];
@@ -167,7 +176,7 @@ class FhirWalker {
     const type = str(resource.resourceType) ?? 'Resource';
     this.resources++;
     const id = str(resource.id);
-    const frame: ResourceFrame = { type, label: id ? `${type}/${id}` : where ? `${where}(${type})` : type, line: lineOf(resource, line) };
+    const frame: ResourceFrame = { type, label: id ? `${type}/${shownId(id)}` : where ? `${where}(${type})` : type, line: lineOf(resource, line) };
     const key = this.patientKeyOf(resource);
     if (key) frame.recordKey = key;
     for (const [k, v] of Object.entries(resource)) {

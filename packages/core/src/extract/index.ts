@@ -84,7 +84,7 @@ export async function extractText(
     case 'ole-encrypted':
       return failure('ole', 'encrypted', 'encrypted Office document (password-protected OOXML)');
     case 'ole':
-      return failure('ole', 'unsupported', 'legacy Office binary format (.doc/.xls) not supported yet');
+      return failure('ole', 'unsupported', 'OLE compound file of an application not read (not Word, Excel or Outlook)');
     case 'zip-other':
       return openArchive('zip', bytes, path, limits, context);
     case 'tar':
