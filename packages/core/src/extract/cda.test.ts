@@ -114,6 +114,12 @@ describe('C-CDA', () => {
     expect(result.recordList![0]!.identifiers).toEqual(expect.arrayContaining(['ssn', 'mrn', 'name', 'icd10']));
   });
 
+  it('cuts a document nested 100 000 levels deep instead of walking it', async () => {
+    const deep = xml.replace('<title>Problems</title>', `<title>Problems</title>${'<x>'.repeat(100_000)}${'</x>'.repeat(100_000)}`);
+    const r = await extractText(Buffer.from(deep), 'deep.xml');
+    expect(r).toMatchObject({ ok: true, degraded: expect.stringMatching(/damaged/) });
+  });
+
   it('reports a damaged document as corrupt only when nothing could be read', async () => {
     expect(await extractText(Buffer.from(xml.slice(0, 80)), 'ccd.xml')).toMatchObject({ ok: false, reason: 'corrupt' });
     const cut = await extractText(Buffer.from(xml.slice(0, xml.indexOf('<author>') + 3)), 'ccd.xml');

@@ -15,6 +15,7 @@ const SSN_OID = '2.16.840.1.113883.4.1';
 const ICD10_OID = '2.16.840.1.113883.6.90';
 const ICD9_OIDS = new Set(['2.16.840.1.113883.6.103', '2.16.840.1.113883.6.104']);
 const DEFAULT_MAX_STRUCTURED = 64 * 1024 * 1024;
+const MAX_DEPTH = 256;
 
 interface Frame {
   name: string;
@@ -75,6 +76,8 @@ export async function extractCda(bytes: Uint8Array, limits: ExtractLimits): Prom
     throw new Error('DTD refused');
   });
   parser.on('opentag', (tag) => {
+    // CDA nests a few dozen levels; far deeper is an attack on the walk, and the document is cut there.
+    if (stack.length > MAX_DEPTH) throw new Error('nested too deep');
     const name = localName(tag.name);
     const parent = stack[stack.length - 1];
     const n = (parent?.childCounts.get(name) ?? 0) + 1;

@@ -134,6 +134,14 @@ describe('FHIR JSON', () => {
     expect(paths).toContain('Patient/****2913.identifier[1].value');
   });
 
+  it('survives a resource nested 100 000 levels deep, and says what it left', async () => {
+    const deep = `{"resourceType":"Patient","id":"p1","birthDate":"1962-03-14","extension":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const r = await extractText(Buffer.from(deep), 'deep.json');
+    expect(r.ok).toBe(true);
+    const nested = `{"resourceType":"Basic","code":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
+    expect(await extractText(Buffer.from(nested), 'nested.json')).toMatchObject({ ok: true, degraded: expect.stringMatching(/nested deeper/) });
+  });
+
   it('hands a base64 PDF attachment on as a file of its own', async () => {
     const doc = {
       resourceType: 'DocumentReference',

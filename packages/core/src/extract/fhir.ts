@@ -22,6 +22,7 @@ const PERSON_RESOURCES = new Set(['Patient', 'RelatedPerson', 'Person']);
 const PATIENT_REFERENCES = ['subject', 'patient', 'beneficiary', 'individual', 'for'];
 /** Structural elements: machine values whose text would only feed false positives (ids, URLs, enums). */
 const SKIPPED = new Set(['resourceType', 'id', 'meta', 'system', 'url', 'use', 'status', 'fullUrl', 'reference', 'type', 'mode', 'request', 'response', 'search', 'link', 'version', 'language', 'implicitRules', 'contentType', 'hash', 'size']);
+const MAX_DEPTH = 128;
 const TEXT_ATTACHMENT = /^(text\/|application\/(xml|json|fhir|xhtml|rtf|hl7))/i;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -139,8 +140,8 @@ class FhirWalker {
   }
 
   /** First pass: every Patient gets its record key before any resource refers to it. */
-  registerPatients(root: Json, fullUrl?: string): void {
-    if (!isObject(root)) return;
+  registerPatients(root: Json, fullUrl?: string, depth = 0): void {
+    if (!isObject(root) || depth > MAX_DEPTH) return;
     const type = str(root.resourceType);
     if (type === 'Patient') {
       const id = str(root.id);
@@ -150,9 +151,9 @@ class FhirWalker {
       (root as JsonObject)['#key'] = key;
     }
     for (const entry of asArray(root.entry)) {
-      if (isObject(entry)) this.registerPatients(entry.resource as Json, str(entry.fullUrl));
+      if (isObject(entry)) this.registerPatients(entry.resource as Json, str(entry.fullUrl), depth + 1);
     }
-    for (const contained of asArray(root.contained)) this.registerPatients(contained);
+    for (const contained of asArray(root.contained)) this.registerPatients(contained, undefined, depth + 1);
   }
 
   private patientKeyOf(resource: JsonObject): string | undefined {
@@ -172,7 +173,7 @@ class FhirWalker {
 
   /** Second pass: resources, with Bundles and contained resources opened in place. */
   walkResource(resource: Json, where: string, line?: number): boolean {
-    if (!isObject(resource)) return true;
+    if (!isObject(resource) || this.depth > MAX_DEPTH) return true;
     const type = str(resource.resourceType) ?? 'Resource';
     this.resources++;
     const id = str(resource.id);
@@ -206,8 +207,26 @@ class FhirWalker {
     return this.collector.add(segment);
   }
 
+  private depth = 0;
+
   private walkElement(key: string, value: Json, path: string, frame: ResourceFrame): boolean {
     if (key.startsWith('#') || SKIPPED.has(key)) return true;
+    // FHIR nests a few levels per element; hundreds is an attack on the walker's stack, not a resource.
+    if (this.depth > MAX_DEPTH) {
+      this.tooDeep = true;
+      return true;
+    }
+    this.depth++;
+    try {
+      return this.walkElementAt(key, value, path, frame);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  tooDeep = false;
+
+  private walkElementAt(key: string, value: Json, path: string, frame: ResourceFrame): boolean {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) if (!this.walkElement(key, value[i]!, `${path}[${i}]`, frame)) return false;
       return true;
@@ -315,7 +334,7 @@ function members(files: ContainedFile[]): ContainedFiles | undefined {
 }
 
 function result(format: string, walker: FhirWalker, encoding: string, extra?: string): ExtractResult {
-  const notes = [walker.collector.degradedNote(), extra].filter(Boolean).join('; ');
+  const notes = [walker.collector.degradedNote(), extra, walker.tooDeep ? `elements nested deeper than ${MAX_DEPTH} levels not read` : undefined].filter(Boolean).join('; ');
   const contained = members(walker.attachments);
   return {
     ok: true,
@@ -411,6 +430,7 @@ function fhirXmlToJson(source: string): Json {
     throw new Error('DTD refused');
   });
   parser.on('opentag', (tag) => {
+    if (stack.length > MAX_DEPTH * 2) throw new Error('nested too deep');
     const top = stack[stack.length - 1];
     const name = localName(tag.name);
     if (top?.div) {
@@ -458,7 +478,7 @@ function fhirXmlToJson(source: string): Json {
 
 /** XML gives every child as an array; FHIR single-valued elements read better (and match JSON) as values. */
 function unwrapSingletons(v: Json): Json {
-  if (Array.isArray(v)) return v.map(unwrapSingletons);
+  if (Array.isArray(v)) return v.map((x) => unwrapSingletons(x));
   if (!isObject(v)) return v;
   const out: JsonObject = {};
   for (const [k, child] of Object.entries(v)) {

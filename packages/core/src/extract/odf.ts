@@ -73,8 +73,11 @@ function spreadsheetCells(xml: string, onSheet: (name: string, cells: SheetCell[
     if ((name === 'table-cell' || name === 'covered-table-cell') && cellText) {
       const text = cellText.join('');
       if (text.trim() && sheet) {
-        for (let r = 0; r < Math.min(rowRepeat, MAX_REPEAT_READ); r++) {
-          for (let c = 0; c < Math.min(colRepeat, MAX_REPEAT_READ); c++) sheet.cells.push({ row: row + r, col: col + c, text });
+        // A repeated cell with text is expanded, but never past MAX_REPEAT_READ copies in all.
+        const rows = Math.min(rowRepeat, MAX_REPEAT_READ);
+        const cols = Math.min(colRepeat, Math.max(1, Math.floor(MAX_REPEAT_READ / rows)));
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) sheet.cells.push({ row: row + r, col: col + c, text });
         }
       }
       col += colRepeat;
