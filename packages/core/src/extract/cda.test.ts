@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createAnalyzer, defaultAnalysisSettings } from '../analyze.js';
 import { sniffFormat } from '../sniff.js';
 import { extractText } from './index.js';
-import type { TextSegment } from './types.js';
+import { extractCda } from './cda.js';
+import { DEFAULT_EXTRACT_LIMITS, type TextSegment } from './types.js';
 
 interface CcdPatient {
   mrn: string;
@@ -121,7 +122,9 @@ describe('C-CDA', () => {
   });
 
   it('reports a damaged document as corrupt only when nothing could be read', async () => {
-    expect(await extractText(Buffer.from(xml.slice(0, 80)), 'ccd.xml')).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(await extractCda(Buffer.from(xml.slice(0, 80)), DEFAULT_EXTRACT_LIMITS)).toMatchObject({ ok: false, reason: 'corrupt' });
+    // Through the router, a CCD that does not parse at all is still read, as text.
+    expect(await extractText(Buffer.from(xml.slice(0, 80)), 'ccd.xml')).toMatchObject({ ok: true, format: 'cda', degraded: expect.stringMatching(/read as text/) });
     const cut = await extractText(Buffer.from(xml.slice(0, xml.indexOf('<author>') + 3)), 'ccd.xml');
     expect(cut).toMatchObject({ ok: true, degraded: expect.stringMatching(/damaged/) });
   });
