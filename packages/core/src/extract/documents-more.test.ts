@@ -141,6 +141,9 @@ describe('mail', () => {
 
   it('reads headers and body of an .eml and scans each attachment as a file of its own', async () => {
     expect(sniffFormat(Buffer.from(message), 'saved.txt')).toBe('eml');
+    // Notes that open like headers are notes unless a mail program's headers are there too.
+    expect(sniffFormat(Buffer.from('Date: 2024-10-15\nSubject: staff meeting\n\nAgenda'), 'notes.txt')).toBe('text');
+    expect(sniffFormat(Buffer.from('From: a@b.example\nSubject: hi\n\nbody'), 'saved.eml')).toBe('eml');
     const results = await analyzer.analyzeAll(Buffer.from(message), '/s/mail.eml');
     expect(results.map((r) => [r.path, r.format, r.status])).toEqual([
       ['/s/mail.eml', 'eml', 'scanned'],

@@ -67,15 +67,20 @@ export function sniffOle(bytes: Uint8Array): ContentFormat | undefined {
 
 const MAIL_HEADERS = /^(from|to|cc|subject|date|message-id|received|mime-version|return-path|delivered-to|reply-to|content-type|x-[a-z0-9-]+):/i;
 
-function looksLikeMailHeaders(lines: readonly string[]): boolean {
+/** Headers only a mail transport or a mail program writes: notes that open with "Date:" and "Subject:" lack them. */
+const TRANSPORT_HEADERS = /^(received|message-id|mime-version|return-path|delivered-to|x-mailer|x-originating-ip|dkim-signature):/i;
+
+function looksLikeMailHeaders(lines: readonly string[], strict: boolean): boolean {
   let known = 0;
+  let transport = false;
   for (const line of lines) {
     if (line === '') break;
     if (/^[ \t]/.test(line)) continue; // folded header
     if (!/^[!-9;-~]+:/.test(line)) return false;
     if (MAIL_HEADERS.test(line)) known++;
+    if (TRANSPORT_HEADERS.test(line)) transport = true;
   }
-  return known >= 2;
+  return known >= 2 && (transport || !strict);
 }
 
 function skipXmlProlog(text: string): string {
@@ -95,7 +100,8 @@ export function sniffStructuredText(head: string, ext: string): ContentFormat | 
     if (/^<(?:[\w-]+:)?[A-Z][A-Za-z]+\b[^>]*xmlns(?::[\w-]+)?\s*=\s*["']http:\/\/hl7\.org\/fhir["']/.test(body)) return 'fhir-xml';
   }
   const lines = text.slice(0, 8192).split(/\r?\n/);
-  if (/^From \S+/.test(lines[0] ?? '') && looksLikeMailHeaders(lines.slice(1))) return 'mbox';
-  if (looksLikeMailHeaders(lines) || (ext === 'eml' && /^[!-9;-~]+:/.test(lines[0] ?? ''))) return 'eml';
+  const mailName = ext === 'eml' || ext === 'mbox' || ext === 'mbx';
+  if (/^From \S+/.test(lines[0] ?? '') && looksLikeMailHeaders(lines.slice(1), !mailName)) return 'mbox';
+  if (looksLikeMailHeaders(lines, !mailName)) return 'eml';
   return undefined;
 }
