@@ -2,7 +2,7 @@ import { extractCda } from './cda.js';
 import { extractFhirJson, extractFhirXml } from './fhir.js';
 import { extractDicom } from './dicom.js';
 import { extractEml, extractMbox } from './mail.js';
-import { extractDoc, extractMsg, extractXls } from './ole.js';
+import { extractDoc, extractMsg, extractPpt, extractXls } from './ole.js';
 import { extractOdf } from './odf.js';
 import { extractPptx } from './pptx.js';
 import { extractRtf } from './rtf.js';
@@ -41,6 +41,7 @@ export const CONTENT_EXTRACTORS: Partial<Record<ContentFormat, Extractor>> = {
   doc: extractDoc,
   xls: extractXls,
   msg: extractMsg,
+  ppt: extractPpt,
   x12: orAsText(extractX12, 'txt'),
   dicom: extractDicom,
 };

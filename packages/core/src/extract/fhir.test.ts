@@ -142,6 +142,14 @@ describe('FHIR JSON', () => {
     expect(await extractText(Buffer.from(nested), 'nested.json')).toMatchObject({ ok: true, degraded: expect.stringMatching(/nested deeper/) });
   });
 
+  it('reads a plain JSON array of resources like a Bundle', async () => {
+    const list = JSON.stringify([patientResource(PATIENTS[1]!), conditionResource(PATIENTS[1]!, 'Patient/p2')]);
+    expect(sniffFormat(Buffer.from(list), 'export.json')).toBe('fhir-json');
+    const result = await analyzer.analyze(Buffer.from(list), 'export.json');
+    expect(result.records).toBe(1);
+    expect(result.recordList![0]!.phi).toBe(true);
+  });
+
   it('hands a base64 PDF attachment on as a file of its own', async () => {
     const doc = {
       resourceType: 'DocumentReference',

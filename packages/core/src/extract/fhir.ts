@@ -376,8 +376,10 @@ export async function extractFhirJson(bytes: Uint8Array, limits: ExtractLimits):
     whole = undefined;
   }
   if (whole !== undefined) {
-    walker.registerPatients(whole);
-    walker.walkResource(whole, '');
+    // A JSON array of resources (an export that is not a Bundle) reads like a Bundle's entries.
+    const roots = Array.isArray(whole) ? whole : [whole];
+    for (const r of roots) walker.registerPatients(r);
+    roots.forEach((r, i) => walker.walkResource(r, Array.isArray(whole) ? `[${i}]` : ''));
     return result('fhir-json', walker, decoded.encoding);
   }
   // NDJSON: each line a resource. Patients are registered first so a Condition line can find its Patient.

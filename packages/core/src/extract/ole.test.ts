@@ -173,3 +173,26 @@ describe('Outlook (.msg)', () => {
     expect(results[0]!.findings.find((f) => f.detector === 'ssn')?.location).toMatchObject({ email: 1, section: 'body', line: 3 });
   });
 });
+
+function pptRecord(version: number, type: number, body: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt16LE(version, 0);
+  head.writeUInt16LE(type, 2);
+  head.writeUInt32LE(body.length, 4);
+  return Buffer.concat([head, body]);
+}
+
+describe('legacy PowerPoint (.ppt)', () => {
+  it('reads text atoms of slides and notes, named by slide', async () => {
+    const slide = pptRecord(0x0f, 0x03ee, pptRecord(0, 0x0fa0, Buffer.from('Case conference\rPatient: Quillon Abernathy, DOB 03/14/1962', 'utf16le')));
+    const notes = pptRecord(0x0f, 0x03f0, pptRecord(0, 0x0fa8, Buffer.from('SSN on file 512-44-8391', 'latin1')));
+    const ppt = container({ 'PowerPoint Document': pptRecord(0x0f, 0x03e8, Buffer.concat([slide, notes])) });
+    expect(sniffFormat(ppt, 'deck.ppt')).toBe('ppt');
+    const segs = ok(await extractText(ppt, 'deck.ppt'));
+    expect(segs.map((s) => [s.location, s.text])).toEqual([
+      [{ part: 'slide 1', paragraph: 1 }, 'Case conference'],
+      [{ part: 'slide 1', paragraph: 2 }, 'Patient: Quillon Abernathy, DOB 03/14/1962'],
+      [{ part: 'notes 1', paragraph: 1 }, 'SSN on file 512-44-8391'],
+    ]);
+  });
+});

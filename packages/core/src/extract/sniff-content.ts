@@ -16,6 +16,7 @@ export type ContentFormat =
   | 'doc'
   | 'xls'
   | 'msg'
+  | 'ppt'
   | 'rtf'
   | 'eml'
   | 'mbox'
@@ -62,6 +63,7 @@ export function sniffOle(bytes: Uint8Array): ContentFormat | undefined {
   if (hasOleEntry(bytes, '__properties_version1.0') || hasOleEntry(bytes, '__nameid_version1.0')) return 'msg';
   if (hasOleEntry(bytes, 'WordDocument')) return 'doc';
   if (hasOleEntry(bytes, 'Workbook') || hasOleEntry(bytes, 'Book')) return 'xls';
+  if (hasOleEntry(bytes, 'PowerPoint Document')) return 'ppt';
   return undefined;
 }
 
@@ -93,7 +95,7 @@ export function sniffStructuredText(head: string, ext: string): ContentFormat | 
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{\\rtf')) return 'rtf';
   if (/^ISA([^\p{L}\p{N}\s])/u.test(trimmed) && trimmed.slice(0, 120).split(trimmed[3]!).length >= 17) return 'x12';
-  if (trimmed.startsWith('{') && /"resourceType"\s*:\s*"[A-Z][A-Za-z]+"/.test(trimmed.slice(0, 4096))) return 'fhir-json';
+  if (/^\[?\s*\{/.test(trimmed) && /^\[?\s*\{[^{}]{0,2048}?"resourceType"\s*:\s*"[A-Z][A-Za-z]+"/.test(trimmed.slice(0, 4096))) return 'fhir-json';
   if (trimmed.startsWith('<')) {
     const body = skipXmlProlog(trimmed).slice(0, 4096);
     if (/^<(?:[\w-]+:)?ClinicalDocument\b/.test(body) && body.includes('urn:hl7-org:v3')) return 'cda';
