@@ -17,8 +17,9 @@ export interface SummaryBuilderOptions {
 }
 
 /**
- * Folds file results into a ScanSummary. Holds counters and at most ten top files, so a scan of millions of
- * files costs the same memory as a scan of ten.
+ * Folds file results into a ScanSummary. Holds counters and at most ten top and ten riskiest files, so a scan of
+ * millions of files costs the same memory as a scan of ten; the one part that grows is the patient linking
+ * (exposure/tally.ts), at tens of bytes per record key in typed arrays, never a JS object per record.
  */
 export class SummaryBuilder {
   readonly #options: SummaryBuilderOptions;
