@@ -94,7 +94,7 @@ function fileSection(result: FileResult): string {
   const more = result.findings.length > shown.length ? `<p class="none">${formatCount(result.findings.length - shown.length)} more findings are in the JSON report.</p>` : '';
   return (
     `<details class="file" id="${fileAnchor(result.path)}"><summary>${level}<span class="path">${escapeHtml(result.path)}</span> ` +
-    `<span class="meta">— ${formatCount(result.records)} records, ${formatCount(result.findings.length)} findings</span></summary>` +
+    `<span class="meta">— ${plural(result.records, 'record')}, ${plural(result.findings.length, 'finding')}</span></summary>` +
     `<table>${facts.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>` +
     (records ? `<h3>Patient records</h3><table><tr><th class="num">#</th><th>identified by</th><th>kind</th></tr>${records}</table>` : '') +
     `<h3>Findings</h3><table><tr><th>detector</th><th>confidence</th><th>value</th><th>location</th><th class="num">record</th></tr>${findings}</table>${more}</details>`
@@ -173,4 +173,8 @@ function reasonsTable(summary: ScanSummary): string {
     rows.map(([kind, reason, count]) => `<tr><td>${kind}</td><td>${escapeHtml(reason)}</td><td class="num">${formatCount(count)}</td></tr>`).join('') +
     '</table>'
   );
+}
+
+function plural(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
