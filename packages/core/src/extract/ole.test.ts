@@ -172,6 +172,24 @@ describe('Outlook (.msg)', () => {
     ]);
     expect(results[0]!.findings.find((f) => f.detector === 'ssn')?.location).toMatchObject({ email: 1, section: 'body', line: 3 });
   });
+
+  it('scans a forwarded Outlook item as a .msg of its own', async () => {
+    const u = (t: string) => Buffer.from(t, 'utf16le');
+    const msg = container({
+      '__properties_version1.0': Buffer.alloc(32),
+      '__substg1.0_0037001F': u('FW: labs'),
+      '__attach_version1.0_#00000000/__substg1.0_3707001F': u('Lab results'),
+      '__attach_version1.0_#00000000/__substg1.0_3701000D/__properties_version1.0': Buffer.alloc(24),
+      '__attach_version1.0_#00000000/__substg1.0_3701000D/__substg1.0_0037001F': u('Lab results'),
+      '__attach_version1.0_#00000000/__substg1.0_3701000D/__substg1.0_1000001F': u('Patient: Quillon Abernathy\r\nSSN: 512-44-8391'),
+    });
+    const results = await analyzer.analyzeAll(msg, '/s/fw.msg');
+    expect(results.map((r) => [r.path, r.format])).toEqual([
+      ['/s/fw.msg', 'msg'],
+      ['/s/fw.msg!Lab results.msg', 'msg'],
+    ]);
+    expect(results[1]!.findings.some((f) => f.detector === 'ssn')).toBe(true);
+  });
 });
 
 function pptRecord(version: number, type: number, body: Buffer): Buffer {

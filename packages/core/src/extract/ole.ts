@@ -423,6 +423,20 @@ const MSG_HEADERS: [string, string][] = [
   ['0037', 'Subject'],
 ];
 
+/**
+ * A forwarded or attached Outlook item is a storage inside the attachment, not a stream: copied into a
+ * container of its own, it is a .msg file again and is scanned as one (its attachments included).
+ */
+function embeddedMessage(cfb: Container, prefix: string): Uint8Array | undefined {
+  const streams = cfb.FullPaths.map((path, i) => ({ path, entry: cfb.FileIndex[i]! })).filter(
+    ({ path, entry }) => path.startsWith(prefix) && !path.endsWith('/') && entry.content !== undefined,
+  );
+  if (streams.length === 0) return undefined;
+  const copy = CFB.utils.cfb_new();
+  for (const { path, entry } of streams) CFB.utils.cfb_add(copy, path.slice(prefix.length), Buffer.from(entry.content as Uint8Array));
+  return new Uint8Array(CFB.write(copy, { type: 'buffer' }) as Buffer);
+}
+
 export async function extractMsg(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
   const cfb = openContainer(bytes);
   const root = `${cfb.FullPaths[0] ?? 'Root Entry/'}`;
@@ -449,8 +463,10 @@ export async function extractMsg(bytes: Uint8Array, limits: ExtractLimits): Prom
     let name = (mapiString(cfb, att, '3707') ?? mapiString(cfb, att, '3704') ?? `attachment-${attachments.length + 1}`).replace(/[\\/!\u0000-\u001f]/g, '_');
     for (let n = 2; used.has(name); n++) name = `${n}-${name}`;
     used.add(name);
+    const embedded = data ? undefined : embeddedMessage(cfb, `${att}__substg1.0_3701000D/`);
     if (data) attachments.push({ name, bytes: data });
-    else attachments.push({ name, failure: failure('msg', 'unsupported', 'embedded message or OLE object attachment not extracted') });
+    else if (embedded) attachments.push({ name: /\.msg$/i.test(name) ? name : `${name}.msg`, bytes: embedded });
+    else attachments.push({ name, failure: failure('msg', 'unsupported', 'OLE object attachment not extracted') });
   }
   const members: ContainedFiles | undefined = attachments.length
     ? {
