@@ -181,3 +181,17 @@ describe('html', () => {
     expect(await render('html', RESULTS, { reveal: true })).toContain('NOT MASKED');
   });
 });
+
+describe('text', () => {
+  it('shows distinct patients, PHI and PII records, what identifies them, and files ranked by risk with access', async () => {
+    const text = await render('text');
+    expect(text).toMatch(/Distinct patients\s+1\s+\(1 with health information/);
+    expect(text).toMatch(/PHI records \(identifier \+ health information\)\s+1/);
+    expect(text).toMatch(/PII records \(identifiers only\)\s+1/);
+    expect(text).toMatch(/icd10\+name\+ssn\s+1/);
+    const riskiest = text.slice(text.indexOf('Riskiest files'));
+    expect(riskiest).toMatch(/62\s+high\s+1\s+world-readable\s+clinic:users\s+share\/hr\//);
+    expect(riskiest.indexOf('62')).toBeLessThan(riskiest.indexOf('20  low'));
+    expect(riskiest).toContain('owner only');
+  });
+});
