@@ -5,7 +5,7 @@ import { escapeRe2 } from '../text/keywords.js';
 export interface CompiledPattern {
   spec: PatternSpec;
   regex: InstanceType<typeof RE2>;
-  /** Index of this pattern in the prefilter set; -1 for gated and cell patterns, which it does not decide. */
+  /** Index of this pattern in the prefilter set; -1 for cell patterns, which it does not decide. */
   setIndex: number;
 }
 
@@ -40,7 +40,9 @@ export function compileDetectors(definitions: readonly DetectorDefinition[]): Co
   const setSources: string[] = [];
   const detectors = definitions.map((definition): CompiledDetector => {
     const patterns = definition.patterns.map((spec): CompiledPattern => {
-      const inSet = (spec.scope ?? 'text') === 'text' && !spec.gated;
+      // Gated patterns are in the set too: office prose opens many keyword gates ('account', 'plan', 'date'),
+      // and a gate alone then cost a regex pass per block for patterns that the set says cannot match.
+      const inSet = (spec.scope ?? 'text') === 'text';
       if (inSet) setSources.push(spec.re2);
       return { spec, regex: compilePattern(spec), setIndex: inSet ? setSources.length - 1 : -1 };
     });

@@ -215,7 +215,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
         for (const pattern of detector.patterns) {
           const { spec, setIndex } = pattern;
           if (spec.scope === 'cell') continue;
-          if (spec.gated ? gateOpen : hits.has(setIndex)) confirm(detector, pattern, run, block, blockStart);
+          if ((!spec.gated || gateOpen) && hits.has(setIndex)) confirm(detector, pattern, run, block, blockStart);
         }
       }
       previousHits = hits;
