@@ -143,19 +143,21 @@ export const deviceIdDetector: DetectorDefinition = {
   context: {
     window: 80,
     after: 40,
-    raise: ['implant', 'implanted', 'pacemaker', 'defibrillator', 'icd device', 'pump', 'cgm', 'monitor', 'hearing aid', 'stent', 'prosthesis', 'device', 'patient'],
-    strong: ['udi'],
+    // No two-step keyword: a 'UDI' two lines up must not outweigh 'printer' on the serial's own line.
+    raise: ['implant', 'implanted', 'pacemaker', 'defibrillator', 'icd device', 'pump', 'cgm', 'monitor', 'hearing aid', 'stent', 'prosthesis', 'device', 'patient', 'udi'],
     lower: ['part', 'sku', 'inventory', 'warehouse', 'laptop', 'printer', 'router', 'asset tag'],
   },
   examples: {
     positive: [
       { text: 'UDI (01)00884521123451(17)270101(21)A1B2C3', normalized: '01008845211234511727010121A1B2C3', minConfidence: 'high' },
+      { text: 'Pacemaker UDI (01)00884521123451(21)A1B2C3\nPrinter serial # CN12345678', normalized: '010088452112345121A1B2C3', minConfidence: 'high' },
       { text: 'Pacemaker serial # PJN123456 implanted 2021', normalized: 'PJN123456', minConfidence: 'medium' },
       { text: 'Insulin pump S/N: 77AB-10293', normalized: '77AB10293', minConfidence: 'medium' },
     ],
     negative: [
       { text: '(01)00884521123455(21)A1' },
       { text: 'Printer serial # CN12345678 in warehouse', minConfidence: 'medium' },
+      { text: 'Implanted pacemaker, see UDI below.\nPrinter serial # CN12345678 in the front office', minConfidence: 'medium' },
       { text: 'Device: unknown' },
     ],
   },

@@ -166,6 +166,23 @@ interface Ctx {
 const STYLES: DateStyle[] = ['us', 'iso', 'long', 'dmy', 'us-short'];
 const NAME_STYLES: NameStyle[] = ['first-last', 'first-mi-last', 'last-first-mi', 'upper-last-first-mi'];
 
+/**
+ * Hard negatives inside a document that does identify a patient, where document context raises weak findings:
+ * an order number that passes the NPI check, an ICD-shaped lot number, sample and invalid SSNs, a fiction phone
+ * number, a software version, a bare 9-digit reference. None is labelled.
+ */
+function noiseLines(ctx: Ctx): string[] {
+  const r = ctx.rng;
+  return r.sample([
+    `Supply order ${randomNpi(r)} restocked; lot ${r.pick(['E11.9', 'J45.909', 'I10'])} in bin ${r.int(1, 40)}.`,
+    'Form example (do not use): SSN 078-05-1120; invalid test value 000-12-3456.',
+    'Pharmacy help line 1-800-555-0199 (recorded message).',
+    `Portal app version ${r.int(1, 9)}.${r.int(0, 9)}.${r.int(0, 9)}.${r.int(0, 99)}; reference ${r.digits(9)}.`,
+    `Printer serial # CN${r.digits(8)} in the front office.`,
+    `Invoice ${r.int(2020, 2024)}-${r.digits(4)} dated ${formatDate(addDays(ctx.date, -3), 'us')} was paid.`,
+  ], 3);
+}
+
 function visitNote(p: Patient, x: Extra, ctx: Ctx): { text: string; labels: AccuracyLabel[] } {
   const w = new Writer(ctx.rng);
   const style = ctx.rng.pick(STYLES);
@@ -191,6 +208,7 @@ function visitNote(p: Patient, x: Extra, ctx: Ctx): { text: string; labels: Accu
   if (ctx.rng.chance(0.6)) lines.push(`Patient phone: ${w.phone(p.phone)}`);
   if (ctx.rng.chance(0.4)) lines.push(`Email: ${w.put('email', x.email)}`);
   if (ctx.rng.chance(0.2)) lines.push(`Implanted pacemaker, device UDI ${w.put('device-id', x.udi, x.udi.replace(/[()]/g, ''))}`);
+  lines.push('', ...noiseLines(ctx));
   lines.push('', `Plan: recheck in ${ctx.rng.int(2, 12)} weeks.`, '', `Electronically signed by ${formatProvider(ctx.provider)} on ${formatDate(ctx.date, style)}`);
   return { text: lines.join('\n') + '\n', labels: w.labels.list };
 }
