@@ -77,8 +77,9 @@ export const accountNumberDetector: DetectorDefinition = {
   },
 };
 
+// 'DL' only in capitals: 'mg/dL 125-199' is a lab reference range.
 const LICENSE_LABEL =
-  "(?i:driver'?s?[ ]licen[cs]e|dl|d\\.l\\.|licen[cs]e[ ]?(?:#|no\\.?|number|id)?|lic\\.?[ ]?(?:#|no\\.?)|certificate[ ](?:#|no\\.?|number)|permit[ ](?:#|no\\.?|number)|state[ ]id)";
+  "(?:(?i:driver'?s?[ ]licen[cs]e|licen[cs]e[ ]?(?:#|no\\.?|number|id)?|lic\\.?[ ]?(?:#|no\\.?)|certificate[ ](?:#|no\\.?|number)|permit[ ](?:#|no\\.?|number)|state[ ]id)|DL|D\\.L\\.)";
 
 export const licenseNumberDetector: DetectorDefinition = {
   id: 'license-number',
@@ -105,6 +106,7 @@ export const licenseNumberDetector: DetectorDefinition = {
       { text: 'License: MIT' },
       { text: 'licensed under Apache-2.0' },
       { text: 'Software license key 1234-ABCD', minConfidence: 'medium' },
+      { text: 'Cholesterol, total  118  L  mg/dL  125-199' },
     ],
   },
 };

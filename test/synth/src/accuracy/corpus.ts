@@ -260,6 +260,8 @@ function labReportLines(p: Patient, ctx: Ctx): { lines: string[]; labels: Accura
     `Hemoglobin A1c       ${ctx.rng.int(5, 10)}.${ctx.rng.int(0, 9)}      %        4.0-5.6`,
     `Creatinine           ${ctx.rng.int(0, 1)}.${ctx.rng.int(5, 9)}      mg/dL    0.6-1.3`,
     `LDL cholesterol      ${ctx.rng.int(60, 190)}      mg/dL    <100`,
+    `Cholesterol, total   ${ctx.rng.int(110, 260)}      mg/dL    125-199`,
+    `Platelets            ${ctx.rng.int(150, 400)}      K/uL     150-400`,
     '',
     // One code a line: a PDF line longer than the page is cut off where the page ends.
     'Diagnosis:',
