@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
-import { PasswordException, PDFParse, VerbosityLevel } from 'pdf-parse';
+// Types only: pdf.js loads slowly and reads only what pdftotext did not, so it is imported when first needed.
+import type { PDFParse } from 'pdf-parse';
 import { failure, SegmentCollector } from './limits.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 
@@ -174,13 +175,14 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits): Prom
 }
 
 async function extractWithPdfjs(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+  const pdfjs = await import('pdf-parse');
   const data = locatePdfjsData();
   const endCapture = beginWarningCapture();
   // pdf.js takes ownership of (and may detach) the buffer it is given: hand it a copy.
   let parser: PDFParse | undefined;
   const options = {
     data: new Uint8Array(bytes),
-    verbosity: VerbosityLevel.WARNINGS,
+    verbosity: pdfjs.VerbosityLevel.WARNINGS,
     isEvalSupported: false,
     useSystemFonts: false,
     ...(data ? { cMapUrl: data.cMapUrl, cMapPacked: true, standardFontDataUrl: data.standardFontDataUrl, wasmUrl: data.wasmUrl } : {}),
@@ -192,7 +194,7 @@ async function extractWithPdfjs(bytes: Uint8Array, limits: ExtractLimits): Promi
     return endCapture();
   };
   try {
-    parser = new PDFParse(options);
+    parser = new pdfjs.PDFParse(options);
     const result = await parser.getText();
     const warnings = finishCapture();
     const collector = new SegmentCollector(limits.maxTextChars);
@@ -211,7 +213,7 @@ async function extractWithPdfjs(bytes: Uint8Array, limits: ExtractLimits): Promi
     ].filter(Boolean);
     return { ok: true, format: 'pdf', segments: collector.segments, ...(notes.length ? { degraded: notes.join('; ') } : {}) };
   } catch (err) {
-    if (err instanceof PasswordException || errorName(err) === 'PasswordException') {
+    if (err instanceof pdfjs.PasswordException || errorName(err) === 'PasswordException') {
       return failure('pdf', 'encrypted', 'PDF needs a password');
     }
     return failure('pdf', 'corrupt', 'PDF could not be parsed');

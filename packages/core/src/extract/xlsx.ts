@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+// Types only: exceljs takes a second to load and is the fallback now, so it is imported when first needed.
+import type ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
 import { zipFailure } from './docx.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
@@ -132,7 +133,8 @@ export async function extractXlsxWithExceljs(bytes: Uint8Array, limits: ExtractL
     return zipFailure('xlsx', err);
   }
 
-  const workbook = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(archive.data.buffer, archive.data.byteOffset, archive.data.byteLength) as never);
   } catch {
@@ -165,9 +167,9 @@ export async function extractXlsxWithExceljs(bytes: Uint8Array, limits: ExtractL
         let note = '';
         try {
           // Merged cells other than the master repeat its value.
-          if (cell.type === ExcelJS.ValueType.Merge) return;
+          if (cell.type === Excel.ValueType.Merge) return;
           text = valueText(cell.value);
-          if (!text && cell.type !== ExcelJS.ValueType.Null) text = cell.text ?? '';
+          if (!text && cell.type !== Excel.ValueType.Null) text = cell.text ?? '';
           note = noteText(cell.note);
         } catch {
           // exceljs throws raw TypeErrors on some merged cells: lose the cell, keep the sheet.
