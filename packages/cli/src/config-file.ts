@@ -6,37 +6,14 @@ import { parseDocument } from 'yaml';
 import { REPORT_FORMATS } from '@phi-scan/core';
 import { parseSeconds, parseSize, parseThreads } from './option-values.js';
 import { insideScannedRoot } from './operator-file.js';
+import type { ScanCommandOptions } from './scan-command.js';
 import { UsageError } from './usage-error.js';
 
 /** Looked for in the operator's working directory, never in the scanned share: its owner may be the one audited. */
 export const CONFIG_FILE_NAMES = ['.phi-scan.yml', '.phi-scan.yaml', '.phi-scan.json'];
 
-/** What a config file may set: the scan command's options by their long names in camelCase. */
-export interface ConfigValues {
-  format?: string;
-  output?: string;
-  reveal?: boolean;
-  threads?: number;
-  include?: string[];
-  exclude?: string[];
-  maxFileSize?: number;
-  minConfidence?: string;
-  timeout?: number;
-  followSymlinks?: boolean;
-  mrnPattern?: string[];
-  detectors?: string[];
-  disableDetectors?: string[];
-  explain?: boolean;
-  verbose?: boolean;
-  quiet?: boolean;
-  fingerprintKey?: string;
-  csvPer?: string;
-  baseline?: string;
-  ignoreFile?: string;
-  customDetectors?: unknown[];
-  allow?: unknown[];
-  deny?: unknown[];
-}
+/** What a config file may set: the scan command's options by their long names in camelCase, plus a way to turn detectors off. */
+export type ConfigValues = Partial<Omit<ScanCommandOptions, 'config' | 'stats' | 'workerMemory'>> & { disableDetectors?: string[] };
 
 export interface LoadedConfig {
   path: string;
@@ -76,7 +53,7 @@ const list: Reader = (value, key) => {
   return value;
 };
 
-const READERS: Record<keyof ConfigValues, Reader> = {
+const READERS: Partial<Record<keyof ConfigValues, Reader>> = {
   format: oneOf(REPORT_FORMATS),
   output: text,
   reveal: flag,
