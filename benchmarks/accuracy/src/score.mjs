@@ -168,7 +168,8 @@ export async function scoreCorpus({ seed = 'phi-scan accuracy v1', documents = 5
       await writeFile(file, doc.bytes);
       const result = await scanFile(file, { reveal: true, fingerprintKey: FINGERPRINT_KEY, minConfidence });
       const found = uniqueBy(result.findings, (f) => `${f.detector}\0${f.fingerprint}`);
-      const ids = [...new Set([...doc.labels.map((l) => l.detector), ...found.map((f) => f.detector)])];
+      const scored = (ids) => (doc.scoredDetectors ? ids.filter((id) => doc.scoredDetectors.includes(id)) : ids);
+      const ids = scored([...new Set([...doc.labels.map((l) => l.detector), ...found.map((f) => f.detector)])]);
       const fileMisses = tally(ours, doc.labels, found, ids);
       if (keepMisses) for (const m of fileMisses) misses.push({ file: doc.path, ...m });
       const flagged = result.findings.length > 0;
@@ -190,7 +191,7 @@ export async function scoreCorpus({ seed = 'phi-scan accuracy v1', documents = 5
           // The peer has no fax type: a phone it reports on a labelled fax number counts as that fax.
           .map((d) => (d.detector === 'phone' && doc.labels.some((l) => l.detector === 'fax' && l.value === d.normalized) ? { ...d, detector: 'fax' } : d));
         const peerFound = uniqueBy(mapped, (f) => `${f.detector}\0${f.normalized}`);
-        const peerIds = [...new Set([...doc.labels.map((l) => l.detector), ...peerFound.map((f) => f.detector)])];
+        const peerIds = scored([...new Set([...doc.labels.map((l) => l.detector), ...peerFound.map((f) => f.detector)])]);
         tally(theirs, doc.labels, peerFound, peerIds);
         // Only the types that map onto ours flag a file: the peer also reports usernames and tracking numbers.
         if (mapped.length > 0) files[doc.kind === 'phi' ? 'peerPhiFlagged' : 'peerCleanFlagged']++;

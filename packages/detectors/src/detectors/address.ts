@@ -9,7 +9,7 @@ const STATES =
   'AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI';
 const CITY_STATE_ZIP = `(?:,?[ ]+[A-Z][A-Za-z.'-]*(?:[ ][A-Z][A-Za-z.'-]*){0,2},?[ ]+(?:${STATES})\\.?[ ]+[0-9]{5}(?:-[0-9]{4})?)`;
 
-const STREET = `[0-9]{1,6}(?:-?[A-Z])?[ ]+(?:${DIRECTION}\\.?[ ]+)?(?:${STREET_WORD}[ ]+){1,3}${SUFFIX}\\.?(?:[ ]+${DIRECTION}\\b)?${UNIT}?${CITY_STATE_ZIP}?`;
+const STREET = `[0-9]{1,6}(?:-?[A-Z])?[ ]+(?:${DIRECTION}\\.?[ ]+)?(?:${STREET_WORD}[ ]+){1,3}${SUFFIX}\\b\\.?(?:[ ]+${DIRECTION}\\b)?${UNIT}?${CITY_STATE_ZIP}?`;
 const PO_BOX = `(?i:p\\.?[ ]?o\\.?[ ]?box|post[ ]office[ ]box)[ ]+[0-9]{1,6}${CITY_STATE_ZIP}?`;
 
 /** Upper case, one space between words, no commas or periods: '1200 Oak Ave., Suite 300' → '1200 OAK AVE SUITE 300'. */
@@ -54,6 +54,7 @@ export const addressDetector: DetectorDefinition = {
       { text: 'Order 55123 shipped on 3/14/2024' },
       { text: '62704', context: { columnHeader: 'Qty' } },
       { text: 'Room 12 is free' },
+      { text: 'Problems: 10 Post-traumatic stress disorder; 4 Long term use of insulin' },
     ],
   },
 };

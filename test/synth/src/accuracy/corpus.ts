@@ -12,7 +12,10 @@ import { makeDocx, makePdf, makeXlsx } from '../office.js';
 import { addDays, age, delimited, formatDate, formatName, formatProvider, type DateStyle, type NameStyle } from '../format.js';
 import { partsInventoryCsv, partsInventoryRows, INVENTORY_HEADER, staffDirectoryCsv, staffMeetingNote, supplierInvoice, invalidSsnSamples, shareReadme } from '../negatives.js';
 import { makePatients, makeProviders, type CivilDate, type Patient, type Provider } from '../patients.js';
-import { RIVERSIDE_CLINIC, type Clinic } from '../documents.js';
+import {
+  RIVERSIDE_CLINIC, censusTsv, clinicalNote, htmlPatientSummary, jsonExport, labReport, markdownNote, referralLetter as sharedReferralLetter, xmlExport,
+  type Clinic, type DocumentContext,
+} from '../documents.js';
 import { Random, type Seed } from '../random.js';
 import {
   documentationIp, formatMbi, randomAccountNumber, randomCardNumber, randomDea, randomDriversLicense, randomMbi,
@@ -34,6 +37,8 @@ export interface AccuracyDocument {
   labels: AccuracyLabel[];
   /** Distinct patients the file exposes. */
   patients: number;
+  /** When set, only these detectors are scored in this file (its other identifiers are not labelled). */
+  scoredDetectors?: string[];
 }
 
 export interface AccuracyCorpusOptions {
@@ -435,6 +440,38 @@ function hardNegativeMemo(ctx: Ctx): string {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
+/** What the shared renderers (written for the example share, not for this benchmark) are scored on. */
+const SHARED_RENDERER_DETECTORS = ['ssn', 'mrn', 'dob', 'name', 'icd10', 'phone', 'fax', 'address', 'email'];
+const ALL_DATE_STYLES: DateStyle[] = ['us', 'us-short', 'iso', 'long', 'dmy', 'hl7'];
+
+/**
+ * Labels a document from test/synth's shared renderers by what it shows: each patient value (and the
+ * clinic's contact details) is labelled where its text appears. The values are unique to their patient, so
+ * presence is as good as knowing where the renderer put it.
+ */
+function labelsByPresence(text: string, patients: readonly Patient[], clinic: Clinic): AccuracyLabel[] {
+  const labels = new Labels();
+  const upper = text.toUpperCase();
+  for (const p of patients) {
+    if (upper.includes(p.family.toUpperCase()) && upper.includes(p.given.toUpperCase())) labels.add('name', `${p.given} ${p.middleInitial} ${p.family}`.toUpperCase());
+    if (ALL_DATE_STYLES.some((style) => text.includes(formatDate(p.dob, style)))) labels.add('dob', iso(p.dob));
+    if (text.includes(p.ssn) || text.includes(digits(p.ssn))) labels.add('ssn', digits(p.ssn));
+    if (text.includes(p.mrn)) labels.add('mrn', p.mrn.toUpperCase());
+    if (text.includes(p.phone)) labels.add('phone', digits(p.phone));
+    for (const d of p.diagnoses) if (text.includes(d.code)) labels.add('icd10', d.code);
+    const street = p.address.street;
+    if (text.includes(`${street}, ${p.address.city}, ${p.address.state} ${p.address.zip}`)) {
+      labels.add('address', normalizeAddressLabel(`${street}, ${p.address.city}, ${p.address.state} ${p.address.zip}`));
+    } else if (upper.includes(street.toUpperCase())) labels.add('address', normalizeAddressLabel(street));
+  }
+  if (text.includes(clinic.phone)) labels.add('phone', digits(clinic.phone));
+  if (text.includes(clinic.fax)) labels.add('fax', digits(clinic.fax));
+  const clinicAddress = `${clinic.street}, ${clinic.city}, ${clinic.state} ${clinic.zip}`;
+  if (text.includes(clinicAddress)) labels.add('address', normalizeAddressLabel(clinicAddress));
+  else if (text.includes(clinic.street)) labels.add('address', normalizeAddressLabel(clinic.street));
+  return labels.list;
+}
+
 /** Identifiers in running prose, without labels: what a clinician types into a message or a free-text note. */
 function stressDocument(p: Patient, x: Extra, ctx: Ctx, variant: number): { path: string; text: string; labels: AccuracyLabel[] } {
   const w = new Writer(ctx.rng);
@@ -492,7 +529,10 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
   const docs: AccuracyDocument[] = [];
   let next = 0;
   const takePatients = (n: number) => Array.from({ length: n }, () => patients[next++ % patients.length]!);
-  const PHI_TEMPLATES = ['visit-note', 'referral-docx', 'lab-pdf', 'lab-txt', 'intake', 'prescription', 'roster-csv', 'roster-xlsx', 'hl7', 'fhir', 'note-md'];
+  const PHI_TEMPLATES = [
+    'visit-note', 'referral-docx', 'lab-pdf', 'lab-txt', 'intake', 'prescription', 'roster-csv', 'roster-xlsx', 'hl7', 'fhir', 'note-md',
+    'shared-note', 'shared-referral', 'shared-lab', 'shared-md', 'shared-html', 'shared-json', 'shared-xml', 'shared-tsv',
+  ];
   const CLEAN_TEMPLATES = ['invoice', 'parts-csv', 'parts-xlsx', 'staff-csv', 'meeting', 'qa-ssn', 'readme', 'memo', 'memo-pdf', 'memo-docx', 'vendors', 'access-log'];
 
   if (options.set === 'stress') {
@@ -521,6 +561,26 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
     const add = (path: string, bytes: Uint8Array, labels: AccuracyLabel[], count: number) =>
       docs.push({ path, bytes, kind: clean ? 'clean' : 'phi', template, labels, patients: count });
 
+    if (template.startsWith('shared-')) {
+      const group = takePatients(template === 'shared-json' || template === 'shared-xml' || template === 'shared-tsv' ? d.int(2, 6) : 1);
+      const p = group[0]!;
+      const shared: DocumentContext = { clinic: ctx.clinic, provider: ctx.provider, date: ctx.date, seed: `shared${i}` };
+      const to = providers[(providerIndex + 1) % providers.length]!;
+      const [path, text] = ((): [string, string] => {
+        switch (template) {
+          case 'shared-note': return [`shared/visit_${id}.txt`, clinicalNote(p, shared, { dateStyle: d.pick(STYLES), nameStyle: d.pick(NAME_STYLES) })];
+          case 'shared-referral': return [`shared/referral_${id}.txt`, sharedReferralLetter(p, shared, to)];
+          case 'shared-lab': return [`shared/lab_${id}.txt`, labReport(p, shared)];
+          case 'shared-md': return [`shared/progress_${id}.md`, markdownNote(p, shared)];
+          case 'shared-html': return [`shared/summary_${id}.html`, htmlPatientSummary(p, shared)];
+          case 'shared-json': return [`shared/patients_${id}.json`, jsonExport(group)];
+          case 'shared-xml': return [`shared/patients_${id}.xml`, xmlExport(group, shared)];
+          default: return [`shared/census_${id}.tsv`, censusTsv(group)];
+        }
+      })();
+      docs.push({ path, bytes: enc(text), kind: 'phi', template, labels: labelsByPresence(text, group, ctx.clinic), patients: group.length, scoredDetectors: SHARED_RENDERER_DETECTORS });
+      continue;
+    }
     switch (template) {
       case 'visit-note': {
         const [p] = takePatients(1);
