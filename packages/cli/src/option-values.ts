@@ -27,6 +27,15 @@ export function parseThreads(text: string): number {
   return threads;
 }
 
+/** A worker heap limit in MiB; tiny limits are refused because a worker needs some heap just to load the extractors. */
+export function parseMegabytes(text: string): number {
+  const megabytes = Number(text);
+  if (!/^\d+$/.test(text.trim()) || megabytes < 64 || megabytes > 65_536) {
+    throw new InvalidArgumentError('expected a whole number of MiB from 64 to 65536.');
+  }
+  return megabytes;
+}
+
 /** Seconds (fractions allowed) to milliseconds. */
 export function parseSeconds(text: string): number {
   const seconds = Number(text);

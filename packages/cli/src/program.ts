@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { REPORT_FORMATS } from '@phi-scan/core';
 import type { CliContext } from './context.js';
 import { runDetectorsCommand } from './detectors-command.js';
-import { appendList, appendValue, parseSeconds, parseSize, parseThreads } from './option-values.js';
+import { appendList, appendValue, parseMegabytes, parseSeconds, parseSize, parseThreads } from './option-values.js';
 import { runScanCommand, type ScanCommandOptions } from './scan-command.js';
 import { withConfig } from './apply-config.js';
 import { runReportCommand, type ReportCommandOptions } from './report-command.js';
@@ -58,6 +58,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
         .default('medium'),
     )
     .option('--timeout <seconds>', 'give up on a single file after this many seconds (default 60)', parseSeconds)
+    .option('--worker-memory <MiB>', 'heap limit of each worker; a file that needs more is reported as worker-crashed (default 1024)', parseMegabytes)
     .option('--follow-symlinks', 'follow symbolic links (default: report them as skipped)')
     .option('--mrn-pattern <re2>', 'a site-specific medical record number format, RE2 syntax (repeatable)', appendValue)
     .option('--detectors <ids>', "run only these detectors, comma-separated (see 'phi-scan detectors')", appendList)

@@ -5,6 +5,7 @@ import {
   createReporter,
   ExposureAssessor,
   formatCount,
+  MAX_READ_BYTES,
   ProgressLine,
   ScanStats,
   SummaryBuilder,
@@ -12,7 +13,7 @@ import {
   type ScanOptions,
   type ScanSummary,
 } from '@phi-scan/core';
-import type { Confidence } from '@phi-scan/detectors';
+import { createEngine, type Confidence } from '@phi-scan/detectors';
 import { say, type CliContext } from './context.js';
 import type { ReportingOptions } from './extra-options.js';
 import { fingerprintKeyFrom } from './fingerprint-key.js';
@@ -32,6 +33,7 @@ export interface ScanCommandOptions extends ReportingOptions {
   maxFileSize?: number;
   minConfidence: Confidence;
   timeout?: number;
+  workerMemory?: number;
   followSymlinks?: boolean;
   mrnPattern?: string[];
   detectors?: string[];
@@ -45,8 +47,9 @@ export interface ScanCommandOptions extends ReportingOptions {
 export async function runScanCommand(context: CliContext, paths: string[], options: ScanCommandOptions): Promise<number> {
   await checkPathsExist(paths);
   checkDetectorIds(context, options.detectors);
-  if (options.reveal) say(context, 'warning: --reveal is set: the report holds raw, unmasked PHI values; handle it as PHI');
   fingerprintKeyFrom(options.fingerprintKey, context.io.env);
+  checkScanLimits(options);
+  if (options.reveal) say(context, 'warning: --reveal is set: the report holds raw, unmasked PHI values; handle it as PHI');
 
   const filters = await loadResultFilters(options, context.io.cwd, paths, (line) => say(context, `warning: ${line}`));
   const output = options.output ? await openReportFile(options.output) : stdoutReportOutput(context.io.stdout);
@@ -149,6 +152,7 @@ function toScanOptions(options: ScanCommandOptions, signal: AbortSignal, env: No
     reveal: options.reveal === true,
     explain: options.explain === true,
     fileTimeoutMs: options.timeout,
+    workerMaxOldGenerationMb: options.workerMemory,
     followSymlinks: options.followSymlinks === true,
     detectors: options.detectors,
     mrnPatterns: options.mrnPattern,
@@ -198,5 +202,20 @@ function checkDetectorIds(context: CliContext, ids: readonly string[] | undefine
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new UsageError(`unknown detector id: ${unknown.join(', ')} (see 'phi-scan detectors')`);
+  }
+}
+
+/**
+ * Caught here rather than in the workers: an invalid --mrn-pattern would otherwise fail every task, and each
+ * file would be reported as a crashed worker.
+ */
+function checkScanLimits(options: ScanCommandOptions): void {
+  try {
+    createEngine({ mrnPatterns: options.mrnPattern ?? [] });
+  } catch (error) {
+    throw new UsageError(`--mrn-pattern: ${error instanceof Error ? error.message : String(error)} (RE2 syntax: no backreferences or lookaround)`);
+  }
+  if (options.maxFileSize !== undefined && options.maxFileSize > MAX_READ_BYTES) {
+    throw new UsageError(`--max-file-size: at most ${formatCount(MAX_READ_BYTES)} bytes (1 GiB); files are read into memory whole, and larger ones are always skipped as too-large`);
   }
 }

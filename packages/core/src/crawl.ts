@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import picomatch from 'picomatch';
+import { MAX_READ_BYTES } from './read-file.js';
 import type { FileEntry } from './types.js';
 
 export interface CrawlOptions {
@@ -15,15 +16,23 @@ export interface CrawlOptions {
  * Streams every entry under the roots as a FileEntry, one at a time: the crawl never holds the file list.
  * Entries it will not scan still come out, marked with why (symlink, FIFO, too large, unreadable folder), so
  * the report can account for everything the crawl saw.
+ *
+ * A walker of its own rather than fast-glob: fast-glob silently drops names with a newline, decodes names
+ * that are not UTF-8 into paths that no longer open, and ends the whole stream on a path too long to stat.
+ * Here directories are read with Buffer names, so every name reaches the report.
  */
 export async function* crawl(roots: readonly string[], options: CrawlOptions): AsyncGenerator<FileEntry> {
+  const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
+  const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
   for (const root of roots) {
     if (options.signal?.aborted) return;
-    yield* crawlRoot(root, options);
+    yield* crawlRoot(root, options, include, exclude);
   }
 }
 
-async function* crawlRoot(root: string, options: CrawlOptions): AsyncGenerator<FileEntry> {
+type Matcher = (relative: string) => boolean;
+
+async function* crawlRoot(root: string, options: CrawlOptions, include: Matcher | undefined, exclude: Matcher | undefined): AsyncGenerator<FileEntry> {
   let rootStats: fs.Stats;
   try {
     rootStats = await fs.promises.lstat(root);
@@ -36,57 +45,146 @@ async function* crawlRoot(root: string, options: CrawlOptions): AsyncGenerator<F
     yield toEntry(root, rootStats, options);
     return;
   }
-
-  // fast-glob drops folders it cannot read without a word; wrapping readdir lets the crawl report them.
-  const unreadableDirs: FileEntry[] = [];
-  const readdir = ((dir: string, opts: unknown, callback: (error: NodeJS.ErrnoException | null, entries?: unknown) => void) => {
-    fs.readdir(dir, opts as fs.ObjectEncodingOptions & { withFileTypes: true }, (error, entries) => {
-      if (error && error.code !== 'ENOENT' && error.code !== 'ENOTDIR') {
-        unreadableDirs.push(unreadableEntry(dir, error));
-        callback(null, []);
-        return;
-      }
-      callback(error, entries);
-    });
-  }) as unknown as typeof fs.readdir;
-
-  const stream = fg.stream(options.include?.length ? [...options.include] : ['**'], {
-    cwd: root,
-    dot: true,
-    onlyFiles: false,
-    stats: true,
-    followSymbolicLinks: options.followSymlinks ?? false,
-    ignore: options.exclude ? [...options.exclude] : [],
-    suppressErrors: true,
-    unique: true,
-    fs: { readdir },
-  });
-  try {
-    for await (const raw of stream) {
-      if (options.signal?.aborted) break;
-      while (unreadableDirs.length) yield unreadableDirs.shift()!;
-      const item = raw as unknown as { path: string; stats?: fs.Stats; dirent: fs.Dirent };
-      const fullPath = path.join(root, item.path);
-      if (item.dirent.isDirectory()) continue;
-      let stats = item.stats;
-      if (!stats) {
-        try {
-          stats = await fs.promises.lstat(fullPath);
-        } catch (error) {
-          yield unreadableEntry(fullPath, error);
-          continue;
-        }
-      }
-      if (stats.isDirectory()) continue;
-      yield toEntry(fullPath, stats, options);
-    }
-  } finally {
-    (stream as unknown as { destroy(): void }).destroy();
-  }
-  while (unreadableDirs.length) yield unreadableDirs.shift()!;
+  const walk: Walk = { options, include, exclude, ancestors: new Set([directoryKey(rootStats)]) };
+  // As path.join would: 'share/' and './share' name their files 'share/x'.
+  const normalised = path.normalize(root);
+  yield* walkDirectory(walk, Buffer.from(normalised.length > 1 && normalised.endsWith(path.sep) ? normalised.slice(0, -1) : normalised), '');
 }
 
-function toEntry(filePath: string, stats: fs.Stats, options: CrawlOptions): FileEntry {
+interface Walk {
+  options: CrawlOptions;
+  include: Matcher | undefined;
+  exclude: Matcher | undefined;
+  /** Directories on the path from the root to here (dev:ino), to stop symlink loops when following links. */
+  ancestors: Set<string>;
+}
+
+const directoryKey = (stats: fs.Stats): string => `${stats.dev}:${stats.ino}`;
+
+async function* walkDirectory(walk: Walk, dir: Buffer, relative: string): AsyncGenerator<FileEntry> {
+  let handle: fs.Dir;
+  try {
+    handle = await fs.promises.opendir(dir as unknown as string, { encoding: 'buffer' as BufferEncoding, bufferSize: 64 });
+  } catch (error) {
+    yield unreadableEntry(displayPath(dir), error, dir);
+    return;
+  }
+  try {
+    for await (const dirent of handle) {
+      if (walk.options.signal?.aborted) return;
+      const name = dirent.name as unknown as Buffer;
+      const full = dir.length > 0 && dir[dir.length - 1] === SEPARATOR[0] ? Buffer.concat([dir, name]) : Buffer.concat([dir, SEPARATOR, name]);
+      const rel = relative ? `${relative}/${displayName(name)}` : displayName(name);
+      if (walk.exclude?.(rel)) continue;
+      let stats: fs.Stats;
+      try {
+        stats = await fs.promises.lstat(full as unknown as string);
+      } catch (error) {
+        if (!walk.include || walk.include(rel)) yield unreadableEntry(displayPath(full), error, full);
+        continue;
+      }
+      if (stats.isSymbolicLink() && walk.options.followSymlinks) {
+        const followed = await followLink(full);
+        if ('skip' in followed) {
+          if (!walk.include || walk.include(rel)) yield { ...toEntry(displayPath(full), stats, walk.options, full), skip: followed.skip };
+          continue;
+        }
+        stats = followed.stats;
+      }
+      if (stats.isDirectory()) {
+        if (walk.exclude?.(`${rel}/`)) continue;
+        const key = directoryKey(stats);
+        if (walk.ancestors.has(key)) {
+          yield { ...toEntry(displayPath(full), stats, walk.options, full), skip: LINK_LOOP };
+          continue;
+        }
+        walk.ancestors.add(key);
+        try {
+          yield* walkDirectory(walk, full, rel);
+        } finally {
+          walk.ancestors.delete(key);
+        }
+        continue;
+      }
+      if (walk.include && !walk.include(rel)) continue;
+      yield toEntry(displayPath(full), stats, walk.options, full);
+    }
+  } catch (error) {
+    // A folder that fails part-way through its listing (removed, I/O error) is reported, and the walk goes on.
+    yield unreadableEntry(displayPath(dir), error, dir);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+const SEPARATOR = Buffer.from(path.sep);
+
+const TOO_LARGE_TO_READ = (size: number): string => `file is ${size} bytes; files over ${MAX_READ_BYTES} bytes are never read (a file is read into memory whole)`;
+
+const LINK_LOOP: NonNullable<FileEntry['skip']> = {
+  status: 'skipped',
+  reason: 'symlink',
+  message: 'symbolic link to a folder that contains it (a loop); not followed',
+};
+
+async function followLink(full: Buffer): Promise<{ stats: fs.Stats } | { skip: NonNullable<FileEntry['skip']> }> {
+  try {
+    return { stats: await fs.promises.stat(full as unknown as string) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    const message =
+      code === 'ELOOP' ? 'symbolic link loop; not followed' : code === 'ENOENT' ? 'dangling symbolic link (its target does not exist)' : `symbolic link target cannot be read (${code ?? 'unknown error'})`;
+    return { skip: { status: 'skipped', reason: 'symlink', message } };
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A name as text. Names that are not UTF-8 (Latin-1 from an old Samba share, say) would otherwise come out
+ * with U+FFFD and could not be told apart or opened again: each byte of an invalid sequence is written
+ * `\xNN` and each backslash doubled, which is reversible; the entry keeps the raw bytes to open the file.
+ */
+export function displayName(name: Buffer): string {
+  if (isUtf8(name)) return name.toString('utf8');
+  let out = '';
+  let i = 0;
+  while (i < name.length) {
+    const length = utf8SequenceLength(name, i);
+    if (length > 0) {
+      const text = name.subarray(i, i + length).toString('utf8');
+      out += text === '\\' ? '\\\\' : text;
+      i += length;
+    } else {
+      out += `\\x${name[i]!.toString(16).toUpperCase().padStart(2, '0')}`;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Length of the valid UTF-8 sequence at `at`, or 0 when the byte there does not start one. */
+function utf8SequenceLength(bytes: Buffer, at: number): number {
+  const lead = bytes[at]!;
+  const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (length <= 1 || at + length > bytes.length) return length === 1 ? 1 : 0;
+  return isUtf8(bytes.subarray(at, at + length)) ? length : 0;
+}
+
+function displayPath(full: Buffer): string {
+  return displayName(full);
+}
+
+function toEntry(filePath: string, stats: fs.Stats, options: CrawlOptions, raw?: Buffer): FileEntry {
   const entry: FileEntry = {
     path: filePath,
     size: stats.size,
@@ -95,20 +193,23 @@ function toEntry(filePath: string, stats: fs.Stats, options: CrawlOptions): File
     uid: stats.uid,
     gid: stats.gid,
   };
+  if (raw && !isUtf8(raw)) entry.rawPath = raw.toString('base64');
   if (stats.isSymbolicLink()) {
     entry.skip = { status: 'skipped', reason: 'symlink', message: 'symbolic link not followed (use --follow-symlinks)' };
   } else if (!stats.isFile()) {
     entry.skip = { status: 'skipped', reason: 'not-regular-file', message: `not a regular file (${describeType(stats)})` };
   } else if (stats.size > options.maxFileSize) {
     entry.skip = { status: 'skipped', reason: 'too-large', message: `file is ${stats.size} bytes, over the ${options.maxFileSize}-byte limit` };
+  } else if (stats.size > MAX_READ_BYTES) {
+    entry.skip = { status: 'skipped', reason: 'too-large', message: TOO_LARGE_TO_READ(stats.size) };
   }
   return entry;
 }
 
-function unreadableEntry(filePath: string, error: unknown): FileEntry {
+function unreadableEntry(filePath: string, error: unknown, raw?: Buffer): FileEntry {
   const code = (error as NodeJS.ErrnoException)?.code;
   const denied = code === 'EACCES' || code === 'EPERM';
-  return {
+  const entry: FileEntry = {
     path: filePath,
     size: 0,
     mtimeMs: 0,
@@ -118,9 +219,17 @@ function unreadableEntry(filePath: string, error: unknown): FileEntry {
     skip: {
       status: 'error',
       reason: denied ? 'permission-denied' : code === 'ENOENT' ? 'not-found' : 'read-error',
-      message: denied ? 'permission denied' : code === 'ENOENT' ? 'path does not exist' : `cannot read (${code ?? 'unknown error'})`,
+      message: denied
+        ? 'permission denied'
+        : code === 'ENOENT'
+          ? 'path does not exist'
+          : code === 'ENAMETOOLONG'
+            ? 'path is longer than the system allows (ENAMETOOLONG)'
+            : `cannot read (${code ?? 'unknown error'})`,
     },
   };
+  if (raw && !isUtf8(raw)) entry.rawPath = raw.toString('base64');
+  return entry;
 }
 
 function describeType(stats: fs.Stats): string {

@@ -151,7 +151,7 @@ async function runTask(
 }
 
 function taskFailure(entry: FileEntry, failure: TaskFailure, timeoutMs: number): FileResult {
-  const base = { type: 'file' as const, path: entry.path, status: 'error' as const, bytes: entry.size, findings: [], records: 0 };
+  const base = { type: 'file' as const, path: entry.path, ...(entry.rawPath ? { rawPath: entry.rawPath } : {}), status: 'error' as const, bytes: entry.size, findings: [], records: 0 };
   switch (failure) {
     case 'timeout':
       return { ...base, reason: 'timeout', message: `not finished within the per-file limit of ${Math.round(timeoutMs / 1000)} s` };
@@ -169,6 +169,7 @@ function crawlVerdict(entry: FileEntry): FileResult {
   return {
     type: 'file',
     path: entry.path,
+    ...(entry.rawPath ? { rawPath: entry.rawPath } : {}),
     status: skip.status,
     reason: skip.reason,
     message: skip.message,

@@ -3,6 +3,7 @@ export * from './extract/types.js';
 export * from './scan-types.js';
 export { scan, scanFile, scanText, DEFAULT_MAX_FILE_SIZE, DEFAULT_FILE_TIMEOUT_MS } from './scan.js';
 export { crawl, type CrawlOptions } from './crawl.js';
+export { MAX_READ_BYTES } from './read-file.js';
 export { maskValue } from './mask.js';
 export { createFingerprinter, randomFingerprintKey, type Fingerprinter } from './fingerprint.js';
 export { groupRecords, type LocatedFinding, type RecordGrouping } from './records.js';

@@ -6,21 +6,31 @@ export type ReadOutcome =
   | { ok: false; status: 'skipped' | 'error'; reason: SkipReason | ErrorReason; message: string };
 
 /**
- * Reads a whole file the crawl listed, re-checking what may have changed since: it may be gone, grown past
- * the limit, or replaced by a FIFO (opened non-blocking so a FIFO cannot stall a worker).
+ * Files are read whole into a worker's memory, and every extractor works on those bytes; past this size a
+ * read would hold gigabytes per thread (and Node cannot read 2 GiB into one buffer at all), so larger files
+ * are refused whatever --max-file-size says, rather than streamed through extractors that need it all.
  */
-export async function readListedFile(filePath: string, maxFileSize: number): Promise<ReadOutcome> {
+export const MAX_READ_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Reads a whole file the crawl listed, re-checking what may have changed since: it may be gone, grown past
+ * the limit, or replaced by a FIFO (opened non-blocking so a FIFO cannot stall a worker). `rawPath` (base64
+ * of the path's bytes) opens a file whose name is not UTF-8, which `filePath` only spells with escapes.
+ */
+export async function readListedFile(filePath: string, maxFileSize: number, rawPath?: string): Promise<ReadOutcome> {
+  const limit = Math.min(maxFileSize, MAX_READ_BYTES);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(filePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const openable = rawPath ? (Buffer.from(rawPath, 'base64') as unknown as string) : filePath;
+    fd = fs.openSync(openable, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const stats = fs.fstatSync(fd);
     if (!stats.isFile()) return { ok: false, status: 'skipped', reason: 'not-regular-file', message: 'no longer a regular file' };
-    if (stats.size > maxFileSize) {
-      return { ok: false, status: 'skipped', reason: 'too-large', message: `file is ${stats.size} bytes, over the ${maxFileSize}-byte limit` };
+    if (stats.size > limit) {
+      return { ok: false, status: 'skipped', reason: 'too-large', message: `file is ${stats.size} bytes, over the ${limit}-byte limit` };
     }
-    const bytes = readAtMost(fd, stats.size, maxFileSize);
+    const bytes = readAtMost(fd, stats.size, limit);
     if (bytes === undefined) {
-      return { ok: false, status: 'skipped', reason: 'too-large', message: `file grew past the ${maxFileSize}-byte limit while being read` };
+      return { ok: false, status: 'skipped', reason: 'too-large', message: `file grew past the ${limit}-byte limit while being read` };
     }
     return { ok: true, bytes };
   } catch (error) {
@@ -59,5 +69,6 @@ function describeReadError(error: unknown): { reason: ErrorReason; message: stri
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT') return { reason: 'vanished', message: 'file disappeared between listing and reading' };
   if (code === 'EACCES' || code === 'EPERM') return { reason: 'permission-denied', message: 'permission denied' };
+  if (code === 'ENAMETOOLONG') return { reason: 'read-error', message: 'path is longer than the system allows (ENAMETOOLONG)' };
   return { reason: 'read-error', message: `read failed (${code ?? 'unknown error'})` };
 }

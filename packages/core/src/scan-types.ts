@@ -1,5 +1,5 @@
 import type { Confidence, CustomDetectorConfig, ListEntry } from '@phi-scan/detectors';
-import type { FileAccess, FileResult, FileRisk } from './types.js';
+import type { FileAccess, FileEntry, FileResult, FileRisk } from './types.js';
 
 export interface ScanOptions {
   /** Worker threads (default: available cores). */
@@ -34,6 +34,11 @@ export interface ScanOptions {
   deny?: readonly ListEntry[];
   /** Stops the scan: results already done are yielded, the rest are not started. */
   signal?: AbortSignal;
+  /**
+   * Called with each entry after the crawl listed it and before a worker reads it. A seam for tests, which
+   * use it to delete or truncate a file in exactly that window.
+   */
+  onEntry?: (entry: FileEntry) => void | Promise<void>;
 }
 
 export interface ScanProgress {

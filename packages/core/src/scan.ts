@@ -19,6 +19,8 @@ const PROGRESS_INTERVAL_MS = 200;
  */
 export async function* scan(roots: readonly string[], options: ScanOptions = {}): AsyncGenerator<ScanEvent> {
   const settings = settingsFrom(options);
+  // Compiled once here so an invalid site pattern fails the scan with its own message, not every worker task.
+  createAnalyzer(settings);
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const started = performance.now();
   const progress = { type: 'progress' as const, filesSeen: 0, filesDone: 0, bytesDone: 0, filesWithFindings: 0, elapsedMs: 0, crawlMs: 0 };
@@ -41,6 +43,7 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
         progress.crawlMs += performance.now() - waitStarted;
         if (next.done) return;
         progress.filesSeen++;
+        await options.onEntry?.(next.value);
         yield next.value;
       }
     } finally {

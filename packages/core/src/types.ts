@@ -23,6 +23,8 @@ export interface FileEntry {
   gid: number;
   /** Set when the crawl itself decides not to scan the entry (symlink, FIFO, over the size limit, unreadable). */
   skip?: { status: 'skipped' | 'error'; reason: SkipReason | ErrorReason; message: string };
+  /** Base64 of the path's bytes when they are not UTF-8; `path` then spells them as `\xNN` escapes. */
+  rawPath?: string;
 }
 
 export type SkipReason = 'too-large' | 'symlink' | 'not-regular-file' | 'encrypted' | 'unsupported' | 'no-text';
@@ -99,6 +101,8 @@ export interface FileRisk {
 export interface FileResult {
   type: 'file';
   path: string;
+  /** As FileEntry.rawPath: the exact bytes of a path that is not UTF-8, so a report loses no name. */
+  rawPath?: string;
   status: FileStatus;
   /** Why skipped or failed; absent for a clean scan. */
   reason?: SkipReason | ErrorReason;
@@ -115,6 +119,12 @@ export interface FileResult {
   degraded?: string;
   encoding?: string;
   durationMs?: number;
+  /** Per-stage worker time, for --stats; never part of the machine formats. */
+  timings?: StageTimings;
+  /** Who can read the file (owner, group, mode bits); set for files with findings, on the main thread (exposure/access.ts). */
+  access?: FileAccess;
+  /** How sensitive and how exposed the file is, 0–100; set for files with findings (exposure/risk.ts). */
+  risk?: FileRisk;
   /**
    * Set on a file found inside another (archive member, mail attachment): the path of the file that holds it.
    * Its own `path` reads `outer.zip!dir/inner.tar.gz!file.docx`.
@@ -122,10 +132,4 @@ export interface FileResult {
   container?: string;
   /** Set on an archive or a mail: how many files inside it were reported (each as a result of its own). */
   members?: number;
-  /** Per-stage worker time, for --stats; never part of the machine formats. */
-  timings?: StageTimings;
-  /** Who can read the file (owner, group, mode bits); set for files with findings, on the main thread (exposure/access.ts). */
-  access?: FileAccess;
-  /** How sensitive and how exposed the file is, 0–100; set for files with findings (exposure/risk.ts). */
-  risk?: FileRisk;
 }

@@ -28,7 +28,7 @@ export default async function scanBatch(task: WorkerTask): Promise<FileResult[]>
 /** The file's result, then one per file inside it (archive members, mail attachments) when it holds any. */
 async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: number): Promise<FileResult[]> {
   const started = performance.now();
-  const read = await readListedFile(entry.path, maxFileSize);
+  const read = await readListedFile(entry.path, maxFileSize, entry.rawPath);
   const readMs = performance.now() - started;
   let result: FileResult;
   let inside: FileResult[] = [];
@@ -51,6 +51,7 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: numb
       };
     }
   }
+  if (entry.rawPath) result.rawPath = entry.rawPath;
   result.mtime = new Date(entry.mtimeMs).toISOString();
   result.durationMs = Math.round(performance.now() - started);
   result.timings = { extractMs: 0, detectMs: 0, ...result.timings, readMs };

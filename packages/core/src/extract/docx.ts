@@ -32,6 +32,15 @@ export class DoctypeRefused extends Error {
   }
 }
 
+/**
+ * saxes resolves each element's namespace by walking the open elements, so a part nested 100,000 deep costs
+ * billions of steps. Word nests a few dozen levels (tables in tables); past this the part is treated as
+ * damaged and what came before is kept.
+ */
+export const MAX_XML_DEPTH = 256;
+
+class NestingTooDeep extends Error {}
+
 export interface XmlParagraph {
   paragraph: number;
   text: string;
@@ -41,16 +50,18 @@ export interface PartText {
   paragraphs: XmlParagraph[];
   /** The XML broke off: paragraphs up to the damage are kept. */
   damaged: boolean;
+  /** It broke off because it nests deeper than MAX_XML_DEPTH. */
+  tooDeep?: boolean;
 }
 
 /** Runs the parser; malformed XML keeps what came before the error, a DTD is refused outright. */
-function runParser(parser: SaxesParser<{ xmlns: true }>, xml: string): boolean {
+function runParser(parser: SaxesParser<{ xmlns: true }>, xml: string): { damaged: boolean; tooDeep?: boolean } {
   try {
     parser.write(xml).close();
-    return false;
+    return { damaged: false };
   } catch (err) {
     if (err instanceof DoctypeRefused) throw err;
-    return true;
+    return err instanceof NestingTooDeep ? { damaged: true, tooDeep: true } : { damaged: true };
   }
 }
 
@@ -88,7 +99,9 @@ export function wordprocessingParagraphs(xml: string): PartText {
     if (top) top.parts.push(s);
   };
 
+  let depth = 0;
   parser.on('opentag', (tag) => {
+    if (++depth > MAX_XML_DEPTH) throw new NestingTooDeep();
     if (tag.uri === MC_NAMESPACE && tag.local === 'Fallback') fallbackDepth++;
     if (fallbackDepth > 0 || !isW(tag)) return;
     switch (tag.local) {
@@ -116,6 +129,7 @@ export function wordprocessingParagraphs(xml: string): PartText {
     }
   });
   parser.on('closetag', (tag) => {
+    depth--;
     if (tag.uri === MC_NAMESPACE && tag.local === 'Fallback') {
       fallbackDepth--;
       return;
@@ -139,9 +153,9 @@ export function wordprocessingParagraphs(xml: string): PartText {
   parser.on('text', (text) => {
     if (textDepth > 0 && fallbackDepth === 0) append(text);
   });
-  const damaged = runParser(parser, xml);
+  const outcome = runParser(parser, xml);
   for (const unclosed of open) out.push({ paragraph: unclosed.paragraph, text: unclosed.parts.join('') });
-  return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph), damaged };
+  return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph), ...outcome };
 }
 
 /** Text of each leaf element of a plain XML part (docProps/core.xml), one "paragraph" per element. */
@@ -150,18 +164,20 @@ export function leafElementTexts(xml: string): PartText {
   const out: XmlParagraph[] = [];
   let current = '';
   let count = 0;
+  let depth = 0;
   parser.on('opentag', () => {
+    if (++depth > MAX_XML_DEPTH) throw new NestingTooDeep();
     current = '';
   });
   parser.on('text', (t) => {
     current += t;
   });
   parser.on('closetag', () => {
+    depth--;
     if (current.trim()) out.push({ paragraph: ++count, text: current.trim() });
     current = '';
   });
-  const damaged = runParser(parser, xml);
-  return { paragraphs: out, damaged };
+  return { paragraphs: out, ...runParser(parser, xml) };
 }
 
 export function zipFailure(format: string, err: unknown): ExtractResult {
@@ -220,7 +236,12 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Pro
       damaged.push(part.name);
       continue;
     }
-    if (partText.damaged) damaged.push(part.name);
+    // A body that is not XML at all gave nothing: that is a corrupt file, not a clean one with a note.
+    if (part.rank === 0 && partText.damaged && !partText.paragraphs.some((p) => p.text.trim())) {
+      return failure('docx', 'corrupt', partText.tooDeep ? `DOCX body nests deeper than ${MAX_XML_DEPTH} levels` : 'DOCX body part is not readable XML');
+    }
+    if (partText.tooDeep) damaged.push(`${part.name} (nested deeper than ${MAX_XML_DEPTH} levels)`);
+    else if (partText.damaged) damaged.push(part.name);
     let room = true;
     for (const p of partText.paragraphs) {
       room = collector.add({ text: p.text, location: { part: part.name, paragraph: p.paragraph } });

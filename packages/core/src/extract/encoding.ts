@@ -40,18 +40,34 @@ export function detectBomlessUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' |
   return null;
 }
 
-/** True when single-byte data looks binary: any NUL, or many control bytes, in the sample. */
+/**
+ * NUL-padded text: a log preallocated or cut off by a crash, a fixed-width export. Its NULs come in long runs
+ * and the bytes between are clean text; binary data scatters NULs and has control bytes everywhere.
+ */
+const NUL_RUN_MIN_MEAN = 16;
+const PADDED_TEXT_CONTROL_SHARE_MAX = 0.01;
+
+/** True when single-byte data looks binary: scattered NULs, or many control bytes, in the sample. */
 export function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, SAMPLE_BYTES);
   if (n === 0) return false;
   let control = 0;
+  let nul = 0;
+  let nulRuns = 0;
   for (let i = 0; i < n; i++) {
     const b = bytes[i]!;
-    if (b === 0) return true;
+    if (b === 0) {
+      nul++;
+      if (i === 0 || bytes[i - 1] !== 0) nulRuns++;
+      continue;
+    }
     // \t \n \v \f \r and ESC (ANSI colours in logs) are normal in text.
     if (b < 0x20 && !(b >= 0x09 && b <= 0x0d) && b !== 0x1b) control++;
   }
-  return control / n > CONTROL_SHARE_MAX;
+  if (nul === 0) return control / n > CONTROL_SHARE_MAX;
+  const text = n - nul;
+  const padded = text >= 16 && nul / nulRuns >= NUL_RUN_MIN_MEAN && control / text <= PADDED_TEXT_CONTROL_SHARE_MAX;
+  return !padded;
 }
 
 /** Decoded UTF-16 that is mostly control characters or unpaired surrogates was binary after all. */

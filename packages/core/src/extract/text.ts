@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { decodeText } from './encoding.js';
+import { flattenMarkup, markupNestsDeeperThan } from './markup-depth.js';
 import { HtmlLayout } from './html-layout.js';
 import { capText, joinNotes } from './limits.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
@@ -39,6 +40,7 @@ function countNewlines(s: string): number {
  * (see HtmlLayout); lines after the join still match the file.
  */
 export function markupToText(source: string, kind: 'html' | 'xml'): string {
+  if (markupNestsDeeperThan(source, kind)) return flattenMarkup(source);
   const out: string[] = [];
   // Pages put labels and values in separate cells; the layout joins them back on one line.
   const layout = kind === 'html' ? new HtmlLayout(out) : undefined;

@@ -4,6 +4,7 @@ import { failure, SegmentCollector } from './limits.js';
 import { fieldHeader, fieldWords, isFreeText, LineCounter } from './structured.js';
 import { markupToText, wholeTextResult } from './text.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult } from './types.js';
+import { markupNestsDeeperThan } from './markup-depth.js';
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
@@ -222,7 +223,10 @@ export async function extractXml(bytes: Uint8Array, limits: ExtractLimits): Prom
   const decoded = decodeText(bytes);
   if (!decoded) return failure('xml', 'unsupported', 'binary file');
   const maxParseChars = limits.maxStructuredChars ?? DEFAULT_EXTRACT_LIMITS.maxStructuredChars!;
-  if (decoded.text.length > maxParseChars) return wholeTextResult('xml', markupToText(decoded.text, 'xml'), decoded.encoding, limits);
+  // Nesting too deep for a tree (and for htmlparser2's stack) is flattened the same way.
+  if (decoded.text.length > maxParseChars || markupNestsDeeperThan(decoded.text, 'xml')) {
+    return wholeTextResult('xml', markupToText(decoded.text, 'xml'), decoded.encoding, limits);
+  }
   const { source, subset } = blankInternalSubset(decoded.text);
   const collector = new SegmentCollector(limits.maxTextChars);
   if (subset?.text.trim()) {

@@ -97,9 +97,19 @@ export function findEntry(entries: ZipEntry[], name: string): ZipEntry | undefin
   return entries.find((e) => normaliseEntryName(e.name) === wanted);
 }
 
-const INFLATE_CHUNK = 64 * 1024;
+// Small enough that one push of a bomb inflates a few MB, not hundreds, before the callback can refuse it.
+const INFLATE_CHUNK = 16 * 1024;
 
 class InflateLimitReached extends Error {}
+class InflateRatioExceeded extends Error {}
+
+/**
+ * Apache POI refuses entries that inflate more than 100× by default. Parts of real documents stay far below
+ * (a sheet of numbered rows of zeros compresses ~17×); only markup repeated by a machine reaches hundreds.
+ * Twice POI's ratio leaves room, and parts that inflate to less than the floor are never refused for it.
+ */
+export const MAX_INFLATE_RATIO = 200;
+const RATIO_FLOOR_BYTES = 8 * 1024 * 1024;
 
 /**
  * Inflates one entry, refusing it as soon as more than `maxBytes` come out (the declared size is checked
@@ -128,21 +138,30 @@ export function inflateEntry(bytes: Uint8Array, entry: ZipEntry, maxBytes: numbe
   const chunks: Uint8Array[] = [];
   let total = 0;
   let finished = false;
+  // A bomb that lies about its size would otherwise be inflated all the way to the limit (hundreds of MB per
+  // worker) before being refused. The ratio is checked against the compressed bytes consumed so far, so a
+  // bomb is stopped after its first chunk rather than after 200 times its whole size.
+  let consumed = 0;
   const inflater = new Inflate((data, final) => {
     total += data.length;
     if (total > maxBytes) throw new InflateLimitReached();
+    if (total > RATIO_FLOOR_BYTES && total > consumed * MAX_INFLATE_RATIO) throw new InflateRatioExceeded();
     chunks.push(data);
     if (final) finished = true;
   });
   try {
     for (let off = 0; off < compressed.length; off += INFLATE_CHUNK) {
       const last = off + INFLATE_CHUNK >= compressed.length;
+      consumed = Math.min(off + INFLATE_CHUNK, compressed.length);
       inflater.push(compressed.subarray(off, Math.min(off + INFLATE_CHUNK, compressed.length)), last);
     }
     if (compressed.length === 0) inflater.push(new Uint8Array(0), true);
   } catch (err) {
     if (err instanceof InflateLimitReached) {
       throw new ZipError('too-large', `zip entry inflates beyond ${maxBytes} bytes`);
+    }
+    if (err instanceof InflateRatioExceeded) {
+      throw new ZipError('too-large', `zip entry inflates more than ${MAX_INFLATE_RATIO} times its compressed size (a zip bomb)`);
     }
     throw new ZipError('corrupt', 'zip entry data does not inflate');
   }

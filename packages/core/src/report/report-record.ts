@@ -10,6 +10,8 @@ import type { FileResult, ReportedFinding } from '../types.js';
 export interface ReportFile {
   type: 'file';
   path: string;
+  /** Base64 of the path's bytes, only when they are not UTF-8 (`path` then shows them as `\xNN`). */
+  rawPath?: string;
   status: FileResult['status'];
   reason?: string;
   message?: string;
@@ -51,6 +53,7 @@ export function toReportFile(result: FileResult, options: ReportFileOptions = {}
   return {
     type: 'file',
     path: result.path,
+    rawPath: result.rawPath,
     status: result.status,
     reason: result.reason,
     message: result.message,

@@ -157,14 +157,33 @@ function headerFacts(definition: DetectorDefinition, header: string | undefined)
  * not over the whole text. Every pattern matches within one line, so no match is cut.
  */
 const BLOCK_SIZE = 8 * 1024;
+/**
+ * A line longer than two blocks (a minified export, a log with no newlines, a 100 MB single line) is cut at
+ * a space instead, and the next block starts this far back so a value on the cut is whole in one of them;
+ * the duplicate a value in the overlap gives is removed by dedupe. Longer than any value a pattern matches.
+ */
+const LONG_LINE_OVERLAP = 256;
 
-function* blocksOf(text: string): Generator<[start: number, end: number]> {
+export function* blocksOf(text: string): Generator<[start: number, end: number]> {
   let start = 0;
   while (start < text.length) {
-    const newline = text.length - start <= 2 * BLOCK_SIZE ? -1 : text.indexOf('\n', start + BLOCK_SIZE);
-    const end = newline < 0 ? text.length : newline + 1;
+    if (text.length - start <= 2 * BLOCK_SIZE) {
+      yield [start, text.length];
+      return;
+    }
+    // Only the window is searched: indexOf over the rest of a text with no newline would make this quadratic.
+    const window = text.slice(start + BLOCK_SIZE, start + 2 * BLOCK_SIZE);
+    const newline = window.indexOf('\n');
+    if (newline >= 0) {
+      const end = start + BLOCK_SIZE + newline + 1;
+      yield [start, end];
+      start = end;
+      continue;
+    }
+    const space = window.lastIndexOf(' ');
+    const end = start + BLOCK_SIZE + (space > LONG_LINE_OVERLAP ? space : window.length);
     yield [start, end];
-    start = end;
+    start = end - LONG_LINE_OVERLAP;
   }
 }
 
