@@ -11,6 +11,11 @@ describe('maskValue', () => {
     expect(maskValue('name', 'Smith, John A.')).toBe('*****, **** *.');
   });
 
+  it('masks relatives\' names and deny-list values as fully as patients\' names', () => {
+    expect(maskValue('relative-name', 'Linda Brown')).toBe('***** *****');
+    expect(maskValue('deny-list', 'Test Patient')).toBe('**** *******');
+  });
+
   it('shows fewer characters of short values, none of very short ones', () => {
     expect(maskValue('mrn', 'A12345')).toBe('****45');
     expect(maskValue('icd10', 'E11.9')).toBe('***.*');

@@ -3,7 +3,8 @@
  * the last four letters or digits are shown, fewer for short values, and none for names — the last letters
  * of a name narrow down who it is far more than the last digits of an SSN do.
  */
-const FULLY_MASKED_DETECTORS = new Set(['name']);
+// Relatives' names are names; a deny-list entry is whatever the site fears most (often a name).
+const FULLY_MASKED_DETECTORS = new Set(['name', 'relative-name', 'deny-list']);
 
 export function maskValue(detector: string, value: string): string {
   let alnumCount = 0;
