@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, chromiumAvailable, luminanceSpread, openInChromium } from './chromium.js';
 
@@ -59,7 +60,7 @@ describe('phi-scan scan examples/share in every format', () => {
   it('sarif: valid against the SARIF 2.1.0 schema, one result per finding', () => {
     const requireFromTest = createRequire(import.meta.url);
     const schema = requireFromTest('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-    const validate = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+    const validate = addFormats(new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false })).compile(schema);
     const log = JSON.parse(read('share.sarif'));
     expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(log.runs[0].results).toHaveLength(JSON.parse(read('share.json')).summary.findings);

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 import AjvDraft04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { FileResult, ReportedFinding } from '../types.js';
 import { SummaryBuilder } from '../summary.js';
@@ -114,7 +115,7 @@ describe('sarif', () => {
   const schema = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
 
   it('is valid SARIF 2.1.0 against the JSON schema', async () => {
-    const validate = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+    const validate = addFormats(new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false })).compile(schema);
     for (const results of [RESULTS, [RESULTS[2]!], []]) {
       const log = JSON.parse(await render('sarif', results));
       const valid = validate(log);
