@@ -190,6 +190,7 @@ describe('text', () => {
     expect(text).toMatch(/PHI records \(identifier \+ health information\)\s+1/);
     expect(text).toMatch(/PII records \(identifiers only\)\s+1/);
     expect(text).toMatch(/icd10\+name\+ssn\s+1/);
+    expect(text).toMatch(/Folders exposing the most patients \(top 2\)\n\s+patients\s+files\s+folder\n\s+1\s+1\s+share\/hr/);
     const riskiest = text.slice(text.indexOf('Riskiest files'));
     expect(riskiest).toMatch(/62\s+high\s+1\s+world-readable\s+clinic:users\s+share\/hr\//);
     expect(riskiest.indexOf('62')).toBeLessThan(riskiest.indexOf('20  low'));

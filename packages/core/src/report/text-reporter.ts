@@ -102,6 +102,12 @@ function exposureLines(summary: ScanSummary, style: Style): string[] {
       [false, true],
     ),
   ];
+  const folders = (summary.patientsByFolder ?? []).slice(0, 5);
+  if (folders.length > 0) {
+    lines.push('', style.bold(`Folders exposing the most patients (top ${folders.length})`));
+    const rows = folders.map((f) => [formatCount(f.patients), formatCount(f.files), printable(f.folder)]);
+    lines.push(...table([['patients', 'files', 'folder'], ...rows], [true, true, false]));
+  }
   const sets = Object.entries(summary.recordsByIdentifiers ?? {}).slice(0, 8);
   if (sets.length > 0) {
     lines.push('', style.bold('Records by what identifies them'));
