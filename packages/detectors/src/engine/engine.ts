@@ -199,16 +199,31 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   const compiled = compileDetectors(definitions);
   const detectors = definitions.map(infoOf);
 
+  // Which pattern each prefilter entry stands for: a block then costs work per hit, not per pattern.
+  const patternOfSetIndex = new Map<number, { detector: CompiledDetector; facts: number; pattern: CompiledPattern }>();
+  compiled.detectors.forEach((detector, facts) => {
+    for (const pattern of detector.patterns) if (pattern.setIndex >= 0) patternOfSetIndex.set(pattern.setIndex, { detector, facts, pattern });
+  });
+
+  interface HeaderPlan {
+    facts: HeaderFacts[];
+    /** The column patterns of the detectors whose field the header names. */
+    cellPatterns: { detector: CompiledDetector; pattern: CompiledPattern }[];
+  }
   // A table repeats a handful of headers over millions of cells: what a header says is worked out once per header.
-  const factsByHeader = new Map<string | undefined, HeaderFacts[]>();
-  function factsFor(header: string | undefined): HeaderFacts[] {
-    let facts = factsByHeader.get(header);
-    if (!facts) {
-      facts = compiled.detectors.map((d) => headerFacts(d.definition, header));
-      if (factsByHeader.size >= 512) factsByHeader.clear();
-      factsByHeader.set(header, facts);
+  const planByHeader = new Map<string | undefined, HeaderPlan>();
+  function planFor(header: string | undefined): HeaderPlan {
+    let plan = planByHeader.get(header);
+    if (!plan) {
+      const facts = compiled.detectors.map((d) => headerFacts(d.definition, header));
+      const cellPatterns = compiled.detectors.flatMap((detector, i) =>
+        facts[i]!.namesField ? detector.patterns.filter((p) => p.spec.scope === 'cell').map((pattern) => ({ detector, pattern })) : [],
+      );
+      plan = { facts, cellPatterns };
+      if (planByHeader.size >= 512) planByHeader.clear();
+      planByHeader.set(header, plan);
     }
-    return facts;
+    return plan;
   }
 
   function detect(text: string, detectOptions: EngineDetectOptions = {}): Finding[] {
@@ -216,26 +231,23 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     const { columnHeader, minConfidence = 'low' } = detectOptions;
     const header = columnHeader === undefined || columnHeader.trim() === '' ? undefined : normalizeHeader(columnHeader);
     const run: DetectRun = { text, header, columnHeader, referenceDate: detectOptions.referenceDate ?? new Date(), drafts: [] };
-    const facts = factsFor(header);
-    const active = compiled.detectors
-      .map((detector, i) => ({ detector, header: facts[i]! }))
-      .filter(({ detector }) => !detectOptions.detectors || detectOptions.detectors.includes(detector.definition.id));
-    for (const { detector, header: facts } of active) {
-      if (!facts.namesField) continue;
-      for (const pattern of detector.patterns) if (pattern.spec.scope === 'cell') confirm(detector, pattern, run, text, 0);
-    }
+    const { facts, cellPatterns } = planFor(header);
+    const wanted = detectOptions.detectors;
+    const isWanted = (detector: CompiledDetector) => !wanted || wanted.includes(detector.definition.id);
+    for (const { detector, pattern } of cellPatterns) if (isWanted(detector)) confirm(detector, pattern, run, text, 0);
     let previousHits: ReadonlySet<number> = new Set();
     for (const [blockStart, blockEnd] of blocksOf(text)) {
       const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
-      const hits = new Set(compiled.prefilter?.match(block) ?? []);
-      for (const { detector, header: facts } of active) {
+      const matched = compiled.prefilter?.match(block) ?? [];
+      const hits = new Set(matched);
+      // Set indices follow detector and pattern order, so sorting keeps the order findings are drafted in.
+      for (const index of [...matched].sort((a, b) => a - b)) {
+        const entry = patternOfSetIndex.get(index);
+        if (!entry || !isWanted(entry.detector)) continue;
+        const { detector, pattern } = entry;
         // A keyword at the end of the previous block can still be in a match's context window.
-        const gateOpen = facts.opensGate || hits.has(detector.gateIndex) || previousHits.has(detector.gateIndex);
-        for (const pattern of detector.patterns) {
-          const { spec, setIndex } = pattern;
-          if (spec.scope === 'cell') continue;
-          if ((!spec.gated || gateOpen) && hits.has(setIndex)) confirm(detector, pattern, run, block, blockStart);
-        }
+        const gateOpen = facts[entry.facts]!.opensGate || hits.has(detector.gateIndex) || previousHits.has(detector.gateIndex);
+        if (!pattern.spec.gated || gateOpen) confirm(detector, pattern, run, block, blockStart);
       }
       previousHits = hits;
     }
