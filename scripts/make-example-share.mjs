@@ -33,6 +33,8 @@ export async function writeExampleShare(examplesDir = join(repoRoot, 'examples')
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const manifest = await writeExampleShare();
-  const count = Object.keys(manifest.files).length;
-  console.log(`examples/share: ${count} files, ${manifest.distinctPatients} distinct synthetic patients; manifest in examples/expected.json`);
+  const paths = Object.keys(manifest.files);
+  const members = paths.filter((p) => p.includes('!')).length;
+  console.log(`examples/share: ${paths.length - members} files (+ ${members} archive and mail members), ` +
+    `${manifest.distinctPatients} distinct synthetic patients; manifest in examples/expected.json`);
 }

@@ -9,12 +9,17 @@ import {
   labReport, labReportLines, legacyProblemListIcd9, makeClaims, markdownNote, referralLetter,
   referralLetterParts, RIVERSIDE_CLINIC, rosterCsv, xmlExport, type DocumentContext,
 } from './documents.js';
-import { encodeUtf16le, formatDate, formatName, formatProvider, toCrlf, toUtcDate } from './format.js';
+import { delimited, encodeUtf16le, formatDate, formatName, formatProvider, toCrlf, toUtcDate } from './format.js';
 import {
   invalidSsnSamples, partsInventoryCsv, partsInventoryRows, pngLikeBlob, shareReadme, staffDirectoryCsv,
   staffMeetingNote, supplierInvoice,
 } from './negatives.js';
 import { ICD9_CODES, makePatients, makeProviders, type CivilDate, type DiagnosisCode, type Patient } from './patients.js';
+import { fixedGzip, fixedZip, makeOdt, makePptx, makeWord97Doc, markZipEncrypted, ustar } from './containers.js';
+import {
+  ccdDocument, dicomCtHeader, emlMessage, fhirBundle, rtfReferral, x12Claim837, type X12Subscriber,
+} from './formats-healthcare.js';
+import { Random } from './random.js';
 
 export const DETECTOR_IDS = ['ssn', 'mrn', 'dob', 'name', 'icd10', 'icd9'] as const;
 export type DetectorId = (typeof DETECTOR_IDS)[number];
@@ -36,6 +41,10 @@ export interface ShareManifest {
   seed: string;
   /** Distinct synthetic patients across the whole share; several appear in more than one file on purpose. */
   distinctPatients: number;
+  /**
+   * By path in the share. A path with `!` is a member of the archive or mail message before it
+   * (`Exports/old.zip!nested/notes.tar.gz!visit_note.txt`), reported by a scan as a file of its own.
+   */
   files: Record<string, ExpectedFile>;
 }
 
@@ -86,8 +95,12 @@ function expect(
 
 const clean = (note: string): ExpectedFile => expect([], [], note);
 
+/** An archive's own result: read, no findings of its own (its members are reported as files of their own). */
+const archive = (note: string): ExpectedFile => expect([], [], note);
+
 export async function buildExampleShare(office: OfficeWriters, seed: string = EXAMPLE_SHARE_SEED): Promise<ExampleShare> {
-  const pool = makePatients(45, `${seed}/patients`);
+  // Patients 0–44 are spread over the plain files; 45 and 46 appear only inside containers (an archive, a deck).
+  const pool = makePatients(47, `${seed}/patients`);
   const providers = makeProviders(8, `${seed}/providers`, pool);
   const P = (i: number) => pool[i] as Patient;
   const range = (from: number, to: number) => pool.slice(from, to + 1);
@@ -256,6 +269,120 @@ export async function buildExampleShare(office: OfficeWriters, seed: string = EX
   const truncated = labPdf.slice(0, Math.min(256, labPdf.length >> 2));
   put('Scans/fax_20241101_0932.pdf', truncated,
     { status: 'error', detectors: [], absent: [], records: 0, patients: [], note: 'truncated PDF (first 256 bytes of a lab report): corrupt' });
+
+  // Containers and healthcare interchange formats. Most reuse patients placed above, so the cross-file count of
+  // distinct patients checks that a scanner links a FHIR Patient, a CCD recordTarget, an X12 subscriber and a
+  // DICOM header to the same person in a CSV or a letter.
+  const oldRoster = range(12, 15);
+  const tarP = P(45);
+  const oldZip = 'Exports/old_exports_2019.zip';
+  const visitNote = text(clinicalNote(tarP, ctx('old-tar-note', { year: 2019, month: 5, day: 6 }, 2)));
+  const notesTarGz = fixedGzip(ustar([{ name: 'visit_note.txt', data: visitNote }], Date.UTC(2019, 4, 6, 7, 8, 9) / 1000));
+  put(oldZip, fixedZip({ 'roster.csv': text(rosterCsv(oldRoster)), 'nested/notes.tar.gz': notesTarGz }, new Date(2019, 4, 6)),
+    archive('zip of an old export: roster.csv and nested/notes.tar.gz, each reported as a member'));
+  expected[`${oldZip}!roster.csv`] = expect(['mrn', 'name', 'dob', 'ssn', 'icd10'], oldRoster,
+    'zip member: roster CSV of 4 patients, all also in Exports/census_2024-11.tsv');
+  expected[`${oldZip}!nested/notes.tar.gz`] = archive('tar.gz inside the zip: one member, visit_note.txt');
+  expected[`${oldZip}!nested/notes.tar.gz!visit_note.txt`] = expect(['name', 'dob', 'mrn', 'icd10'], [tarP],
+    'visit note two archives deep (zip > tar.gz); its patient is in no other file');
+
+  const fhirPatients = [P(22), P(23)];
+  put('Exports/fhir_bundle_2024-11.json', text(fhirBundle(fhirPatients, ctx('fhir', day(11, 4)))),
+    expect(['ssn', 'mrn', 'name', 'dob', 'icd10'], fhirPatients,
+      'FHIR R4 collection Bundle: 2 Patients (us-ssn and MR-typed identifiers, name, birthDate, telecom, address), ICD-10-CM Conditions by subject; both also in Exports/patients.json'));
+
+  const ccdP = P(34);
+  put(`Clinical/CCD/ccd_${ccdP.mrn}.xml`, text(ccdDocument(ccdP, ctx('ccd', day(11, 5), 3))),
+    expect(['ssn', 'mrn', 'name', 'dob', 'icd10'], [ccdP],
+      'C-CDA CCD: recordTarget/patientRole with SSN (OID 2.16.840.1.113883.4.1) and MRN ids, name, birthTime, addr, telecom; problems coded in ICD-10-CM (2.16.840.1.113883.6.90); patient also in the PDF lab report'));
+
+  const claimRng = new Random(`${seed}/x12`);
+  const x12Subscribers: X12Subscriber[] = [P(40), P(41)].map((patient) => ({
+    patient,
+    memberId: `SHP${claimRng.digits(9)}`,
+    claimId: `PCN${claimRng.digits(6)}`,
+    amount: `${claimRng.int(90, 420)}`,
+    serviceDate: { year: 2024, month: 10, day: claimRng.int(1, 31) },
+  }));
+  put('Billing/claims_837_20241105.x12', text(x12Claim837(x12Subscribers, ctx('x12', day(11, 5)), '1234567893')),
+    expect(['ssn', 'name', 'dob', 'icd10'], x12Subscribers.map((s) => s.patient),
+      'X12 837P: 2 subscribers (NM1*IL name, N3/N4, DMG birth date, REF*SY SSN, HI*ABK/ABF ICD-10-CM codes); both also in Billing/claims_2024-10.csv',
+      { uncertain: ['mrn'] }));
+
+  const rtfP = P(36);
+  put('Clinical/Legacy/referral_1998.rtf', text(rtfReferral(rtfP, ctx('rtf', { year: 1998, month: 3, day: 9 }, 1), doctor(6), icd9Codes)),
+    expect(['name', 'dob', 'mrn', 'icd9'], [rtfP],
+      'RTF referral letter (ANSI, font table, page header): patient name, DOB, MRN and ICD-9-CM problems; same patient as the ICD-9 problem list'));
+
+  const docP = P(30);
+  put('Clinical/Legacy/discharge_1999.doc', makeWord97Doc([
+    `${clinic.name} - discharge summary`,
+    `Patient Name: ${formatName(docP, 'first-mi-last')}`,
+    `DOB: ${formatDate(docP.dob, 'us')}`,
+    `MRN: ${docP.mrn}`,
+    'Discharged home in stable condition. Follow up with the primary care physician in two weeks.',
+    `Attending: ${formatProvider(doctor(5))}`,
+  ]), expect(['name', 'dob', 'mrn'], [docP],
+    'Word 97 .doc (OLE compound file, FIB piece table, one 8-bit piece): name, DOB, MRN; same patient as the visit note'));
+
+  const mailPatients = range(27, 29);
+  const labCsv = delimited([
+    ['MRN', 'Patient Name', 'DOB', 'Test', 'Result', 'Units', 'Flag'],
+    ...mailPatients.flatMap((p, i) => [
+      [p.mrn, formatName(p, 'last-first-mi'), formatDate(p.dob, 'us'), 'Hemoglobin A1c', `${6 + i}.${i + 2}`, '%', 'H'],
+      [p.mrn, formatName(p, 'last-first-mi'), formatDate(p.dob, 'us'), 'Potassium', `4.${i + 1}`, 'mmol/L', ''],
+    ]),
+  ], ',', '\r\n');
+  const mailFrom = doctor(3);
+  put('Staff/Mail/fw_labs.eml', text(emlMessage({
+    from: `"${formatProvider(mailFrom)}" <${mailFrom.given.toLowerCase()}.${mailFrom.family.toLowerCase()}@riverside.example>`,
+    to: 'front-desk@riverside.example',
+    subject: 'FW: lab results for this week',
+    date: 'Tue, 05 Nov 2024 09:12:00 -0600',
+    messageId: 'fw-labs-20241105@riverside.example',
+    body: [
+      'Forwarding the lab results from the reference lab; please file them in the charts.',
+      `Patient: ${formatName(P(27), 'first-last')}   MRN: ${P(27).mrn}`,
+      `Please call ${P(27).sex === 'F' ? 'her' : 'him'} about the A1c result before Friday.`,
+      '',
+      `-- ${formatProvider(mailFrom)}`,
+    ],
+    attachments: [{ name: 'lab_results.csv', contentType: 'text/csv', data: text(labCsv) }],
+  })), expect(['name', 'mrn'], [P(27)], 'forwarded e-mail: the body names one patient with an MRN; lab_results.csv attached'));
+  expected['Staff/Mail/fw_labs.eml!lab_results.csv'] = expect(['mrn', 'name', 'dob'], mailPatients,
+    'e-mail attachment: lab results CSV, 6 rows for 3 patients (all also in Exports/patient_list.xlsx)');
+
+  const dcmP = P(38);
+  put('Imaging/IM0001.dcm', dicomCtHeader(dcmP, ctx('dicom', day(10, 19), 5), '1.2.826.0.1.3680043.10.1111.20241019'),
+    expect(['name', 'mrn', 'dob'], [dcmP],
+      "DICOM CT header (explicit VR LE): Patient's Name, Patient ID (the MRN), Birth Date; referring physician; same patient as Exports/er_visit_export.txt"));
+
+  const deckP = P(46);
+  put('Clinical/Conferences/case_conference.pptx', makePptx([
+    { paragraphs: ['Case conference', `${clinic.name}, ${formatDate(day(11, 6), 'long')}`] },
+    {
+      paragraphs: [`Patient: ${formatName(deckP, 'first-last')}`, `DOB: ${formatDate(deckP.dob, 'us')}   MRN: ${deckP.mrn}`],
+      notes: [`Diagnosis: ${deckP.diagnoses.map((d) => `${d.code} ${d.description}`).join('; ')}`],
+    },
+  ]), expect(['name', 'dob', 'mrn', 'icd10'], [deckP], 'PPTX: patient on slide 2, diagnosis codes only in its speaker notes; patient in no other file'));
+
+  const odtP = P(37);
+  put('Clinical/Referrals/referral_followup.odt', makeOdt([
+    formatDate(day(11, 8), 'long'),
+    'RE: follow-up of the patient named in the page header',
+    `Diagnosis: ${odtP.diagnoses.map((d) => `${d.code} - ${d.description}`).join('; ')}`,
+    `Sincerely, ${formatProvider(doctor(4))}`,
+  ], [`Patient Name: ${formatName(odtP, 'first-mi-last')}    DOB: ${formatDate(odtP.dob, 'us')}    MRN: ${odtP.mrn}`]),
+  expect(['name', 'dob', 'mrn', 'icd10'], [odtP], 'ODT letter: patient name, DOB and MRN only in the page header (styles.xml); same patient as the UTF-16 discharge summary'));
+
+  const lockedRng = new Random(`${seed}/locked`);
+  const noise = new Uint8Array(600).map(() => lockedRng.int(0, 255));
+  put('IT/backup_locked.zip', markZipEncrypted(fixedZip({ 'patients_backup.csv': noise }, new Date(2024, 0, 1), 0)),
+    archive('zip whose only member is password protected (ZipCrypto flag set; the stored bytes are noise)'));
+  expected['IT/backup_locked.zip!patients_backup.csv'] = {
+    status: 'skipped', detectors: [], absent: [...DETECTOR_IDS], records: 0, patients: [],
+    note: 'encrypted zip member: skipped, reason encrypted',
+  };
 
   const distinct = new Set(Object.values(expected).flatMap((e) => e.patients));
   return { files, manifest: { seed, distinctPatients: distinct.size, files: expected } };
