@@ -3,7 +3,7 @@
 //   pnpm --filter @phi-scan/benchmarks run bench            full sizes (see corpus.mjs)
 //   pnpm --filter @phi-scan/benchmarks run bench -- --quick  a smoke-sized run
 // Flags: --threads N (default: cores), --dir DIR, --sets a,b, --no-cold, --json FILE, --md FILE.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,12 +42,10 @@ function hasCommand(name) {
   }
 }
 
+/** First line of a tool's version output; pdftotext prints it on stderr. */
 function versionOf(cmd, args) {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0].trim();
-  } catch (error) {
-    return String(error.stderr ?? '').split('\n')[0].trim() || 'unknown';
-  }
+  const out = spawnSync(cmd, args, { encoding: 'utf8' });
+  return `${out.stdout ?? ''}${out.stderr ?? ''}`.split('\n')[0].trim() || 'unknown';
 }
 
 /** Dropping the page cache needs root and a writable /proc/sys; a container often refuses it. */
@@ -208,9 +206,10 @@ export async function runBenchmarks(options) {
       .filter(([file]) => file.startsWith(`${set.dir}/`))
       .reduce((sum, [, n]) => sum + n, 0);
     const sizeInfo = { files, bytes, pages };
+    // Cold runs at the full thread count only: they measure the disk, which one thread does not change.
     const caches = canDrop ? ['cold', 'warm'] : ['warm'];
     for (const cache of caches) {
-      for (const t of threadCounts) {
+      for (const t of cache === 'cold' ? [threads] : threadCounts) {
         await runOne(set, set.id, 'phi-scan', dir, t, cache, sizeInfo);
         await runOne(set, set.id, set.baseline, dir, t, cache, sizeInfo);
       }
@@ -296,6 +295,8 @@ export function machineInfo() {
     memoryGiB: round(os.totalmem() / 2 ** 30, 1),
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
+    // The machine is shared: other work running at the same time shows here.
+    loadAverage: os.loadavg().map((n) => round(n, 1)).join(' '),
     ripgrep: hasCommand('rg') ? versionOf('rg', ['--version']) : 'not installed',
     pdftotext: hasCommand('pdftotext') ? versionOf('pdftotext', ['-v']) : 'not installed',
   };
@@ -323,6 +324,7 @@ async function main(argv) {
   const report = [
     `phi-scan benchmarks, ${machine.date}`,
     `machine: ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.kernel}, node ${machine.node}; ${machine.ripgrep}; ${machine.pdftotext}`,
+    `load average at start: ${machine.loadAverage}; at end: ${os.loadavg().map((n) => round(n, 1)).join(' ')}`,
     `corpus: ${JSON.stringify(sizes)}`,
     `cold cache: ${result.canDropCaches ? 'yes (page cache dropped before each cold run)' : 'no (drop_caches refused): warm only'}`,
     '',
