@@ -92,6 +92,13 @@ describe('a scan of the hostile tree', () => {
     expect(Buffer.from(line.rawPath, 'base64')).toEqual(Buffer.concat([Buffer.from(path.join(root, 'names/latin1-')), Buffer.from([0xe9, 0xff]), Buffer.from('.txt')]));
   });
 
+  it('calls out encrypted files by name: in the summary, and in the text report', () => {
+    const encrypted = ['pdf/encrypted.pdf', 'docx/encrypted.docx', 'xlsx/encrypted.xlsx'].map((f) => path.join(root, f));
+    expect([...summary().encryptedFiles].sort()).toEqual([...encrypted].sort());
+    expect(debugRun.stdout).toMatch(/Encrypted files\s+2\s+\(password-protected: not scanned, and may hold PHI\)/);
+    for (const file of encrypted.slice(1)) expect(debugRun.stdout).toContain(file);
+  });
+
   it('summary counts add up', () => {
     const s = summary();
     const all = files();

@@ -90,6 +90,11 @@ export interface ScanSummary {
   patientsByFolder?: { folder: string; patients: number; records: number; files: number }[];
   /** The files with the highest risk score (at most 10), highest first. */
   riskiestFiles?: RiskiestFile[];
+  /**
+   * The first encrypted files met (at most 20; the count is skippedByReason.encrypted). A password-protected
+   * file on a share cannot be checked for PHI, which is a finding for the audit in its own right.
+   */
+  encryptedFiles?: string[];
   minConfidence: Confidence;
   masked: boolean;
   startedAt: string;

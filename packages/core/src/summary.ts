@@ -6,6 +6,7 @@ import { ExposureTally } from './exposure/tally.js';
 type TopFile = ScanSummary['topFiles'][number];
 
 const TOP_FILES_LIMIT = 10;
+const ENCRYPTED_FILES_LIMIT = 20;
 
 export interface SummaryBuilderOptions {
   minConfidence: Confidence;
@@ -38,6 +39,7 @@ export class SummaryBuilder {
   readonly #topFiles: TopFile[] = [];
   readonly #riskiest: RiskiestFile[] = [];
   readonly #exposure = new ExposureTally();
+  readonly #encrypted: string[] = [];
 
   constructor(options: SummaryBuilderOptions) {
     this.#options = options;
@@ -54,6 +56,7 @@ export class SummaryBuilder {
       case 'skipped':
         this.#filesSkipped += 1;
         increment(this.#skippedByReason, result.reason ?? 'unspecified');
+        if (result.reason === 'encrypted' && this.#encrypted.length < ENCRYPTED_FILES_LIMIT) this.#encrypted.push(result.path);
         break;
       case 'error':
         this.#filesFailed += 1;
@@ -94,6 +97,7 @@ export class SummaryBuilder {
       topFiles: this.#topFiles.map((file) => ({ ...file })),
       ...this.#exposure.figures(),
       riskiestFiles: this.#riskiest.map((file) => ({ ...file })),
+      ...(this.#encrypted.length ? { encryptedFiles: [...this.#encrypted] } : {}),
       minConfidence: this.#options.minConfidence,
       masked: this.#options.masked,
       startedAt: this.#startedAt.toISOString(),

@@ -59,6 +59,7 @@ function findingLine(finding: ReportedFinding, style: Style): string {
 
 function summaryLines(summary: ScanSummary, style: Style): string[] {
   const lines = [style.bold('phi-scan report'), ...statusLines(summary, style), '', ...fileCountLines(summary, style), ''];
+  lines.push(...encryptedLines(summary, style));
   if (summary.findings === 0) {
     lines.push(style.green(`No PHI found at ${summary.minConfidence} confidence or above.`));
     return lines;
@@ -85,6 +86,20 @@ function summaryLines(summary: ScanSummary, style: Style): string[] {
   const rows = summary.topFiles.map((file) => [formatCount(file.records), formatCount(file.findings), printable(file.path)]);
   lines.push(...table([['records', 'findings', 'path'], ...rows], [true, true, false]));
   return lines;
+}
+
+/** Encrypted files cannot be checked at all: they are listed, not only counted, so someone can follow up. */
+function encryptedLines(summary: ScanSummary, style: Style): string[] {
+  const count = summary.skippedByReason['encrypted'] ?? 0;
+  if (count === 0) return [];
+  const paths = summary.encryptedFiles ?? [];
+  const more = count - paths.length;
+  return [
+    `${style.bold('Encrypted files')}  ${style.yellow(formatCount(count))}  (password-protected: not scanned, and may hold PHI)`,
+    ...paths.map((path) => `  ${printable(path)}`),
+    ...(more > 0 ? [`  … and ${formatCount(more)} more (status "skipped", reason "encrypted" in a jsonl report)`] : []),
+    '',
+  ];
 }
 
 /** Distinct patients across files, PHI against PII, and what identifies the records. */
