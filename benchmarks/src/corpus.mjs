@@ -301,6 +301,6 @@ export async function ensureCorpus(dir, sizes, log = () => {}) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes('--quick');
   const dirArg = process.argv.indexOf('--dir');
-  const dir = dirArg > 0 ? path.resolve(process.argv[dirArg + 1]) : DEFAULT_CORPUS_DIR;
+  const dir = dirArg > 0 ? path.resolve(process.argv[dirArg + 1]) : quick ? path.join(DEFAULT_CORPUS_DIR, 'quick') : DEFAULT_CORPUS_DIR;
   await ensureCorpus(dir, sizesFromEnv(quick ? QUICK_SIZES : FULL_SIZES), (line) => console.error(line));
 }

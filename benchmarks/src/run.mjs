@@ -309,7 +309,8 @@ function argValue(argv, name) {
 
 async function main(argv) {
   const quick = argv.includes('--quick');
-  const corpusDir = path.resolve(argValue(argv, '--dir') ?? DEFAULT_CORPUS_DIR);
+  // A quick corpus of its own, so a smoke run never replaces the full one (rebuilding that takes minutes).
+  const corpusDir = path.resolve(argValue(argv, '--dir') ?? (quick ? path.join(DEFAULT_CORPUS_DIR, 'quick') : DEFAULT_CORPUS_DIR));
   const threads = Number(argValue(argv, '--threads') ?? os.availableParallelism());
   const sets = argValue(argv, '--sets')?.split(',');
   const sizes = sizesFromEnv(quick ? QUICK_SIZES : FULL_SIZES);
