@@ -46,7 +46,7 @@ beforeAll(() => {
   // The same tree again with --debug and --verbose on the text report: stack traces and per-file lines are
   // where a value would leak if anything quoted file content.
   debugRun = runCli(['scan', ...['docx', 'xlsx', 'text', 'names'].map((d) => path.join(root, d)), '--debug', '--verbose', ...LIMITS]);
-}, 170_000);
+}, 280_000);
 
 afterAll(() => removeTree(work));
 
