@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 
 /**
@@ -171,9 +172,14 @@ export function pdfStream(content: string | Buffer, flate = false): Buffer {
   return Buffer.concat([Buffer.from(`<< /Length ${data.length}${flate ? ' /Filter /FlateDecode' : ''} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
 }
 
+/** Helvetica text operators drawing one line each, top down. */
+function textOperators(lines: readonly string[]): string {
+  return lines.map((l, i) => `BT /F1 11 Tf 56 ${740 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+}
+
 /** A one-page text PDF; `lines` are drawn in Helvetica. */
 export function textPdf(lines: readonly string[], extraTrailer = '', extraObjects: readonly string[] = []): Buffer {
-  const ops = lines.map((l, i) => `BT /F1 11 Tf 56 ${740 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+  const ops = textOperators(lines);
   return pdf(
     [
       '<< /Type /Catalog /Pages 2 0 R >>',
@@ -197,6 +203,54 @@ export function encryptedPdf(): Buffer {
     ['Patient: protected'],
     '/Encrypt 6 0 R /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>] ',
     [`<< /Filter /Standard /V 2 /R 3 /Length 128 /P -3904 /O ${hex(0x5a)} /U ${hex(0xa5)} >>`],
+  );
+}
+
+const PASSWORD_PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');
+
+function rc4(key: Buffer, data: Buffer): Buffer {
+  const s = Array.from({ length: 256 }, (_, i) => i);
+  for (let i = 0, j = 0; i < 256; i++) {
+    j = (j + s[i]! + key[i % key.length]!) & 0xff;
+    [s[i], s[j]] = [s[j]!, s[i]!];
+  }
+  const out = Buffer.alloc(data.length);
+  for (let n = 0, i = 0, j = 0; n < data.length; n++) {
+    i = (i + 1) & 0xff;
+    j = (j + s[i]!) & 0xff;
+    [s[i], s[j]] = [s[j]!, s[i]!];
+    out[n] = data[n]! ^ s[(s[i]! + s[j]!) & 0xff]!;
+  }
+  return out;
+}
+
+/**
+ * A PDF encrypted with an empty user password (standard handler, RC4 40-bit, revision 2): readers open it
+ * without asking, but its bytes are encrypted. The key is MD5(pad ‖ O ‖ P ‖ ID) cut to 5 bytes; each stream
+ * is RC4 with MD5(key ‖ object number ‖ generation) cut to 10 bytes.
+ */
+export function emptyPasswordPdf(lines: readonly string[]): Buffer {
+  const owner = Buffer.alloc(32, 0x4f);
+  const permissions = -44;
+  const id = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+  const p = Buffer.alloc(4);
+  p.writeInt32LE(permissions);
+  const key = crypto.createHash('md5').update(Buffer.concat([PASSWORD_PAD, owner, p, id])).digest().subarray(0, 5);
+  const user = rc4(key, PASSWORD_PAD);
+  const objectKey = (num: number) => crypto.createHash('md5').update(Buffer.concat([key, Buffer.from([num & 0xff, (num >> 8) & 0xff, num >> 16, 0, 0])])).digest().subarray(0, 10);
+  const ops = textOperators(lines);
+  const content = rc4(objectKey(4), Buffer.from(ops, 'latin1'));
+  const hex = (b: Buffer) => `<${b.toString('hex')}>`;
+  return pdf(
+    [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+      pdfStream(content),
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      `<< /Filter /Standard /V 1 /R 2 /O ${hex(owner)} /U ${hex(user)} /P ${permissions} >>`,
+    ],
+    `/Encrypt 6 0 R /ID [${hex(id)} ${hex(id)}] `,
   );
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   docx,
   docxBody,
+  emptyPasswordPdf,
   encryptedOffice,
   encryptedPdf,
   inlineRow,
@@ -35,6 +36,8 @@ export interface Expectation {
   reason?: string | (string | undefined)[];
   /** The planted SSN must be found (the file was really read). */
   findsSsn?: boolean;
+  /** The result must carry a `degraded` note matching this. */
+  degraded?: RegExp;
 }
 
 export interface HostileCase {
@@ -103,6 +106,7 @@ export const CONTENT_CASES: HostileCase[] = [
   { file: 'pdf/truncated.pdf', what: 'PDF cut in half', expect: { status: 'error', reason: 'corrupt' }, make: (t) => fs.writeFileSync(t, textPdf([PHI_LINE]).subarray(0, 300)) },
   { file: 'pdf/garbage-after-header.pdf', what: 'PDF header, then random bytes', expect: { status: 'error', reason: 'corrupt' }, make: write(Buffer.concat([Buffer.from('%PDF-1.7\n'), noise(20_000, 3)])) },
   { file: 'pdf/encrypted.pdf', what: 'PDF behind a user password (/Encrypt, RC4)', expect: { status: 'skipped', reason: 'encrypted' }, make: write(encryptedPdf()) },
+  { file: 'pdf/empty-user-password.pdf', what: 'PDF encrypted with an empty user password (RC4, opens without asking)', expect: { status: 'scanned', findsSsn: true, degraded: /empty user password/ }, make: write(emptyPasswordPdf([PHI_LINE])) },
   { file: 'pdf/deep-page-tree.pdf', what: 'page tree 10,000 levels deep', expect: { status: ['scanned', 'error'], reason: [undefined, 'corrupt', 'timeout'] }, make: write(deepPagesPdf(10_000)) },
   { file: 'pdf/deep-reference-chain.pdf', what: 'stream /Length through 10,000 chained references', expect: { status: 'scanned', findsSsn: true }, make: write(deepReferencePdf(10_000)) },
   { file: 'pdf/huge-content-stream.pdf', what: '500,000 text operators (20 MB) in one deflated stream', expect: { status: ['scanned', 'error'], reason: [undefined, 'timeout'] }, make: write(hugeStreamPdf(500_000)) },

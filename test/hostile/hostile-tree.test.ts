@@ -143,4 +143,5 @@ function check(file: string, e: Expectation): void {
     expect(reasons, `${file}: ${line.reason} ${line.message ?? ''}`).toContain(line.reason);
   }
   if (e.findsSsn) expect(line.findings.map((f: any) => f.detector), file).toContain('ssn');
+  if (e.degraded) expect(line.degraded, file).toMatch(e.degraded);
 }

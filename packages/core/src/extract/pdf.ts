@@ -161,6 +161,20 @@ async function extractWithPdftotext(executable: string, bytes: Uint8Array, limit
 }
 
 /**
+ * pdf.js opens a PDF encrypted with an empty user password without a word. The /Encrypt key sits in the
+ * trailer (at the end, or in the first KB of a linearized file); content streams are compressed, so the name
+ * does not turn up there by chance.
+ */
+function noteEncryption(result: ExtractResult, bytes: Uint8Array): ExtractResult {
+  if (!result.ok) return result;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tail = buffer.subarray(Math.max(0, buffer.length - 64 * 1024));
+  if (!buffer.subarray(0, 4096).includes('/Encrypt', 0, 'latin1') && !tail.includes('/Encrypt', 0, 'latin1')) return result;
+  const note = 'encrypted with an empty user password (opened without one; its owner may believe it protected)';
+  return { ...result, degraded: result.degraded ? `${result.degraded}; ${note}` : note };
+}
+
+/**
  * One segment per page. Image-only PDFs come back as 'no-text': not clean, just unreadable without OCR.
  * pdftotext reads the PDF when it is installed and the file is sound; pdf.js (pdf-parse) is the embedded
  * default and takes every file pdftotext did not read cleanly.
@@ -169,9 +183,9 @@ export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits): Prom
   const executable = locatePdftotext();
   if (executable) {
     const viaPoppler = await extractWithPdftotext(executable, bytes, limits);
-    if (viaPoppler) return viaPoppler;
+    if (viaPoppler) return noteEncryption(viaPoppler, bytes);
   }
-  return extractWithPdfjs(bytes, limits);
+  return noteEncryption(await extractWithPdfjs(bytes, limits), bytes);
 }
 
 async function extractWithPdfjs(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
