@@ -41,6 +41,24 @@ function renderStress(r) {
   return lines.join('\n');
 }
 
+/** Recall and precision per file format, over every scored detector (micro-averaged: each label and found value counts once). */
+export function renderFormats(r) {
+  const names = Object.keys(r.byFormat).sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+  const lines = [
+    'Per file format (every scored detector pooled; an archive or a mail is one document, its members scored with it: `scan()` reports each member, `outer.zip!inner.csv`, as a result of its own):',
+    '',
+    '| format | documents | labels | recall | precision | files with PHI flagged | clean files flagged |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const name of names) {
+    const fmt = r.byFormat[name];
+    const m = metrics(fmt.total);
+    const clean = fmt.clean === 0 ? '–' : `${fmt.cleanFlagged}/${fmt.clean}`;
+    lines.push(`| ${name} | ${fmt.documents} | ${fmt.total.labels} | ${f(m.recall)} | ${f(m.precision)} | ${fmt.phi === 0 ? '–' : `${fmt.phiFlagged}/${fmt.phi}`} | ${clean} |`);
+  }
+  return lines.join('\n');
+}
+
 export function renderTable(r) {
   const ids = Object.keys(r.ours).sort((a, b) => (TARGETS[b] !== undefined) - (TARGETS[a] !== undefined) || a.localeCompare(b));
   const peerName = r.peer?.name ?? 'peer';
@@ -64,6 +82,8 @@ export function renderTable(r) {
     `| files with PHI flagged | ${pct(r.files.phiFlagged, r.files.phi)} | ${r.peer ? pct(r.files.peerPhiFlagged, r.files.phi) : '–'} |`,
     `| clean files flagged | ${pct(r.files.cleanFlagged, r.files.clean)} | ${r.peer ? pct(r.files.peerCleanFlagged, r.files.clean) : '–'} |`,
     `| patient-record count exact | ${(100 * r.records.exact).toFixed(1)} % of PHI files (mean abs. error ${r.records.meanAbsoluteError.toFixed(3)}) | no record model |`,
+    '',
+    renderFormats(r),
   );
   return lines.join('\n');
 }

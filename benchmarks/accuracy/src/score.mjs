@@ -1,9 +1,10 @@
-// Scores phi-scan (the real pipeline: scanFile over files on disk) and a peer library on the labelled corpus.
-// Values are compared per file at the level of (detector, normalized value); see README "Measured accuracy".
+// Scores phi-scan (the real pipeline: scanFile over files on disk; scan() for archives and mail, whose members
+// come back as results of their own) and a peer library on the labelled corpus. Values are compared per file
+// at the level of (detector, normalized value), a container's members pooled with it; see README "Measured accuracy".
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createFingerprinter, extractText, scanFile } from '@phi-scan/core';
+import { createFingerprinter, extractText, scan, scanFile } from '@phi-scan/core';
 import { makeAccuracyCorpus, normalizeAddressLabel } from '@phi-scan/synth';
 
 /** The detectors the issue sets targets for, with the target precision and recall. */
@@ -136,13 +137,24 @@ async function loadPeer() {
   }
 }
 
-const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.csv', '.hl7', '.json', '.eml', '.log']);
+const TEXT_EXTENSIONS = new Set(['.txt', '.md', '.csv', '.hl7', '.json', '.log', '.x12']);
 
-/** The text a text-only library would be given: the file itself for text formats, our extractor's text for office files and PDFs. */
-async function plainText(doc, bytes) {
-  if (TEXT_EXTENSIONS.has(path.extname(doc.path))) return new TextDecoder().decode(bytes).replace(/\r/g, '\n');
-  const extracted = await extractText(bytes, doc.path);
-  return extracted.ok ? extracted.segments.map((s) => s.text).join('\n') : '';
+/** Files whose members (archive entries, mail attachments) the scan reports as results of their own. */
+export const isContainer = (file) => /\.(zip|tar|tgz|gz|eml)$/i.test(file);
+
+/**
+ * The text a text-only library would be given: the file itself for text formats, our extractor's text for
+ * office files, PDFs and DICOM, and for archives and mail the text of every file inside (each read the same way).
+ */
+async function plainText(file, bytes, depth = 0) {
+  if (TEXT_EXTENSIONS.has(path.extname(file)) && !isContainer(file)) return new TextDecoder().decode(bytes).replace(/\r/g, '\n');
+  const extracted = await extractText(bytes, file);
+  if (!extracted.ok) return '';
+  const parts = [extracted.segments.map((s) => s.text).join('\n')];
+  if (extracted.members && depth < 4) {
+    for await (const member of extracted.members) if (member.bytes) parts.push(await plainText(member.name, member.bytes, depth + 1));
+  }
+  return parts.filter(Boolean).join('\n');
 }
 
 // ---- the run --------------------------------------------------------------------------------------------
@@ -156,34 +168,66 @@ export async function scoreCorpus({ seed = 'phi-scan accuracy v1', documents = 5
   const root = await mkdtemp(path.join(tmpdir(), 'phi-scan-accuracy-'));
   const ours = {};
   const theirs = {};
+  const byFormat = {};
   const misses = [];
   const files = { phi: 0, phiFlagged: 0, clean: 0, cleanFlagged: 0, peerPhiFlagged: 0, peerCleanFlagged: 0 };
   const recordErrors = [];
   const peerEngine = peer ? await loadPeer() : undefined;
   const started = performance.now();
+  const options = { reveal: true, fingerprintKey: FINGERPRINT_KEY, minConfidence };
   try {
+    // Every file is written first; plain files are scanned one by one with scanFile, archives and mail in one
+    // scan() over them, which reports each member (`outer.zip!inner.csv`) as a result of its own.
+    const resultsOf = new Map();
+    const containers = [];
     for (const doc of corpus) {
       const file = path.join(root, doc.path);
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, doc.bytes);
-      const result = await scanFile(file, { reveal: true, fingerprintKey: FINGERPRINT_KEY, minConfidence });
-      const found = uniqueBy(result.findings, (f) => `${f.detector}\0${f.fingerprint}`);
+      if (isContainer(file)) containers.push(file);
+      else resultsOf.set(file, [await scanFile(file, options)]);
+    }
+    if (containers.length > 0) {
+      for (const file of containers) resultsOf.set(file, []);
+      for await (const event of scan(containers, options)) {
+        if (event.type !== 'file') continue;
+        const outer = event.path.split('!')[0];
+        resultsOf.get(outer)?.push(event);
+      }
+    }
+    for (const doc of corpus) {
+      const results = resultsOf.get(path.join(root, doc.path)) ?? [];
+      const findings = results.flatMap((r) => r.findings);
+      const found = uniqueBy(findings, (f) => `${f.detector}\0${f.fingerprint}`);
       const scored = (ids) => (doc.scoredDetectors ? ids.filter((id) => doc.scoredDetectors.includes(id)) : ids);
       const ids = scored([...new Set([...doc.labels.map((l) => l.detector), ...found.map((f) => f.detector)])]);
       const fileMisses = tally(ours, doc.labels, found, ids);
       if (keepMisses) for (const m of fileMisses) misses.push({ file: doc.path, ...m });
-      const flagged = result.findings.length > 0;
+      const format = (byFormat[doc.format ?? path.extname(doc.path)] ??= { documents: 0, phi: 0, phiFlagged: 0, clean: 0, cleanFlagged: 0, counts: {} });
+      format.documents++;
+      tally(format.counts, doc.labels, found, ids);
+      const flagged = findings.length > 0;
       if (doc.kind === 'phi') {
         files.phi++;
-        if (flagged) files.phiFlagged++;
-        recordErrors.push(Math.abs((result.records ?? 0) - doc.patients));
+        format.phi++;
+        if (flagged) {
+          files.phiFlagged++;
+          format.phiFlagged++;
+        }
+        const records = results.reduce((n, r) => n + (r.records ?? 0), 0);
+        recordErrors.push(Math.abs(records - (doc.records ?? doc.patients)));
+        if (keepMisses && records !== (doc.records ?? doc.patients)) misses.push({ file: doc.path, kind: 'records', detector: '', value: `${records} ≠ ${doc.records ?? doc.patients}` });
       } else {
         files.clean++;
-        if (flagged) files.cleanFlagged++;
-        if (keepMisses && flagged) misses.push({ file: doc.path, kind: 'clean-flagged', detector: result.findings.map((f) => f.detector).join(','), value: '' });
+        format.clean++;
+        if (flagged) {
+          files.cleanFlagged++;
+          format.cleanFlagged++;
+        }
+        if (keepMisses && flagged) misses.push({ file: doc.path, kind: 'clean-flagged', detector: findings.map((f) => f.detector).join(','), value: '' });
       }
       if (peerEngine) {
-        const detections = await peerEngine.detect(await plainText(doc, doc.bytes));
+        const detections = await peerEngine.detect(await plainText(doc.path, doc.bytes));
         const mapped = detections
           .map((d) => ({ detector: peerDetector(d.type), value: d.value }))
           .filter((d) => d.detector !== undefined)
@@ -204,8 +248,9 @@ export async function scoreCorpus({ seed = 'phi-scan accuracy v1', documents = 5
   return {
     seed,
     documents: corpus.length,
-    formats: [...new Set(corpus.map((d) => path.extname(d.path)))].sort(),
+    formats: [...new Set(corpus.map((d) => (d.path.endsWith('.tar.gz') ? '.tar.gz' : path.extname(d.path))))].sort(),
     ours,
+    byFormat: Object.fromEntries(Object.entries(byFormat).map(([name, f]) => [name, { ...f, total: sumCounts(Object.values(f.counts)) }])),
     peer: peerEngine ? { name: peerEngine.name, counts: theirs } : undefined,
     files,
     records: {
@@ -215,6 +260,13 @@ export async function scoreCorpus({ seed = 'phi-scan accuracy v1', documents = 5
     misses,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Counts summed over detectors: a format's labels and found values, whatever their detector. */
+function sumCounts(list) {
+  const total = emptyCounts();
+  for (const c of list) for (const k of Object.keys(total)) total[k] += c[k];
+  return total;
 }
 
 export function metrics(c) {

@@ -8,6 +8,8 @@
  * SSNs, bare 9-digit order numbers, phones and ZIP+4, non-birth dates, ICD-shaped part numbers, staff names
  * and numbers — and a correct scan reports nothing from them at default confidence.
  */
+import { fixedGzip, fixedZip, makeOdt, makePptx, ustar } from '../containers.js';
+import { emlMessage } from '../formats-healthcare.js';
 import { makeDocx, makePdf, makeXlsx } from '../office.js';
 import { addDays, age, delimited, formatDate, formatName, formatProvider, type DateStyle, type NameStyle } from '../format.js';
 import { partsInventoryCsv, partsInventoryRows, INVENTORY_HEADER, staffDirectoryCsv, staffMeetingNote, supplierInvoice, invalidSsnSamples, shareReadme } from '../negatives.js';
@@ -21,6 +23,7 @@ import {
   documentationIp, formatMbi, randomAccountNumber, randomCardNumber, randomDea, randomDriversLicense, randomMbi,
   randomMemberId, randomNpi, randomUdi, randomVin,
 } from './identifiers.js';
+import { ccdaDocument, dicomHeader, fhirExport, rtfLetter, x12Claims, type RenderedFormat } from './formats.js';
 
 export interface AccuracyLabel {
   detector: string;
@@ -39,6 +42,13 @@ export interface AccuracyDocument {
   patients: number;
   /** When set, only these detectors are scored in this file (its other identifiers are not labelled). */
   scoredDetectors?: string[];
+  /** The file format it is scored under in the per-format table ('text', 'C-CDA XML', 'zip', …); set on every document. */
+  format?: string;
+  /**
+   * Patient records a correct scan reports, summed over the file and the files inside it (an archive's
+   * members, a mail's attachments); when unset, `patients`.
+   */
+  records?: number;
 }
 
 export interface AccuracyCorpusOptions {
@@ -440,6 +450,31 @@ function hardNegativeMemo(ctx: Ctx): string {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
+function mergeLabels(...lists: AccuracyLabel[][]): AccuracyLabel[] {
+  const labels = new Labels();
+  for (const list of lists) for (const l of list) labels.add(l.detector, l.value);
+  return labels.list;
+}
+
+const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** An RFC 5322 date without the weekday (optional there), so no calendar arithmetic is needed. */
+const mailDate = (d: CivilDate) => `${d.day} ${MONTH_ABBR[d.month - 1]} ${d.year} 09:12:00 -0600`;
+
+/** The format each document is scored under in the per-format table: its template's, else its extension's. */
+const TEMPLATE_FORMATS: Record<string, string> = {
+  fhir: 'FHIR JSON', 'fhir-bundle': 'FHIR JSON', hl7: 'HL7 v2', ccda: 'C-CDA XML', x12: 'X12 837', dicom: 'DICOM', rtf: 'RTF',
+  odt: 'ODT', pptx: 'PPTX', eml: 'EML + attachment', 'invoice-eml': 'EML + attachment', zip: 'zip', 'clean-zip': 'zip', 'tar-gz': 'tar.gz',
+};
+const EXTENSION_FORMATS: Record<string, string> = {
+  txt: 'text', md: 'Markdown', log: 'text', csv: 'CSV', tsv: 'TSV', xlsx: 'XLSX', docx: 'DOCX', pdf: 'PDF', json: 'JSON', xml: 'XML',
+  html: 'HTML', hl7: 'HL7 v2', eml: 'EML',
+};
+
+export function accuracyFormatOf(doc: Pick<AccuracyDocument, 'path' | 'template'>): string {
+  const ext = doc.path.slice(doc.path.lastIndexOf('.') + 1).toLowerCase();
+  return TEMPLATE_FORMATS[doc.template] ?? EXTENSION_FORMATS[ext] ?? ext;
+}
+
 /** What the shared renderers (written for the example share, not for this benchmark) are scored on. */
 const SHARED_RENDERER_DETECTORS = ['ssn', 'mrn', 'dob', 'name', 'icd10', 'phone', 'fax', 'address', 'email'];
 const ALL_DATE_STYLES: DateStyle[] = ['us', 'us-short', 'iso', 'long', 'dmy', 'hl7'];
@@ -532,8 +567,13 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
   const PHI_TEMPLATES = [
     'visit-note', 'referral-docx', 'lab-pdf', 'lab-txt', 'intake', 'prescription', 'roster-csv', 'roster-xlsx', 'hl7', 'fhir', 'note-md',
     'shared-note', 'shared-referral', 'shared-lab', 'shared-md', 'shared-html', 'shared-json', 'shared-xml', 'shared-tsv',
+    'ccda', 'fhir-bundle', 'x12', 'dicom', 'rtf', 'odt', 'pptx', 'eml', 'zip', 'tar-gz',
   ];
-  const CLEAN_TEMPLATES = ['invoice', 'parts-csv', 'parts-xlsx', 'staff-csv', 'meeting', 'qa-ssn', 'readme', 'memo', 'memo-pdf', 'memo-docx', 'vendors', 'access-log'];
+  const CLEAN_TEMPLATES = [
+    'invoice', 'parts-csv', 'parts-xlsx', 'staff-csv', 'meeting', 'qa-ssn', 'readme', 'memo', 'memo-pdf', 'memo-docx', 'vendors', 'access-log',
+    'invoice-eml', 'clean-zip',
+  ];
+  const withFormats = () => docs.map((doc) => ({ ...doc, format: accuracyFormatOf(doc) }));
 
   if (options.set === 'stress') {
     for (let i = 0; i < options.documents; i++) {
@@ -543,7 +583,7 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
       const r = stressDocument(p!, extrasFor(p!, d), ctx, i);
       docs.push({ path: r.path, bytes: enc(r.text), kind: 'phi', template: `stress-${i % 4}`, labels: r.labels, patients: 1 });
     }
-    return docs;
+    return withFormats();
   }
   for (let i = 0; i < options.documents; i++) {
     const d = rng.fork(`doc${i}`);
@@ -558,8 +598,11 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
     const clean = i % 4 === 3;
     const template = clean ? CLEAN_TEMPLATES[Math.floor(i / 4) % CLEAN_TEMPLATES.length]! : PHI_TEMPLATES[(i - Math.floor(i / 4)) % PHI_TEMPLATES.length]!;
     const id = String(i).padStart(4, '0');
-    const add = (path: string, bytes: Uint8Array, labels: AccuracyLabel[], count: number) =>
-      docs.push({ path, bytes, kind: clean ? 'clean' : 'phi', template, labels, patients: count });
+    const add = (path: string, bytes: Uint8Array, labels: AccuracyLabel[], count: number, records?: number) =>
+      docs.push({ path, bytes, kind: clean ? 'clean' : 'phi', template, labels, patients: count, ...(records !== undefined && { records }) });
+    const documentContext = (): DocumentContext => ({ clinic: ctx.clinic, provider: ctx.provider, date: ctx.date, seed: `format${i}` });
+    const addRendered = (base: string, w: Writer, r: RenderedFormat) =>
+      docs.push({ path: `${base}.${r.extension}`, bytes: r.bytes, kind: 'phi', template, labels: w.labels.list, patients: r.patients, scoredDetectors: r.scoredDetectors });
 
     if (template.startsWith('shared-')) {
       const group = takePatients(template === 'shared-json' || template === 'shared-xml' || template === 'shared-tsv' ? d.int(2, 6) : 1);
@@ -641,6 +684,112 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
         add(`fhir/bundle_${id}.json`, enc(r.text), r.labels, 1);
         break;
       }
+      case 'ccda': {
+        const w = new Writer(d);
+        addRendered(`ccda/ccd_${id}`, w, ccdaDocument(w, takePatients(1)[0]!, documentContext()));
+        break;
+      }
+      case 'fhir-bundle': {
+        const w = new Writer(d);
+        addRendered(`fhir/export_${id}`, w, fhirExport(w, takePatients(d.int(2, 4)), documentContext()));
+        break;
+      }
+      case 'x12': {
+        const w = new Writer(d);
+        addRendered(`claims/claims_837_${id}`, w, x12Claims(w, takePatients(d.int(1, 3)), documentContext(), ctx.providerNpi, d));
+        break;
+      }
+      case 'dicom': {
+        const w = new Writer(d);
+        addRendered(`imaging/IM${id}`, w, dicomHeader(w, takePatients(1)[0]!, documentContext(), `1.2.826.0.1.3680043.10.1111.${i + 1}`));
+        break;
+      }
+      case 'rtf': {
+        const w = new Writer(d);
+        addRendered(`letters/referral_${id}`, w, rtfLetter(w, takePatients(1)[0]!, documentContext(), providers[(providerIndex + 1) % providers.length]!));
+        break;
+      }
+      case 'odt': {
+        // The letterhead goes in the page header (styles.xml), the note in the body (content.xml).
+        const [p] = takePatients(1);
+        const r = visitNote(p!, extrasFor(p!, d), ctx);
+        const lines = r.text.trimEnd().split('\n');
+        add(`notes/visit_${id}.odt`, makeOdt(lines.slice(3), lines.slice(0, 3)), r.labels, 1);
+        break;
+      }
+      case 'pptx': {
+        // A case-conference deck: the patient block on slide 2, the assessment and the rest in its speaker notes.
+        const [p] = takePatients(1);
+        const r = visitNote(p!, extrasFor(p!, d), ctx);
+        const lines = r.text.trimEnd().split('\n');
+        const assessment = lines.indexOf('Assessment:');
+        add(`conferences/case_${id}.pptx`, makePptx([
+          { paragraphs: [...lines.slice(0, 3), 'Case conference'] },
+          { paragraphs: lines.slice(4, assessment).filter(Boolean), notes: lines.slice(assessment).filter(Boolean) },
+        ]), r.labels, 1);
+        break;
+      }
+      case 'eml': {
+        // A forwarded message: the body names the patient, the attachment (a registration form or a PDF lab report) holds the rest.
+        const [p] = takePatients(1);
+        const w = new Writer(d);
+        const from = w.put('email', 'frontdesk@riverside.example');
+        const to = w.put('email', 'records@riverside.example');
+        const body = ['Please file the attached in the chart.', `Patient: ${w.name(p!, 'first-last')}   MRN: ${w.mrn(p!)}`, '', '-- Front desk'];
+        const asPdf = d.chance(0.5);
+        const form = asPdf ? labReportLines(p!, ctx) : undefined;
+        const intake = asPdf ? undefined : intakeForm(p!, extrasFor(p!, d), ctx);
+        const attachment = form
+          ? { name: `lab_${id}.pdf`, contentType: 'application/pdf', data: await makePdf([form.lines]) }
+          : { name: `registration_${id}.txt`, contentType: 'text/plain', data: enc(intake!.text) };
+        const mail = emlMessage({ from: `"Front Desk" <${from}>`, to, subject: 'FW: chart documents', date: mailDate(ctx.date), messageId: `fw-${id}@riverside.example`, body, attachments: [attachment] });
+        // One record in the body, one in the attachment: the same patient, reported file by file.
+        add(`mail/fw_${id}.eml`, enc(mail), mergeLabels(w.labels.list, (form ?? intake)!.labels), 1, 2);
+        break;
+      }
+      case 'zip': {
+        // An export archive: a roster CSV and a referral letter (DOCX) for another patient, each a member.
+        const group = takePatients(d.int(2, 5));
+        const roster = rosterTable(group, ctx);
+        const [q] = takePatients(1);
+        const to = providers[(providerIndex + 1) % providers.length]!;
+        const letter = referralLetter(q!, extrasFor(q!, d), ctx, to);
+        add(`archives/export_${id}.zip`, fixedZip({
+          'exports/roster.csv': enc(delimited(roster.rows, ',')),
+          'letters/referral.docx': makeDocx({ header: letter.header, body: letter.body }),
+        }), mergeLabels(roster.labels, letter.labels), group.length + 1);
+        break;
+      }
+      case 'tar-gz': {
+        // A backup: a lab report and a visit note for two patients, a folder deep.
+        const [p, q] = takePatients(2);
+        const lab = labReportLines(p!, ctx);
+        const note = visitNote(q!, extrasFor(q!, d), ctx);
+        add(`archives/backup_${id}.tar.gz`, fixedGzip(ustar([
+          { name: 'backup/labs/lab_report.txt', data: enc(lab.lines.join('\n') + '\n') },
+          { name: 'backup/notes/visit_note.txt', data: enc(note.text) },
+        ], Date.UTC(ctx.date.year, ctx.date.month - 1, ctx.date.day) / 1000)), mergeLabels(lab.labels, note.labels), 2);
+        break;
+      }
+      case 'invoice-eml': {
+        const mail = emlMessage({
+          from: '"Northstar Medical Supply" <billing@northstarsupply.example>', to: 'ap@riverside.example', subject: `Invoice for order ${d.digits(9)}`,
+          date: mailDate(ctx.date), messageId: `inv-${id}@northstarsupply.example`,
+          body: ['Hello,', 'Our invoice and the updated parts list are attached. Questions to (614) 555-0142.', '', 'Accounts receivable'],
+          attachments: [
+            { name: 'invoice.txt', contentType: 'text/plain', data: enc(supplierInvoice(ctx.clinic, ctx.date, `inv${i}`)) },
+            { name: 'parts.csv', contentType: 'text/csv', data: enc(partsInventoryCsv(`parts${i}`)) },
+          ],
+        });
+        add(`mail/invoice_${id}.eml`, enc(mail), [], 0);
+        break;
+      }
+      case 'clean-zip':
+        add(`archives/facilities_${id}.zip`, fixedZip({
+          'inventory/parts.csv': enc(partsInventoryCsv(`parts${i}`)),
+          'admin/memo.docx': makeDocx({ body: hardNegativeMemo(ctx).split('\n'), header: [ctx.clinic.name] }),
+        }), [], 0);
+        break;
       case 'invoice':
         add(`billing/invoice_${id}.txt`, enc(supplierInvoice(ctx.clinic, ctx.date, `inv${i}`)), [], 0);
         break;
@@ -679,5 +828,5 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
         break;
     }
   }
-  return docs;
+  return withFormats();
 }
