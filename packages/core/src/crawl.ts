@@ -61,68 +61,55 @@ interface Walk {
 
 const directoryKey = (stats: fs.Stats): string => `${stats.dev}:${stats.ino}`;
 
-/** Names stat'ed at once: lstat one at a time spends its time waiting for the thread pool, not the disk. */
-const STAT_BATCH = 64;
+/** Names read from a folder per call: a large folder is never listed into memory whole. */
+const LIST_BATCH = 64;
 
-interface Listed {
-  full: Buffer;
-  rel: string;
-  stats?: fs.Stats;
-  error?: unknown;
-}
-
-async function* walkDirectory(walk: Walk, dir: Buffer, relative: string): AsyncGenerator<FileEntry> {
+/**
+ * Walks one folder with synchronous calls. The async calls cost more than the work: each lstat went through
+ * libuv's four shared threads, which on a 2-core machine wait behind the scan workers for a core (crawling
+ * 20,000 files took ~4 s of a 11 s scan, the main thread waiting), while lstatSync of a cached inode takes a few
+ * microseconds. Entries are still yielded one at a time, so the walk stays lazy and an abort stops it between
+ * any two names.
+ */
+function* walkDirectory(walk: Walk, dir: Buffer, relative: string): Generator<FileEntry> {
   let handle: fs.Dir;
   try {
-    handle = await fs.promises.opendir(dir as unknown as string, { encoding: 'buffer' as BufferEncoding, bufferSize: STAT_BATCH });
+    handle = fs.opendirSync(dir as unknown as string, { encoding: 'buffer' as BufferEncoding, bufferSize: LIST_BATCH });
   } catch (error) {
     yield unreadableEntry(displayPath(dir), error, dir);
     return;
   }
   try {
-    let batch: Listed[] = [];
-    const flush = async function* (): AsyncGenerator<FileEntry> {
-      const listed = batch;
-      batch = [];
-      await Promise.all(
-        listed.map((item) =>
-          fs.promises.lstat(item.full as unknown as string).then(
-            (stats) => void (item.stats = stats),
-            (error) => void (item.error = error),
-          ),
-        ),
-      );
-      for (const item of listed) {
-        if (walk.options.signal?.aborted) return;
-        yield* visit(walk, item);
-      }
-    };
-    for await (const dirent of handle) {
+    for (let dirent = handle.readSync(); dirent !== null; dirent = handle.readSync()) {
       if (walk.options.signal?.aborted) return;
       const name = dirent.name as unknown as Buffer;
       const full = dir.length > 0 && dir[dir.length - 1] === SEPARATOR[0] ? Buffer.concat([dir, name]) : Buffer.concat([dir, SEPARATOR, name]);
       const rel = relative ? `${relative}/${displayName(name)}` : displayName(name);
       if (walk.exclude?.(rel)) continue;
-      batch.push({ full, rel });
-      if (batch.length >= STAT_BATCH) yield* flush();
+      yield* visit(walk, full, rel);
     }
-    yield* flush();
   } catch (error) {
     // A folder that fails part-way through its listing (removed, I/O error) is reported, and the walk goes on.
     yield unreadableEntry(displayPath(dir), error, dir);
   } finally {
-    await handle.close().catch(() => undefined);
+    try {
+      handle.closeSync();
+    } catch {
+      // already closed by a failed read
+    }
   }
 }
 
-async function* visit(walk: Walk, { full, rel, stats: listedStats, error }: Listed): AsyncGenerator<FileEntry> {
-  if (!listedStats) {
+function* visit(walk: Walk, full: Buffer, rel: string): Generator<FileEntry> {
+  let stats: fs.Stats;
+  try {
+    stats = fs.lstatSync(full as unknown as string);
+  } catch (error) {
     if (!walk.include || walk.include(rel)) yield unreadableEntry(displayPath(full), error, full);
     return;
   }
-  let stats = listedStats;
   if (stats.isSymbolicLink() && walk.options.followSymlinks) {
-    const followed = await followLink(full);
+    const followed = followLink(full);
     if ('skip' in followed) {
       if (!walk.include || walk.include(rel)) yield { ...toEntry(displayPath(full), stats, walk.options, full), skip: followed.skip };
       return;
@@ -158,9 +145,9 @@ const LINK_LOOP: NonNullable<FileEntry['skip']> = {
   message: 'symbolic link to a folder that contains it (a loop); not followed',
 };
 
-async function followLink(full: Buffer): Promise<{ stats: fs.Stats } | { skip: NonNullable<FileEntry['skip']> }> {
+function followLink(full: Buffer): { stats: fs.Stats } | { skip: NonNullable<FileEntry['skip']> } {
   try {
-    return { stats: await fs.promises.stat(full as unknown as string) };
+    return { stats: fs.statSync(full as unknown as string) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     const message =
