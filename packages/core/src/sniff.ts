@@ -103,10 +103,10 @@ function sniffZip(bytes: Uint8Array, ext: string): SniffedFormat {
 const MSH_START = /^MSH([^\p{L}\p{N}\s])[^\p{L}\p{N}\s]{1,5}\1/u;
 
 /** Whether the text (a BOM and leading whitespace skipped) opens an HL7 v2 message, in UTF-8 or UTF-16. */
-function startsWithMsh(bytes: Uint8Array): boolean {
+function startsWithMsh(bytes: Uint8Array, ascii?: string): boolean {
   const sample = bytes.subarray(0, 4096);
-  const utf16 = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
-  const text = new TextDecoder(utf16 ?? 'latin1').decode(sample);
+  const utf16 = ascii !== undefined ? null : hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
+  const text = ascii?.slice(0, 4096) ?? new TextDecoder(utf16 ?? 'latin1').decode(sample);
   return MSH_START.test(text.replace(/^[\ufeff\u00ef\u00bb\u00bf\s\u000b\u001c]+/, ''));
 }
 
@@ -125,13 +125,19 @@ function firstElementName(head: string): string | undefined {
  * extension is still read as the JSON, XML or HTML it is. Content that merely starts like JSON ('[INFO] …')
  * goes to the JSON extractor, which reads it as plain text when it does not parse.
  */
-function sniffMarkupText(bytes: Uint8Array, ext: string): SniffedFormat {
+function sniffMarkupText(bytes: Uint8Array, ext: string, ascii?: string): SniffedFormat {
   if (JSON_EXTENSIONS.has(ext)) return 'json';
   if (MARKDOWN_EXTENSIONS.has(ext)) return 'markdown';
   if (HTML_EXTENSIONS.has(ext)) return 'html';
-  const sample = bytes.subarray(0, 4096);
-  const utf16 = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
-  const lower = new TextDecoder(utf16 ?? 'utf-8').decode(sample).replace(/^\ufeff/, '').trimStart().toLowerCase();
+  let head: string;
+  if (ascii !== undefined) {
+    head = ascii.slice(0, 4096);
+  } else {
+    const sample = bytes.subarray(0, 4096);
+    const utf16 = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
+    head = new TextDecoder(utf16 ?? 'utf-8').decode(sample);
+  }
+  const lower = head.replace(/^\ufeff/, '').trimStart().toLowerCase();
   if (XML_EXTENSIONS.has(ext)) return firstElementName(lower) === 'html' ? 'html' : 'xml';
   if (lower.startsWith('<!doctype html') || lower.startsWith('<html')) return 'html';
   if (lower.startsWith('<?xml')) return firstElementName(lower) === 'html' ? 'html' : 'xml';
@@ -141,23 +147,66 @@ function sniffMarkupText(bytes: Uint8Array, ext: string): SniffedFormat {
 
 /** The decoded start of a text file, for formats recognised by how their text opens. */
 function decodeHead(bytes: Uint8Array): string {
-  const sample = bytes.subarray(0, 16 * 1024);
+  const sample = bytes.subarray(0, HEAD_BYTES);
   const utf16 = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
   return new TextDecoder(utf16 ?? 'utf-8').decode(sample);
 }
 
-function looksLikeText(bytes: Uint8Array): boolean {
+/**
+ * 'text', 'binary', or 'single-byte': text with no BOM and no BOM-less UTF-16 in the sample, which decodes
+ * as UTF-8 or Latin-1 (decodeText would find the same from the same sample, so its extractor need not look again).
+ */
+function textKind(bytes: Uint8Array): 'text' | 'single-byte' | 'binary' {
   const sample = bytes.subarray(0, SNIFF_SAMPLE);
-  if (hasAt(sample, 0, [0xff, 0xfe]) || hasAt(sample, 0, [0xfe, 0xff])) return true;
-  if (detectBomlessUtf16(sample)) return true;
-  return !looksBinary(hasAt(sample, 0, [0xef, 0xbb, 0xbf]) ? sample.subarray(3) : sample);
+  if (hasAt(sample, 0, [0xff, 0xfe]) || hasAt(sample, 0, [0xfe, 0xff])) return 'text';
+  if (detectBomlessUtf16(sample)) return 'text';
+  const bom = hasAt(sample, 0, [0xef, 0xbb, 0xbf]);
+  if (looksBinary(bom ? sample.subarray(3) : sample)) return 'binary';
+  return bom ? 'text' : 'single-byte';
 }
+
+/** Control bytes (not whitespace or ESC) beyond this share make ASCII binary, as looksBinary counts them. */
+const ASCII_CONTROL_SHARE_MAX = 0.1;
+
+/**
+ * The start of a file as a string when its sample is printable ASCII with no NUL: then no BOM and no UTF-16
+ * can be found in any part of it, looksBinary reduces to its control-byte share, and UTF-8, Latin-1 and
+ * windows-1252 decode it alike, so one pass and one decode stand in for the four samples the general path
+ * decodes. Undefined when the sample is not such ASCII, or is binary by that share ('binary').
+ */
+function asciiHead(bytes: Uint8Array): string | 'binary' | undefined {
+  const n = Math.min(bytes.length, SNIFF_SAMPLE);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x20 && b < 0x80) continue;
+    if (b === 0 || b >= 0x80) return undefined;
+    if (!(b >= 0x09 && b <= 0x0d) && b !== 0x1b) control++;
+  }
+  if (control / n > ASCII_CONTROL_SHARE_MAX) return 'binary';
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, HEAD_BYTES)).toString('latin1');
+}
+
+const HEAD_BYTES = 16 * 1024;
 
 /**
  * Picks the extractor for a file: magic bytes first, extension second, so a renamed file is still read
  * for what it is and a binary file named .txt is not decoded as text.
  */
 export function sniffFormat(bytes: Uint8Array, path: string): SniffedFormat {
+  return sniffDetail(bytes, path).format;
+}
+
+/**
+ * The format and, for plain text, whether it is single-byte text (no BOM, no UTF-16 in the sample, not
+ * binary): decodeText would test the same sample again for every file before decoding it.
+ */
+export function sniffDetail(bytes: Uint8Array, path: string): { format: SniffedFormat; singleByte?: boolean } {
+  const format = sniffBytes(bytes, path);
+  return typeof format === 'string' ? { format } : format;
+}
+
+function sniffBytes(bytes: Uint8Array, path: string): SniffedFormat | { format: SniffedFormat; singleByte: boolean } {
   if (bytes.length === 0) return 'empty';
   const ext = extensionOf(path);
   const early = sniffEarlyBinary(bytes);
@@ -168,11 +217,15 @@ export function sniffFormat(bytes: Uint8Array, path: string): SniffedFormat {
   for (const m of BINARY_MAGICS) if (hasAt(bytes, m.offset, m.bytes)) return 'binary';
   // 'MZ' alone starts ordinary words; a PE header also has NULs right after it.
   if (hasAt(bytes, 0, [0x4d, 0x5a]) && bytes.length >= 64 && bytes.subarray(2, 64).includes(0)) return 'binary';
-  if (!looksLikeText(bytes)) return 'binary';
-  if (startsWithMsh(bytes)) return 'hl7';
-  const structured = sniffStructuredText(decodeHead(bytes), ext);
+  const ascii = asciiHead(bytes);
+  if (ascii === 'binary') return 'binary';
+  const kind = ascii === undefined ? textKind(bytes) : 'single-byte';
+  if (kind === 'binary') return 'binary';
+  if (startsWithMsh(bytes, ascii)) return 'hl7';
+  const structured = sniffStructuredText(ascii ?? decodeHead(bytes), ext);
   if (structured) return structured;
   if (ext === 'csv') return 'csv';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
-  return sniffMarkupText(bytes, ext);
+  const format = sniffMarkupText(bytes, ext, ascii);
+  return format === 'text' ? { format, singleByte: kind === 'single-byte' } : format;
 }

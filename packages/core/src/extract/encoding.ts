@@ -125,6 +125,14 @@ export function decodeText(bytes: Uint8Array): DecodedText | null {
     return null;
   }
   if (looksBinary(bytes)) return null;
+  return decodeSingleByteText(bytes);
+}
+
+/**
+ * The last step of decodeText, for bytes already known to carry no BOM, no BOM-less UTF-16 and not to look
+ * binary (the sniff tested the same sample): strict UTF-8, else Latin-1.
+ */
+export function decodeSingleByteText(bytes: Uint8Array): DecodedText {
   const utf8 = decodeUtf8Strict(bytes);
   if (utf8 !== null) return { text: utf8, encoding: 'utf-8' };
   return { text: new TextDecoder('latin1').decode(bytes), encoding: 'latin1' };

@@ -101,6 +101,9 @@ export function sniffStructuredText(head: string, ext: string): ContentFormat | 
     if (/^<(?:[\w-]+:)?ClinicalDocument\b/.test(body) && body.includes('urn:hl7-org:v3')) return 'cda';
     if (/^<(?:[\w-]+:)?[A-Z][A-Za-z]+\b[^>]*xmlns(?::[\w-]+)?\s*=\s*["']http:\/\/hl7\.org\/fhir["']/.test(body)) return 'fhir-xml';
   }
+  // Mail opens with a header line (or an mbox "From " line): most text does not, and splitting 8 KB into
+  // lines for every file cost more than the rest of the sniff. These are the first tests the full check makes.
+  if (!/^(?:From \S|[ \t]|[!-9;-~]+:)/.test(text)) return undefined;
   const lines = text.slice(0, 8192).split(/\r?\n/);
   const mailName = ext === 'eml' || ext === 'mbox' || ext === 'mbx';
   if (/^From \S+/.test(lines[0] ?? '') && looksLikeMailHeaders(lines.slice(1), !mailName)) return 'mbox';

@@ -1,5 +1,5 @@
 import { Parser } from 'htmlparser2';
-import { decodeText } from './encoding.js';
+import { decodeSingleByteText, decodeText } from './encoding.js';
 import { flattenMarkup, markupNestsDeeperThan } from './markup-depth.js';
 import { HtmlLayout } from './html-layout.js';
 import { capText, joinNotes } from './limits.js';
@@ -107,15 +107,19 @@ export function wholeTextResult(format: string, raw: string, encoding: string, l
   return {
     ok: true,
     format,
-    segments: text.trim() ? [{ text, location: { line: 1 } }] : [],
+    // Not text.trim(): that copies a whole file's text to see whether any of it is not whitespace.
+    segments: /\S/.test(text) ? [{ text, location: { line: 1 } }] : [],
     encoding,
     ...(degraded ? { degraded } : {}),
   };
 }
 
-/** Plain text family: txt, log, html and unknown text. One segment for the whole file. */
-export async function extractPlainText(bytes: Uint8Array, limits: ExtractLimits, extension = ''): Promise<ExtractResult> {
-  const decoded = decodeText(bytes);
+/**
+ * Plain text family: txt, log, html and unknown text. One segment for the whole file. `singleByte`: the sniff
+ * found no BOM, no UTF-16 and no binary in the sample, so only the UTF-8-or-Latin-1 decode is left to do.
+ */
+export async function extractPlainText(bytes: Uint8Array, limits: ExtractLimits, extension = '', singleByte = false): Promise<ExtractResult> {
+  const decoded = singleByte ? decodeSingleByteText(bytes) : decodeText(bytes);
   if (!decoded) return { ok: false, format: 'text', reason: 'unsupported', message: 'binary file' };
   const kind = markupKind(decoded.text, extension);
   const raw = kind ? markupToText(decoded.text, kind) : decoded.text;
