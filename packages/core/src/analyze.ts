@@ -1,8 +1,10 @@
 import {
-  applyDocumentContext,
   createEngine,
   CONFIDENCE_ORDER,
+  hasPatientIdentifier,
+  raiseForDocument,
   type Confidence,
+  type ConfidenceReason,
   type DetectionEngine,
   type CustomDetectorConfig,
   type Finding,
@@ -10,7 +12,7 @@ import {
 } from '@phi-scan/detectors';
 import { newArchiveBudget } from './extract/archive.js';
 import { extractText, type ExtractContext } from './extract/index.js';
-import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type TextSegment } from './extract/types.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type SegmentSink, type TextSegment } from './extract/types.js';
 import { createFingerprinter, type Fingerprinter } from './fingerprint.js';
 import { maskValue } from './mask.js';
 import { groupRecords, type LocatedFinding } from './records.js';
@@ -64,26 +66,9 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
   const fingerprint = createFingerprinter(settings.fingerprintKey);
 
   function analyzeSegments(segments: readonly TextSegment[], path: string, format: string, bytes: number): FileResult {
-    const located: { finding: Finding; segment: TextSegment }[] = [];
-    for (const segment of segments) {
-      const findings = engine.detect(segment.text, { columnHeader: segment.columnHeader, minConfidence: 'low' });
-      for (const finding of findings) located.push({ finding, segment });
-    }
-    const withContext = applyDocumentContext(located.map((l) => l.finding));
-    const floor = CONFIDENCE_ORDER[settings.minConfidence];
-    const kept: LocatedFinding[] = [];
-    const keptSegments: TextSegment[] = [];
-    withContext.forEach((finding, i) => {
-      if (CONFIDENCE_ORDER[finding.confidence] < floor) return;
-      const segment = located[i]!.segment;
-      kept.push({ finding, recordKey: segment.recordKey });
-      keptSegments.push(segment);
-    });
-    const { records, recordOf } = groupRecords(kept, fingerprint);
-    const findings = kept.map(({ finding }, i) =>
-      reportFinding(finding, keptSegments[i]!, recordOf[i], settings, fingerprint),
-    );
-    return { type: 'file', path, status: 'scanned', format, bytes, findings, records: records.length, recordList: records };
+    const file = new FileFindings(engine, settings);
+    for (const segment of segments) file.add(segment);
+    return file.result(path, format, bytes, fingerprint);
   }
 
   async function analyze(bytes: Uint8Array, path: string): Promise<FileResult> {
@@ -141,8 +126,10 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
     context: ExtractContext,
   ): Promise<{ result: FileResult; extracted?: Awaited<ReturnType<typeof extractText>> }> {
     const extractStarted = performance.now();
-    const extracted = await extractText(bytes, path, settings.limits, context);
-    const extractMs = performance.now() - extractStarted;
+    // Table extractors hand cells to `file` as they read them, so detection runs inside extraction.
+    const file = new FileFindings(engine, settings);
+    const extracted = await extractText(bytes, path, settings.limits, { ...context, sink: file });
+    const extractMs = performance.now() - extractStarted - file.detectMs;
     if (!extracted.ok) {
       const skipped = SKIP_REASONS.has(extracted.reason);
       const failed: FileResult = {
@@ -156,12 +143,13 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
         findings: [],
         records: 0,
       };
-      failed.timings = { readMs: 0, extractMs, detectMs: 0 };
+      failed.timings = { readMs: 0, extractMs, detectMs: file.detectMs };
       return { result: failed };
     }
     const detectStarted = performance.now();
-    const result = analyzeSegments(extracted.segments, path, extracted.format, bytes.length);
-    result.timings = { readMs: 0, extractMs, detectMs: performance.now() - detectStarted };
+    for (const segment of extracted.segments) file.add(segment);
+    const result = file.result(path, extracted.format, bytes.length, fingerprint);
+    result.timings = { readMs: 0, extractMs, detectMs: file.detectMs + (performance.now() - detectStarted) };
     if (extracted.degraded) result.degraded = extracted.degraded;
     if (extracted.encoding) result.encoding = extracted.encoding;
     return { result, extracted };
@@ -170,25 +158,153 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
   return { analyze, analyzeAll, analyzeSegments };
 }
 
-function reportFinding(
-  finding: Finding,
-  segment: TextSegment,
-  record: number | undefined,
-  settings: AnalysisSettings,
-  fingerprint: Fingerprinter,
-): ReportedFinding {
-  const reported: ReportedFinding = {
-    detector: finding.detector,
-    hipaa: finding.hipaa,
-    role: finding.role,
-    value: settings.reveal ? finding.value : maskValue(finding.detector, finding.value),
-    confidence: finding.confidence,
-    location: locate(segment, finding),
-    fingerprint: fingerprint(finding.detector, finding.normalized),
+/**
+ * One file's findings, gathered segment by segment as the extractor produces them (a SegmentSink), so a large
+ * table holds its findings and never all its cells. Each kept finding is its reported object from the start,
+ * with what only the end of the file decides kept beside it in flat arrays: whether the file holds a patient
+ * identifier (document context raises contact identifiers), the patient records, and the fingerprints (keyed
+ * by the normalized value, which the report never carries). Confidence reasons are kept only for --explain.
+ */
+/** Cells up to this length are remembered (see FileFindings.detect); longer text is rarely repeated. */
+const MEMO_MAX_CHARS = 64;
+const MEMO_MAX_ENTRIES = 16_384;
+
+class FileFindings implements SegmentSink {
+  private reported: ReportedFinding[] = [];
+  private normalized: string[] = [];
+  private recordKeys: (string | undefined)[] = [];
+  /** The finding as document context leaves it when the file holds a patient identifier; undefined when unchanged. */
+  private raised: (Finding | undefined)[] = [];
+  private reasons: ConfidenceReason[][] = [];
+  private hasPatient = false;
+  private readonly memo = new Map<string | undefined, Map<string, readonly Finding[]>>();
+  private memoSize = 0;
+  private readonly floor: number;
+  private readonly explain: boolean;
+  /** Time spent in the engine, so the caller can tell extraction from detection. */
+  detectMs = 0;
+
+  constructor(
+    private readonly engine: DetectionEngine,
+    private readonly settings: AnalysisSettings,
+  ) {
+    this.floor = CONFIDENCE_ORDER[settings.minConfidence];
+    this.explain = settings.explain;
+  }
+
+  add(segment: TextSegment): void {
+    const started = performance.now();
+    const findings = this.detect(segment);
+    if (findings.length > 0) this.take(findings, segment);
+    this.detectMs += performance.now() - started;
+  }
+
+  /**
+   * A table repeats values down its columns (codes, dates, statuses, a patient on many rows), and the engine's
+   * findings depend only on the text and its column header (offsets are within the cell): a short cell seen
+   * before under the same header takes the findings of the first time. Findings are read, never changed, so
+   * sharing them is safe. Per file and bounded, so it holds no more than a few thousand cells.
+   */
+  private detect(segment: TextSegment): readonly Finding[] {
+    const { text, columnHeader } = segment;
+    if (text.length > MEMO_MAX_CHARS) return this.engine.detect(text, { columnHeader, minConfidence: 'low' });
+    let byText = this.memo.get(columnHeader);
+    if (!byText) {
+      byText = new Map();
+      this.memo.set(columnHeader, byText);
+    }
+    let findings = byText.get(text);
+    if (!findings) {
+      findings = this.engine.detect(text, { columnHeader, minConfidence: 'low' });
+      if (this.memoSize >= MEMO_MAX_ENTRIES) {
+        this.memo.clear();
+        this.memoSize = 0;
+        this.memo.set(columnHeader, byText);
+        byText.clear();
+      }
+      byText.set(text, findings);
+      this.memoSize++;
+    }
+    return findings;
+  }
+
+  reset(): void {
+    this.reported = [];
+    this.normalized = [];
+    this.recordKeys = [];
+    this.raised = [];
+    this.reasons = [];
+    this.hasPatient = false;
+    this.memo.clear();
+    this.memoSize = 0;
+  }
+
+  private take(findings: readonly Finding[], segment: TextSegment): void {
+    // Document context looks at every finding, those below the floor included, as applyDocumentContext does.
+    if (!this.hasPatient && hasPatientIdentifier(findings)) this.hasPatient = true;
+    for (const finding of findings) {
+      const raised = raiseForDocument(finding);
+      // Below the floor even if raised: it can never be reported.
+      if (CONFIDENCE_ORDER[raised.confidence] < this.floor) continue;
+      this.reported.push({
+        detector: finding.detector,
+        hipaa: finding.hipaa,
+        role: finding.role,
+        value: this.settings.reveal ? finding.value : maskValue(finding.detector, finding.value),
+        confidence: finding.confidence,
+        location: locate(segment, finding),
+        fingerprint: '',
+      });
+      this.normalized.push(finding.normalized);
+      this.recordKeys.push(segment.recordKey);
+      this.raised.push(raised === finding ? undefined : raised);
+      if (this.explain) this.reasons.push(finding.reasons);
+    }
+  }
+
+  result(path: string, format: string, bytes: number, fingerprint: Fingerprinter): FileResult {
+    const cached = cachedFingerprinter(fingerprint);
+    const findings: ReportedFinding[] = [];
+    const kept: LocatedFinding[] = [];
+    const keptAt: number[] = [];
+    this.reported.forEach((reported, i) => {
+      const raised = this.hasPatient ? this.raised[i] : undefined;
+      if (raised) reported.confidence = raised.confidence;
+      if (CONFIDENCE_ORDER[reported.confidence] < this.floor) return;
+      findings.push(reported);
+      keptAt.push(i);
+      kept.push({ finding: { detector: reported.detector, role: reported.role, normalized: this.normalized[i]! }, recordKey: this.recordKeys[i] });
+    });
+    const { records, recordOf } = groupRecords(kept, cached);
+    findings.forEach((reported, j) => {
+      const i = keptAt[j]!;
+      reported.fingerprint = cached(reported.detector, this.normalized[i]!);
+      const record = recordOf[j];
+      if (record !== undefined) reported.record = record;
+      if (this.explain) reported.reasons = (this.hasPatient ? this.raised[i] : undefined)?.reasons ?? this.reasons[i]!;
+    });
+    this.reset();
+    return { type: 'file', path, status: 'scanned', format, bytes, findings, records: records.length, recordList: records };
+  }
+}
+
+/**
+ * An HMAC per finding was a tenth of a large table's time, and a roster repeats the same names, dates and
+ * codes row after row: equal values get the same fingerprint, so one file remembers the ones it computed.
+ */
+function cachedFingerprinter(fingerprint: Fingerprinter): Fingerprinter {
+  const cache = new Map<string, string>();
+  return (detector, normalized) => {
+    // Detector ids hold no NUL, so detector and value cannot run into each other.
+    const key = `${detector}\0${normalized}`;
+    let hash = cache.get(key);
+    if (hash === undefined) {
+      hash = fingerprint(detector, normalized);
+      if (cache.size >= 65_536) cache.clear();
+      cache.set(key, hash);
+    }
+    return hash;
   };
-  if (record !== undefined) reported.record = record;
-  if (settings.explain) reported.reasons = finding.reasons;
-  return reported;
 }
 
 /** Text and page segments span lines: report the line within the file or page; other shapes are exact already. */

@@ -4,9 +4,12 @@ import type { PatientRecord } from './types.js';
 
 /** A finding with the record boundary its segment declares (a table row, an HL7 message), if any. */
 export interface LocatedFinding {
-  finding: Finding;
+  /** Only what grouping reads, so a caller can pass a compact finding. */
+  finding: GroupedFinding;
   recordKey?: string;
 }
+
+export type GroupedFinding = Pick<Finding, 'detector' | 'role' | 'normalized'>;
 
 export interface RecordGrouping {
   records: PatientRecord[];
@@ -24,7 +27,7 @@ const DISTINGUISHING = new Set(['ssn', 'mrn', 'dob', 'name', 'mbi', 'hicn']);
  */
 const NOT_A_PATIENT_ON_THEIR_OWN = new Set(['phone', 'fax', 'email', 'url', 'ip', 'address', 'date', 'age-over-89', 'npi', 'dea', 'relative-name']);
 
-function anchorsRecord(finding: Finding): boolean {
+function anchorsRecord(finding: GroupedFinding): boolean {
   return finding.role === 'identifier' && !NOT_A_PATIENT_ON_THEIR_OWN.has(finding.detector);
 }
 
@@ -118,7 +121,7 @@ function splitIntoGroups(items: readonly LocatedFinding[]): Group[] {
   return groups;
 }
 
-function contradicts(group: Group, finding: Finding): boolean {
+function contradicts(group: Group, finding: GroupedFinding): boolean {
   if (!DISTINGUISHING.has(finding.detector)) return false;
   const values = group.seen.get(finding.detector);
   if (!values) return false;
@@ -135,7 +138,7 @@ function namesAgree(a: string, b: string): boolean {
 }
 
 /** Values that identify the same patient wherever they appear; names alone only link records with nothing stronger. */
-function linkKeys(findings: readonly Finding[]): string[] {
+function linkKeys(findings: readonly GroupedFinding[]): string[] {
   const values = (id: string) => [...new Set(findings.filter((f) => f.detector === id).map((f) => f.normalized))];
   const keys = ['ssn', 'mrn', 'mbi', 'hicn'].flatMap((id) => values(id).map((v) => `${id}:${v}`));
   const names = values('name');

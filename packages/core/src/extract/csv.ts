@@ -1,6 +1,6 @@
 import { decodeText } from './encoding.js';
 import { failure, SegmentCollector } from './limits.js';
-import type { ExtractLimits, ExtractResult } from './types.js';
+import type { ExtractLimits, ExtractResult, SegmentSink } from './types.js';
 
 /**
  * RFC 4180 rows: quoted fields may hold the delimiter, CR/LF and doubled quotes; any of CRLF, LF or CR ends
@@ -91,14 +91,15 @@ function guessCsvDelimiter(text: string): string {
   return semicolons > commas ? ';' : ',';
 }
 
-function extractDelimited(format: 'csv' | 'tsv'): (bytes: Uint8Array, limits: ExtractLimits) => Promise<ExtractResult> {
-  return async (bytes, limits) => {
+/** With a sink, rows go to it as they are parsed (see SegmentSink). */
+function extractDelimited(format: 'csv' | 'tsv'): (bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink) => Promise<ExtractResult> {
+  return async (bytes, limits, sink) => {
     const decoded = decodeText(bytes);
     if (!decoded) return failure(format, 'unsupported', 'binary file');
     const text = decoded.text;
     const delimiter = format === 'tsv' ? '\t' : guessCsvDelimiter(text);
     const rows = parseDelimited(text, delimiter);
-    const collector = new SegmentCollector(limits.maxTextChars);
+    const collector = new SegmentCollector(limits.maxTextChars, sink);
 
     const first = rows.next();
     if (first.done) return { ok: true, format, segments: [], encoding: decoded.encoding };
@@ -116,6 +117,8 @@ function extractDelimited(format: 'csv' | 'tsv'): (bytes: Uint8Array, limits: Ex
     let dataRow = 0;
     const emitRow = (cells: string[]): boolean => {
       dataRow++;
+      // One key string per row, shared by its cells' findings until records are grouped.
+      const recordKey = `row:${dataRow}`;
       for (let c = 0; c < cells.length; c++) {
         const value = cells[c]!;
         if (!value.trim()) continue;
@@ -124,7 +127,7 @@ function extractDelimited(format: 'csv' | 'tsv'): (bytes: Uint8Array, limits: Ex
           text: value,
           location: { row: dataRow, column: header ?? String(c + 1) },
           ...(header ? { columnHeader: header } : {}),
-          recordKey: `row:${dataRow}`,
+          recordKey,
         });
         if (!ok) return false;
       }

@@ -7,7 +7,7 @@ import { failure } from './limits.js';
 import { extractMarkdown } from './markdown.js';
 import { extractPdf } from './pdf.js';
 import { extractPlainText } from './text.js';
-import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult, type Extractor } from './types.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult, type Extractor, type SegmentSink } from './types.js';
 import { DEFAULT_ARCHIVE_DEPTH, extractArchive, newArchiveBudget, type ArchiveBudget, type ArchiveKind } from './archive.js';
 import { CONTENT_EXTRACTORS } from './content-extractors.js';
 import { extractXlsx } from './xlsx.js';
@@ -57,6 +57,8 @@ function startsWithPdfMagic(bytes: Uint8Array): boolean {
 export interface ExtractContext {
   depth: number;
   budget: ArchiveBudget;
+  /** Where table extractors hand their segments as they read them (see SegmentSink); absent, they return them. */
+  sink?: SegmentSink;
 }
 
 function openArchive(kind: ArchiveKind, bytes: Uint8Array, path: string, limits: ExtractLimits, context: ExtractContext): ExtractResult {
@@ -108,7 +110,7 @@ export async function extractText(
     default: {
       const extractor = EXTRACTORS[format] ?? CONTENT_EXTRACTORS[format as keyof typeof CONTENT_EXTRACTORS];
       if (!extractor) return failure(format, 'unsupported', `no extractor for ${format}`);
-      return guarded(format, () => extractor(bytes, limits));
+      return guarded(format, () => extractor(bytes, limits, context.sink));
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { ExtractFailure, ExtractFailureReason, TextSegment } from './types.js';
+import type { ExtractFailure, ExtractFailureReason, SegmentSink, TextSegment } from './types.js';
 
 /** Cuts text at the character limit: the start of a huge file is still worth scanning. */
 export function capText(text: string, maxChars: number): { text: string; truncated: boolean } {
@@ -8,13 +8,24 @@ export function capText(text: string, maxChars: number): { text: string; truncat
 /**
  * Collects segments up to limits.maxTextChars in total. Past the limit it stops accepting and remembers
  * it did, so the extractor can report the result as degraded instead of silently short.
+ *
+ * With a sink, each accepted segment goes to the sink at once and `segments` stays empty: a 100k-row sheet
+ * is then detected row by row as it is read, and its 600k cells are never all in memory together.
  */
 export class SegmentCollector {
   readonly segments: TextSegment[] = [];
   private chars = 0;
   truncated = false;
 
-  constructor(private readonly maxChars: number) {}
+  constructor(
+    private readonly maxChars: number,
+    private readonly sink?: SegmentSink,
+  ) {}
+
+  private keep(segment: TextSegment): void {
+    if (this.sink) this.sink.add(segment);
+    else this.segments.push(segment);
+  }
 
   /** Adds a segment; returns false once the limit is reached so the caller can stop walking. */
   add(segment: TextSegment): boolean {
@@ -22,12 +33,12 @@ export class SegmentCollector {
     if (!segment.text.trim()) return true;
     const room = this.maxChars - this.chars;
     if (segment.text.length > room) {
-      if (room > 0) this.segments.push({ ...segment, text: segment.text.slice(0, room) });
+      if (room > 0) this.keep({ ...segment, text: segment.text.slice(0, room) });
       this.chars = this.maxChars;
       this.truncated = true;
       return false;
     }
-    this.segments.push(segment);
+    this.keep(segment);
     this.chars += segment.text.length;
     return true;
   }

@@ -138,7 +138,22 @@ export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
 };
 
 /**
- * One extractor per format family. Never throws: every failure comes back as an ExtractFailure.
- * Extractors never read files themselves: the worker reads, the extractor gets bytes.
+ * Takes segments as an extractor produces them, so a large table is detected while it is read rather than
+ * held whole. An extractor that was given a sink hands it every segment and returns `segments: []`; one that
+ * ignores the sink returns its segments as before, and the caller treats them the same way.
  */
-export type Extractor = (bytes: Uint8Array, limits: ExtractLimits) => Promise<ExtractResult>;
+export interface SegmentSink {
+  add(segment: TextSegment): void;
+  /**
+   * Forget every segment given so far: the extractor is starting over (the streaming XLSX reader met a
+   * workbook it cannot follow and exceljs reads it again from the start).
+   */
+  reset(): void;
+}
+
+/**
+ * One extractor per format family. Never throws: every failure comes back as an ExtractFailure.
+ * Extractors never read files themselves: the worker reads, the extractor gets bytes. `sink` is optional:
+ * table extractors (CSV, TSV, XLSX) use it, the others return their segments.
+ */
+export type Extractor = (bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink) => Promise<ExtractResult>;

@@ -2,7 +2,7 @@ import { SaxesParser } from 'saxes';
 import { DoctypeRefused, zipFailure } from './docx.js';
 import { decodeText } from './encoding.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
-import type { ExtractLimits, ExtractResult, TextSegment } from './types.js';
+import type { ExtractLimits, ExtractResult, SegmentSink, TextSegment } from './types.js';
 import { canonicalName, columnLetter, headerFooterText, isLabelText, isoDate } from './xlsx.js';
 import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
 
@@ -245,13 +245,23 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
   let hasHeader = false;
   let firstRow: Cell[] | undefined = [];
 
+  // One key string per row, not per cell: findings keep it until the file's records are grouped.
+  let keyRow = -1;
+  let rowKey = '';
+  const recordKeyOf = (row: number): string => {
+    if (row !== keyRow) {
+      keyRow = row;
+      rowKey = `${ctx.name}:row:${row}`;
+    }
+    return rowKey;
+  };
   const segmentFor = (col: number, row: number, text: string, cell: string): TextSegment => {
     const header = row > 1 ? headers.get(col) : undefined;
     return {
       text,
       location: { sheet: ctx.name, cell, row, column: header ?? columnLetter(col) },
       ...(header ? { columnHeader: header } : {}),
-      ...(hasHeader && row === 1 ? {} : { recordKey: `${ctx.name}:row:${row}` }),
+      ...(hasHeader && row === 1 ? {} : { recordKey: recordKeyOf(row) }),
     };
   };
   const add = (segment: TextSegment): void => {
@@ -461,7 +471,11 @@ function workbookPart(book: Workbook): string {
   return office && !office.external ? office.target : 'xl/workbook.xml';
 }
 
-export function readXlsxStreaming(bytes: Uint8Array, limits: ExtractLimits): ExtractResult | null {
+/**
+ * With a sink, cells go to it as each is read (see SegmentSink). A null return (hand the workbook to exceljs)
+ * can come after some cells went to the sink; the caller resets the sink before reading again.
+ */
+export function readXlsxStreaming(bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): ExtractResult | null {
   let entries: ZipEntry[];
   try {
     entries = readZipEntries(bytes);
@@ -477,7 +491,7 @@ export function readXlsxStreaming(bytes: Uint8Array, limits: ExtractLimits): Ext
     parts.set(name, { entry, name });
   }
   const book: Workbook = { parts, bytes, limits, inflated: 0 };
-  const collector = new SegmentCollector(limits.maxTextChars);
+  const collector = new SegmentCollector(limits.maxTextChars, sink);
   try {
     const workbook = workbookPart(book);
     const workbookXml = readPart(book, workbook);

@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
 import { zipFailure } from './docx.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
-import type { ExtractLimits, ExtractResult } from './types.js';
+import type { ExtractLimits, ExtractResult, SegmentSink } from './types.js';
 import { readXlsxStreaming } from './xlsx-stream.js';
 import { inflateAll, readZipEntries, type ZipEntry } from './zip.js';
 
@@ -116,13 +116,16 @@ function isHeaderLabel(value: ExcelJS.CellValue): boolean {
  * exceljs for a workbook it cannot follow (missing parts, XML it cannot parse). Row 1 is taken as the header
  * when every cell in it is a text label, and gives each cell below its columnHeader.
  */
-export async function extractXlsx(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
-  const streamed = readXlsxStreaming(bytes, limits);
-  return streamed ?? extractXlsxWithExceljs(bytes, limits);
+export async function extractXlsx(bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult> {
+  const streamed = readXlsxStreaming(bytes, limits, sink);
+  if (streamed) return streamed;
+  // The streaming reader may have handed over some cells before it gave up: exceljs starts from the first.
+  sink?.reset();
+  return extractXlsxWithExceljs(bytes, limits, sink);
 }
 
 /** XLSX through exceljs: every sheet and cell, cell notes and header/footer text. */
-export async function extractXlsxWithExceljs(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+export async function extractXlsxWithExceljs(bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult> {
   let entries: ZipEntry[];
   let archive: { data: Uint8Array; renamed: boolean };
   try {
@@ -141,7 +144,7 @@ export async function extractXlsxWithExceljs(bytes: Uint8Array, limits: ExtractL
     return failure('xlsx', 'corrupt', 'XLSX could not be parsed');
   }
 
-  const collector = new SegmentCollector(limits.maxTextChars);
+  const collector = new SegmentCollector(limits.maxTextChars, sink);
   let unreadableCells = 0;
   let full = false;
   for (const sheet of workbook.worksheets) {

@@ -7,6 +7,11 @@ export interface CompiledPattern {
   regex: InstanceType<typeof RE2>;
   /** Index of this pattern in the prefilter set; -1 for cell patterns, which it does not decide. */
   setIndex: number;
+  /**
+   * Matches only at the start of the text (`^…` without multi-line mode or a top-level alternative), so at
+   * most once: the search for a second match, which costs as much as the first, is left out.
+   */
+  once: boolean;
 }
 
 export interface CompiledDetector {
@@ -20,6 +25,32 @@ export interface CompiledDetectors {
   detectors: CompiledDetector[];
   /** One pass over the text says which patterns can match and which keyword gates are open. */
   prefilter: InstanceType<typeof RE2.Set> | undefined;
+}
+
+/**
+ * Whether an RE2 source can match only at offset 0: it starts with `^`, turns on no multi-line flag (where
+ * `^` also matches after each newline) and has no `|` outside groups and classes (`^a|b` matches `b` anywhere).
+ * Conservative: a source it cannot read plainly counts as not anchored.
+ */
+export function anchoredAtStart(source: string): boolean {
+  if (!source.startsWith('^')) return false;
+  if (/\(\?[a-zA-Z]*m/.test(source)) return false;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') {
+      inClass = true;
+      // A ']' right after '[' or '[^' is a literal member of the class.
+      if (source[i + 1] === '^') i++;
+      if (source[i + 1] === ']') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return false;
+  }
+  return depth === 0 && !inClass;
 }
 
 function compilePattern(spec: PatternSpec): InstanceType<typeof RE2> {
@@ -44,7 +75,7 @@ export function compileDetectors(definitions: readonly DetectorDefinition[]): Co
       // and a gate alone then cost a regex pass per block for patterns that the set says cannot match.
       const inSet = (spec.scope ?? 'text') === 'text';
       if (inSet) setSources.push(spec.re2);
-      return { spec, regex: compilePattern(spec), setIndex: inSet ? setSources.length - 1 : -1 };
+      return { spec, regex: compilePattern(spec), setIndex: inSet ? setSources.length - 1 : -1, once: anchoredAtStart(spec.re2) };
     });
     let gateIndex = -1;
     if (definition.keywords.length > 0) {

@@ -170,3 +170,36 @@ describe('custom detectors, allow and deny lists', () => {
     expect(ids).toEqual(expect.arrayContaining(['deny-list:TEST PATIENT', 'deny-list:ZZ1234']));
   });
 });
+
+describe('anchored patterns', () => {
+  it('anchoredAtStart reads only sources that can match at offset 0 alone', async () => {
+    const { anchoredAtStart } = await import('./compile.js');
+    expect(anchoredAtStart('^[ \\t]*(?P<v>[0-9]{5}(?:-[0-9]{4})?)[ \\t]*$')).toBe(true);
+    expect(anchoredAtStart('^(?:a|b)c')).toBe(true);
+    expect(anchoredAtStart('^[|(]x')).toBe(true);
+    expect(anchoredAtStart('^a|b')).toBe(false);
+    expect(anchoredAtStart('(?m)^a')).toBe(false);
+    expect(anchoredAtStart('^(?im:a)')).toBe(false);
+    expect(anchoredAtStart('(?:^|\\|)x')).toBe(false);
+    expect(anchoredAtStart('\\bx')).toBe(false);
+  });
+
+  it('every cell pattern is anchored, and a cell gives the same findings as a search that looks on', async () => {
+    const { compileDetectors } = await import('./compile.js');
+    const { BUILTIN_DETECTORS } = await import('../detectors/index.js');
+    const compiled = compileDetectors(BUILTIN_DETECTORS);
+    const cells = compiled.detectors.flatMap((d) => d.patterns.filter((p) => p.spec.scope === 'cell'));
+    expect(cells.length).toBeGreaterThan(5);
+    expect(cells.every((p) => p.once)).toBe(true);
+    // Searching on from the end of the first match finds nothing: skipping that search loses nothing.
+    for (const pattern of cells) {
+      for (const text of ['Adams', ' 1990588 ', '1938-02-08', '94110', '(415) 555-0134', 'K6827066', '92', 'Gary Adams']) {
+        pattern.regex.lastIndex = 0;
+        const first = pattern.regex.exec(text);
+        if (first) expect(pattern.regex.exec(text)).toBeNull();
+      }
+    }
+    // One match per anchored cell pattern still comes out.
+    expect(engine.detect('Adams', { columnHeader: 'Last Name', referenceDate }).map((f) => [f.detector, f.value])).toEqual([['name', 'Adams']]);
+  });
+});

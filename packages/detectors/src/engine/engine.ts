@@ -102,6 +102,8 @@ function confirm(detector: CompiledDetector, pattern: CompiledPattern, run: Dete
     };
     const draft = assess(definition, input, run.header);
     if (draft) run.drafts.push(draft);
+    // An anchored pattern has no second match; looking for one costs as much as the first (most cells).
+    if (pattern.once) break;
   }
 }
 
@@ -164,6 +166,8 @@ const BLOCK_SIZE = 8 * 1024;
  */
 const LONG_LINE_OVERLAP = 256;
 
+const NO_HITS: ReadonlySet<number> = new Set();
+
 export function* blocksOf(text: string): Generator<[start: number, end: number]> {
   let start = 0;
   while (start < text.length) {
@@ -206,22 +210,26 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   });
 
   interface HeaderPlan {
+    /** normalizeHeader() of the column header; undefined when there is none or it is blank. */
+    header: string | undefined;
     facts: HeaderFacts[];
     /** The column patterns of the detectors whose field the header names. */
     cellPatterns: { detector: CompiledDetector; pattern: CompiledPattern }[];
   }
-  // A table repeats a handful of headers over millions of cells: what a header says is worked out once per header.
+  // A table repeats a handful of headers over millions of cells: what a header says (normalised form
+  // included) is worked out once per header as the extractor gave it.
   const planByHeader = new Map<string | undefined, HeaderPlan>();
-  function planFor(header: string | undefined): HeaderPlan {
-    let plan = planByHeader.get(header);
+  function planFor(columnHeader: string | undefined): HeaderPlan {
+    let plan = planByHeader.get(columnHeader);
     if (!plan) {
+      const header = columnHeader === undefined || columnHeader.trim() === '' ? undefined : normalizeHeader(columnHeader);
       const facts = compiled.detectors.map((d) => headerFacts(d.definition, header));
       const cellPatterns = compiled.detectors.flatMap((detector, i) =>
         facts[i]!.namesField ? detector.patterns.filter((p) => p.spec.scope === 'cell').map((pattern) => ({ detector, pattern })) : [],
       );
-      plan = { facts, cellPatterns };
+      plan = { header, facts, cellPatterns };
       if (planByHeader.size >= 512) planByHeader.clear();
-      planByHeader.set(header, plan);
+      planByHeader.set(columnHeader, plan);
     }
     return plan;
   }
@@ -229,14 +237,15 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   function detect(text: string, detectOptions: EngineDetectOptions = {}): Finding[] {
     if (text.length === 0) return [];
     const { columnHeader, minConfidence = 'low' } = detectOptions;
-    const header = columnHeader === undefined || columnHeader.trim() === '' ? undefined : normalizeHeader(columnHeader);
+    const { header, facts, cellPatterns } = planFor(columnHeader);
     const run: DetectRun = { text, header, columnHeader, referenceDate: detectOptions.referenceDate ?? new Date(), drafts: [] };
-    const { facts, cellPatterns } = planFor(header);
     const wanted = detectOptions.detectors;
     const isWanted = (detector: CompiledDetector) => !wanted || wanted.includes(detector.definition.id);
     for (const { detector, pattern } of cellPatterns) if (isWanted(detector)) confirm(detector, pattern, run, text, 0);
-    let previousHits: ReadonlySet<number> = new Set();
-    for (const [blockStart, blockEnd] of blocksOf(text)) {
+    let previousHits: ReadonlySet<number> = NO_HITS;
+    // A cell or a short text is one block: no generator for it.
+    const blocks = text.length <= 2 * BLOCK_SIZE ? [[0, text.length] as const] : blocksOf(text);
+    for (const [blockStart, blockEnd] of blocks) {
       const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
       const matched = compiled.prefilter?.match(block) ?? [];
       const hits = new Set(matched);
@@ -254,7 +263,23 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     if (allow) run.drafts = run.drafts.filter((d) => !allow.allows(d.detector, d.value, d.normalized));
     if (run.drafts.length === 0) return [];
     const lines = new LineIndex(text);
-    const findings = dedupe(run.drafts).map((draft): Finding => ({ ...draft, ...lines.locate(draft.start) }));
+    // Field by field rather than spread: the same object, a fraction of the cost on a table's many findings.
+    const findings = dedupe(run.drafts).map((draft): Finding => {
+      const { line, column } = lines.locate(draft.start);
+      return {
+        detector: draft.detector,
+        hipaa: draft.hipaa,
+        role: draft.role,
+        start: draft.start,
+        end: draft.end,
+        value: draft.value,
+        normalized: draft.normalized,
+        confidence: draft.confidence,
+        reasons: draft.reasons,
+        line,
+        column,
+      };
+    });
     const raised = detectOptions.documentHasPatientIdentifier ? findings.map(raiseForDocument) : findings;
     return raised.filter((f) => atLeast(f.confidence, minConfidence));
   }
