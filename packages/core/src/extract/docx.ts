@@ -2,6 +2,7 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { decodeText } from './encoding.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
+import { TableRows } from './package-text.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
 
@@ -88,6 +89,7 @@ export function wordprocessingParagraphs(xml: string): PartText {
   const parser = newParser();
   const out: XmlParagraph[] = [];
   const open: { paragraph: number; parts: string[] }[] = [];
+  const rows = new TableRows();
   let count = 0;
   let textDepth = 0;
   let runDepth = 0;
@@ -108,6 +110,12 @@ export function wordprocessingParagraphs(xml: string): PartText {
       case 'p':
         count++;
         open.push({ paragraph: count, parts: [] });
+        break;
+      case 'tr':
+        rows.openRow();
+        break;
+      case 'tc':
+        rows.openCell();
         break;
       case 'r':
         runDepth++;
@@ -138,7 +146,16 @@ export function wordprocessingParagraphs(xml: string): PartText {
     switch (tag.local) {
       case 'p': {
         const done = open.pop();
-        if (done) out.push({ paragraph: done.paragraph, text: done.parts.join('') });
+        const paragraph = done && { paragraph: done.paragraph, text: done.parts.join('') };
+        if (paragraph && !rows.take(paragraph)) out.push(paragraph);
+        break;
+      }
+      case 'tc':
+        rows.closeCell();
+        break;
+      case 'tr': {
+        const row = rows.closeRow();
+        if (row) out.push(row);
         break;
       }
       case 'r':
@@ -154,6 +171,7 @@ export function wordprocessingParagraphs(xml: string): PartText {
     if (textDepth > 0 && fallbackDepth === 0) append(text);
   });
   const outcome = runParser(parser, xml);
+  out.push(...rows.unclosed());
   for (const unclosed of open) out.push({ paragraph: unclosed.paragraph, text: unclosed.parts.join('') });
   return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph), ...outcome };
 }

@@ -15,6 +15,7 @@ import type { ExtractLimits, ExtractResult } from './types.js';
 const TEXT_RULES = {
   paragraphs: new Set(['p', 'h']),
   characters: { 'line-break': '\n', tab: '\t', s: ' ' },
+  table: { row: 'table-row', cell: 'table-cell' },
 };
 const META_RULES = { paragraphs: new Set(['title', 'subject', 'description', 'creator', 'initial-creator', 'keyword']) };
 /** An ODS row or column repeated this often is the empty rest of the sheet, not data. */

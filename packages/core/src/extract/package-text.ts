@@ -1,5 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { decodeText } from './encoding.js';
+import { renderRow } from './label-rows.js';
 import { failure } from './limits.js';
 import { inflateEntry, ZipError, type ZipEntry } from './zip.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
@@ -25,6 +26,58 @@ export interface ParagraphRules {
   text?: ReadonlySet<string>;
   /** Local names that stand for a character: line breaks, tabs, ODF's run of spaces. */
   characters?: Readonly<Record<string, string>>;
+  /** Local names of a table's row and cell elements: a row's paragraphs are read as one (see TableRows). */
+  table?: { row: string; cell: string };
+}
+
+/**
+ * Reads a table row of a DOCX, PPTX or ODT as one paragraph, rendered like HTML and Markdown rows (label-rows):
+ * a form's two-cell row 'DOB' | '03/14/1957' becomes 'DOB: 03/14/1957', other rows their cells joined by
+ * ' | ', so a value keeps the label a cell beside it gives it. A cell's own paragraphs are joined by a line
+ * break; the row takes the number of its first paragraph; a nested table's row becomes part of the outer
+ * cell it sits in.
+ */
+export class TableRows {
+  private readonly rows: { paragraph: number; cells: string[]; cell?: string[] }[] = [];
+
+  openRow(): void {
+    this.rows.push({ paragraph: 0, cells: [] });
+  }
+
+  openCell(): void {
+    const row = this.rows[this.rows.length - 1];
+    if (row) row.cell = [];
+  }
+
+  closeCell(): void {
+    const row = this.rows[this.rows.length - 1];
+    if (row?.cell) row.cells.push(row.cell.join('\n'));
+    if (row) row.cell = undefined;
+  }
+
+  /** The finished row, or undefined when it held no paragraph (or was taken by the cell around it). */
+  closeRow(): Paragraph | undefined {
+    const row = this.rows.pop();
+    if (!row || row.paragraph === 0) return undefined;
+    const done = { paragraph: row.paragraph, text: renderRow(row.cells.map((text) => ({ text, header: false }))) };
+    return this.take(done) ? undefined : done;
+  }
+
+  /** Keeps a finished paragraph for the open cell it belongs to; false when it is in no table cell. */
+  take(p: Paragraph): boolean {
+    const row = this.rows[this.rows.length - 1];
+    if (!row?.cell) return false;
+    if (row.paragraph === 0) row.paragraph = p.paragraph;
+    row.cell.push(p.text);
+    return true;
+  }
+
+  /** What unclosed rows hold, outermost first: for a part cut short by damage. */
+  unclosed(): Paragraph[] {
+    return this.rows
+      .filter((row) => row.paragraph !== 0)
+      .map((row) => ({ paragraph: row.paragraph, text: [...row.cells, ...(row.cell ? [row.cell.join('\n')] : [])].filter(Boolean).join(' | ') }));
+  }
 }
 
 export class PartDamaged extends Error {}
@@ -38,6 +91,7 @@ export function paragraphsOf(xml: string, rules: ParagraphRules): { paragraphs: 
   const parser = new SaxesParser({ xmlns: false });
   const out: Paragraph[] = [];
   const open: Paragraph[] = [];
+  const rows = new TableRows();
   let count = 0;
   let depth = 0;
   let textDepth = 0;
@@ -51,6 +105,8 @@ export function paragraphsOf(xml: string, rules: ParagraphRules): { paragraphs: 
       open.push({ paragraph: ++count, text: '' });
       return;
     }
+    if (name === rules.table?.row) rows.openRow();
+    else if (name === rules.table?.cell) rows.openCell();
     if (rules.text?.has(name)) textDepth++;
     const char = rules.characters?.[name];
     const top = open[open.length - 1];
@@ -61,8 +117,13 @@ export function paragraphsOf(xml: string, rules: ParagraphRules): { paragraphs: 
     const name = localName(tag.name);
     if (rules.paragraphs.has(name)) {
       const done = open.pop();
-      if (done) out.push(done);
+      if (done && !rows.take(done)) out.push(done);
     } else if (rules.text?.has(name)) textDepth--;
+    else if (name === rules.table?.cell) rows.closeCell();
+    else if (name === rules.table?.row) {
+      const row = rows.closeRow();
+      if (row) out.push(row);
+    }
   });
   parser.on('text', (t) => {
     const top = open[open.length - 1];
@@ -73,7 +134,7 @@ export function paragraphsOf(xml: string, rules: ParagraphRules): { paragraphs: 
     parser.write(xml).close();
   } catch {
     damaged = true;
-    out.push(...open);
+    out.push(...rows.unclosed(), ...open);
   }
   return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph), damaged };
 }

@@ -7,7 +7,7 @@ import type { ExtractLimits, ExtractResult } from './types.js';
  * PowerPoint (PPTX): slides, then speaker notes, then comments, each paragraph with its part. Notes are where
  * a case conference deck keeps the patient's name and history, so they are read as much as the slides.
  */
-const DRAWING = { paragraphs: new Set(['p']), text: new Set(['t']), characters: { br: '\n', tab: '\t' } };
+const DRAWING = { paragraphs: new Set(['p']), text: new Set(['t']), characters: { br: '\n', tab: '\t' }, table: { row: 'tr', cell: 'tc' } };
 const COMMENTS = { paragraphs: new Set(['text']) };
 
 const PARTS: { pattern: RegExp; rank: number; rules: typeof DRAWING | typeof COMMENTS }[] = [
