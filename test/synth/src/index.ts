@@ -7,3 +7,4 @@ export * from './office.js';
 export * from './share.js';
 export * from './accuracy/corpus.js';
 export * from './accuracy/identifiers.js';
+export * from './tables.js';

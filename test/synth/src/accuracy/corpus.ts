@@ -11,6 +11,7 @@
 import { fixedGzip, fixedZip, makeOdt, makePptx, ustar } from '../containers.js';
 import { emlMessage } from '../formats-healthcare.js';
 import { makeDocx, makePdf, makeXlsx } from '../office.js';
+import { docxWithTable } from '../tables.js';
 import { addDays, age, delimited, formatDate, formatName, formatProvider, type DateStyle, type NameStyle } from '../format.js';
 import { partsInventoryCsv, partsInventoryRows, INVENTORY_HEADER, staffDirectoryCsv, staffMeetingNote, supplierInvoice, invalidSsnSamples, shareReadme } from '../negatives.js';
 import { makePatients, makeProviders, type CivilDate, type Patient, type Provider } from '../patients.js';
@@ -92,6 +93,14 @@ interface Extra {
   relative?: { name: string; relation: string; phone: string };
 }
 
+/** An exchange a NANP number may have: 200–899 but no N11 service code (211, …, 811), which no phone number uses. */
+function nanpExchange(rng: Random): number {
+  for (;;) {
+    const exchange = rng.int(200, 899);
+    if (exchange % 100 !== 11) return exchange;
+  }
+}
+
 function extrasFor(p: Patient, rng: Random): Extra {
   return {
     email: `${p.given}.${p.family}${rng.int(1, 99)}@${rng.pick(['example.com', 'example.org', 'mail.example.net'])}`.toLowerCase(),
@@ -108,7 +117,7 @@ function extrasFor(p: Patient, rng: Random): Extra {
       relative: {
         name: `${rng.pick(['Linda', 'Robert', 'Maria', 'James', 'Susan', 'David'])} ${rng.chance(0.6) ? p.family : rng.pick(['Brown', 'Lee', 'Walker', 'Young'])}`,
         relation: rng.pick(['daughter', 'son', 'spouse', 'sister', 'brother']),
-        phone: `(${p.phone.slice(1, 4)}) ${rng.int(200, 899)}-${rng.digits(4)}`,
+        phone: `(${p.phone.slice(1, 4)}) ${nanpExchange(rng)}-${rng.digits(4)}`,
       },
     }),
   };
@@ -567,7 +576,7 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
   const PHI_TEMPLATES = [
     'visit-note', 'referral-docx', 'lab-pdf', 'lab-txt', 'intake', 'prescription', 'roster-csv', 'roster-xlsx', 'hl7', 'fhir', 'note-md',
     'shared-note', 'shared-referral', 'shared-lab', 'shared-md', 'shared-html', 'shared-json', 'shared-xml', 'shared-tsv',
-    'ccda', 'fhir-bundle', 'x12', 'dicom', 'rtf', 'odt', 'pptx', 'eml', 'zip', 'tar-gz',
+    'ccda', 'fhir-bundle', 'x12', 'dicom', 'rtf', 'odt', 'pptx', 'eml', 'zip', 'tar-gz', 'intake-docx',
   ];
   const CLEAN_TEMPLATES = [
     'invoice', 'parts-csv', 'parts-xlsx', 'staff-csv', 'meeting', 'qa-ssn', 'readme', 'memo', 'memo-pdf', 'memo-docx', 'vendors', 'access-log',
@@ -682,6 +691,20 @@ export async function makeAccuracyCorpus(options: AccuracyCorpusOptions): Promis
         const [p] = takePatients(1);
         const r = fhirBundle(p!, extrasFor(p!, d), ctx);
         add(`fhir/bundle_${id}.json`, enc(r.text), r.labels, 1);
+        break;
+      }
+      case 'intake-docx': {
+        // The registration form as Word lays it out: a label cell and a value cell per field.
+        const [p] = takePatients(1);
+        const r = intakeForm(p!, extrasFor(p!, d), ctx);
+        const lines = r.text.trimEnd().split('\n');
+        const field = /^([^:]+): (.*)$/;
+        const rows = lines.slice(1).flatMap((l) => {
+          const m = field.exec(l);
+          return m ? [[m[1]!, m[2]!]] : [];
+        });
+        const body = [lines[0]!, '', ...lines.slice(1).filter((l) => l && !field.test(l))];
+        add(`intake/registration_${id}.docx`, docxWithTable(makeDocx({ body }), rows), r.labels, 1);
         break;
       }
       case 'ccda': {
