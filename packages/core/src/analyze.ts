@@ -63,7 +63,8 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
     allow: settings.allow,
     deny: settings.deny,
   });
-  const fingerprint = createFingerprinter(settings.fingerprintKey);
+  // Remembered across the worker's files too: small exports repeat the same codes, dates and names.
+  const fingerprint = cachedFingerprinter(createFingerprinter(settings.fingerprintKey));
 
   function analyzeSegments(segments: readonly TextSegment[], path: string, format: string, bytes: number): FileResult {
     const file = new FileFindings(engine, settings);
@@ -262,8 +263,8 @@ class FileFindings implements SegmentSink {
     }
   }
 
-  result(path: string, format: string, bytes: number, fingerprint: Fingerprinter): FileResult {
-    const cached = cachedFingerprinter(fingerprint);
+  /** `fingerprint` should remember what it computed (cachedFingerprinter): a table repeats its values. */
+  result(path: string, format: string, bytes: number, cached: Fingerprinter): FileResult {
     const findings: ReportedFinding[] = [];
     const kept: LocatedFinding[] = [];
     const keptAt: number[] = [];
@@ -290,7 +291,7 @@ class FileFindings implements SegmentSink {
 
 /**
  * An HMAC per finding was a tenth of a large table's time, and a roster repeats the same names, dates and
- * codes row after row: equal values get the same fingerprint, so one file remembers the ones it computed.
+ * codes row after row: equal values get the same fingerprint, so the ones computed are remembered (bounded).
  */
 function cachedFingerprinter(fingerprint: Fingerprinter): Fingerprinter {
   const cache = new Map<string, string>();
