@@ -1,4 +1,5 @@
 import { makeXlsx } from '@phi-scan/synth';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings } from './analyze.js';
 import { extractCsv, extractText, extractXlsx } from './extract/index.js';
@@ -101,5 +102,24 @@ describe('streamed table analysis', () => {
     expect(ssn[0]!.fingerprint).toBe(ssn[2]!.fingerprint);
     expect(ssn[0]!.fingerprint).not.toBe(ssn[1]!.fingerprint);
     expect(ssn[0]!.record).toBe(ssn[2]!.record);
+  });
+
+  it('a workbook the streaming reader gives up on part-way is read again from the first cell, not twice', async () => {
+    const rows = roster.split('\n').map((line) => line.split(','));
+    const parts = unzipSync(await makeXlsx([{ name: 'P', rows }]));
+    const sheetName = Object.keys(parts).find((name) => /worksheets\/sheet1\.xml$/.test(name))!;
+    // XML the streaming reader cannot parse, after the rows it has already handed over.
+    parts[sheetName] = strToU8(strFromU8(parts[sheetName]!).replace('</sheetData>', '<row r="90"><c r="A90"><v>1</v></c></row><x a=></sheetData>'));
+    const broken = zipSync(parts);
+    const listed = await extractXlsx(broken, DEFAULT_EXTRACT_LIMITS);
+    const sink = recorder();
+    const streamed = await extractXlsx(broken, DEFAULT_EXTRACT_LIMITS, sink);
+    expect(sink.resets).toBe(1);
+    expect(streamed.ok).toBe(listed.ok);
+    expect(sink.got).toEqual(listed.ok ? listed.segments : sink.got);
+    if (listed.ok) {
+      const settings = defaultAnalysisSettings({ fingerprintKey: 'k' });
+      expect(comparable(await createAnalyzer(settings).analyzeAll(broken, 'broken.xlsx'))).toEqual(await fromSegmentList(broken, 'broken.xlsx', settings));
+    }
   });
 });
