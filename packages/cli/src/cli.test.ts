@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -265,6 +265,24 @@ describe('reports', () => {
     expect(await h.run([folder, '--format', 'jsonl', '-o', target], failing)).toBe(2);
     expect(await readFile(target, 'utf8')).toBe('previous');
     expect(await readdir(folder)).toEqual(['report.jsonl']);
+  });
+
+  it('writes -o /dev/null in place and leaves the device a device (a rename over it would replace it)', async () => {
+    const h = harness();
+    expect(await h.run([folder, '--format', 'jsonl', '-o', '/dev/null'], (o) => [fileWithFindings('a.txt', o.reveal)])).toBe(1);
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('writes through a symlinked --output to the file it points at, keeping the link', async () => {
+    const h = harness();
+    const real = join(folder, 'real.json');
+    const link = join(folder, 'latest.json');
+    await writeFile(real, 'old');
+    await symlink(real, link);
+    expect(await h.run([folder, '--format', 'json', '-o', link], (o) => [fileWithFindings('a.txt', o.reveal)])).toBe(1);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(real, 'utf8')).summary.findings).toBe(1);
   });
 
   it('refuses an --output that is a folder before scanning', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { UsageError } from './usage-error.js';
@@ -23,8 +23,13 @@ export function stdoutReportOutput(stdout: NodeJS.WritableStream): ReportOutput 
  * run that dies half-way never leaves a truncated report where the last good one was.
  */
 export async function openReportFile(target: string): Promise<ReportOutput> {
-  const path = resolve(target);
-  await refuseDirectory(path, target);
+  // Through a symlink, the report replaces what the link points at, not the link.
+  const path = await realpath(resolve(target)).catch(() => resolve(target));
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw new UsageError(`--output ${target} is a folder; give a file name`);
+  // A device or FIFO (`-o /dev/null`, a pipe) is written in place: renaming a file over it would replace
+  // /dev/null itself with a regular file when run as root.
+  if (existing && !existing.isFile()) return openInPlace(path, target);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: FileHandle;
   try {
@@ -64,9 +69,22 @@ export async function openReportFile(target: string): Promise<ReportOutput> {
   };
 }
 
-async function refuseDirectory(path: string, target: string): Promise<void> {
-  const existing = await stat(path).catch(() => undefined);
-  if (existing?.isDirectory()) throw new UsageError(`--output ${target} is a folder; give a file name`);
+async function openInPlace(path: string, target: string): Promise<ReportOutput> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'w');
+  } catch (error) {
+    throw new UsageError(`cannot write the report to ${target}: ${describeFsError(error)}`);
+  }
+  const stream: Writable = handle.createWriteStream();
+  const close = (end: boolean) =>
+    new Promise<void>((done) => {
+      if (stream.closed) return done();
+      stream.once('close', () => done());
+      if (end) stream.end();
+      else stream.destroy();
+    });
+  return { stream, path: target, commit: () => close(true), discard: () => close(false) };
 }
 
 export function describeFsError(error: unknown): string {
