@@ -36,7 +36,7 @@ if (isMainThread && log) {
 }
 
 // Faults on demand, in worker threads only and only when asked: opening a file whose name ends in one of these
-// makes the worker crash, run out of heap or hang, the way a parser bug would, whatever the extractors are.
+// makes the worker crash, run out of heap, hang or take 0.7 s, the way a parser bug would, whatever the extractors are.
 if (!isMainThread && process.env.PHI_SCAN_GUARD_FAULTS === '1') {
   const fault = (file) => {
     const name = String(file);
@@ -46,6 +46,10 @@ if (!isMainThread && process.env.PHI_SCAN_GUARD_FAULTS === '1') {
       for (;;) hoard.push(`${hoard.length}`.padEnd(8 << 20, '.'));
     }
     if (name.endsWith('.fault-hang')) for (;;);
+    if (name.endsWith('.fault-slow')) {
+      const until = Date.now() + 700;
+      while (Date.now() < until);
+    }
   };
   const openSync = fs.openSync;
   fs.openSync = function faultyOpenSync(file, ...rest) {

@@ -53,3 +53,24 @@ describe('worker faults', () => {
     expect(run.network).toEqual([]);
   });
 });
+
+describe('the deadline is per file, not per batch', () => {
+  let slowDir: string;
+  let slowLines: any[];
+
+  beforeAll(() => {
+    // Four small files in one batch, each taking 0.7 s under a 1 s limit: 2.8 s for the batch, no file over.
+    slowDir = tempDir('slow');
+    for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(slowDir, `slow-${i}.fault-slow`), `${PHI_LINE}\n`);
+    slowLines = parseJsonl(runCli(['scan', slowDir, '--format', 'jsonl', '--threads', '1', '--timeout', '1']).stdout);
+  }, 120_000);
+
+  afterAll(() => removeTree(slowDir));
+
+  it('scans every slow but sound file of a batch whose total time passes the limit', () => {
+    const files = slowLines.filter((l) => l.type === 'file');
+    expect(files).toHaveLength(4);
+    for (const f of files) expect(f, f.path).toMatchObject({ status: 'scanned' });
+    expect(slowLines.at(-1).failedByReason).toEqual({});
+  });
+});

@@ -34,8 +34,9 @@ const TASKS_PER_THREAD = 2;
 
 /**
  * Sends entries to a Piscina pool in batches and yields every entry's result. At most TASKS_PER_THREAD tasks
- * per thread are in flight; a task's deadline starts when a worker starts it. A batch that times out or kills its worker is
- * re-run one file per task, so only the guilty file is reported and the rest of the batch is still scanned.
+ * per thread are in flight. The deadline is per file: it restarts as the worker starts each file of a batch.
+ * When a file runs past it or kills its worker, the rest of the batch is re-run one file per task, so only
+ * the guilty file is reported and every other file is still scanned.
  */
 export async function* dispatch(entries: AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
   const pool = new Piscina({
@@ -102,8 +103,14 @@ async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: Dispa
   if (outcome.ok) return outcome.results;
   if (batch.length === 1) return [taskFailure(batch[0]!, outcome.failure, options.fileTimeoutMs)];
   const results: FileResult[] = [];
-  for (const entry of batch) {
+  for (const [i, entry] of batch.entries()) {
     if (options.signal?.aborted) break;
+    // The file that ran past its own deadline is known; giving it a second full deadline would only double
+    // what a hanging file costs. A crash is re-run alone: the batch's earlier files may have used the memory.
+    if (outcome.failure === 'timeout' && i === outcome.at) {
+      results.push(taskFailure(entry, 'timeout', options.fileTimeoutMs));
+      continue;
+    }
     const single = await runTask(pool, [entry], options);
     results.push(...(single.ok ? single.results : [taskFailure(entry, single.failure, options.fileTimeoutMs)]));
   }
@@ -116,12 +123,16 @@ async function runTask(
   pool: Piscina,
   entries: FileEntry[],
   options: DispatchOptions,
-): Promise<{ ok: true; results: FileResult[] } | { ok: false; failure: TaskFailure }> {
+): Promise<{ ok: true; results: FileResult[] } | { ok: false; failure: TaskFailure; at: number }> {
   const deadline = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
+  /** The entry the worker is on; -1 until it starts the task (queued time is not the file's). */
+  let at = -1;
   const started = new MessageChannel();
-  started.port1.once('message', () => {
+  started.port1.on('message', (index: number) => {
+    at = index;
+    clearTimeout(timer);
     timer = setTimeout(() => {
       timedOut = true;
       deadline.abort();
@@ -139,10 +150,10 @@ async function runTask(
   try {
     return { ok: true, results: (await pool.run(task, { signal: deadline.signal, transferList: [started.port2] })) as FileResult[] };
   } catch (error) {
-    if (timedOut) return { ok: false, failure: 'timeout' };
-    if (options.signal?.aborted) return { ok: false, failure: 'aborted' };
+    if (timedOut) return { ok: false, failure: 'timeout', at };
+    if (options.signal?.aborted) return { ok: false, failure: 'aborted', at };
     const code = (error as NodeJS.ErrnoException)?.code;
-    return { ok: false, failure: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : 'crashed' };
+    return { ok: false, failure: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : 'crashed', at };
   } finally {
     clearTimeout(timer);
     started.port1.close();

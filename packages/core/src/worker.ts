@@ -9,7 +9,10 @@ export interface WorkerTask {
   settings: AnalysisSettings;
   maxFileSize: number;
   entries: FileEntry[];
-  /** Told when the task starts running, so its deadline does not include time queued behind another task. */
+  /**
+   * Told the index of each entry as the worker starts it: the per-file deadline restarts for every file (a
+   * batch of sound but slow files is not a timeout), and on a timeout the main thread knows which file hung.
+   */
   started?: MessagePort;
 }
 
@@ -17,11 +20,14 @@ let cached: { id: string; analyzer: Analyzer } | undefined;
 
 /** Piscina entry point: reads, extracts and scans a batch of files; every entry comes back as a result. */
 export default async function scanBatch(task: WorkerTask): Promise<FileResult[]> {
-  task.started?.postMessage(null);
-  task.started?.close();
+  task.started?.postMessage(0);
   if (cached?.id !== task.settingsId) cached = { id: task.settingsId, analyzer: createAnalyzer(task.settings) };
   const results: FileResult[] = [];
-  for (const entry of task.entries) results.push(...(await scanEntry(cached.analyzer, entry, task.maxFileSize)));
+  for (const [i, entry] of task.entries.entries()) {
+    if (i > 0) task.started?.postMessage(i);
+    results.push(...(await scanEntry(cached.analyzer, entry, task.maxFileSize)));
+  }
+  task.started?.close();
   return results;
 }
 
