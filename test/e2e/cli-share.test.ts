@@ -136,6 +136,19 @@ describe('phi-scan as a user runs it', () => {
     expect(doc.summary.findings).toBe(0);
   });
 
+  it("reports who can read a file whose name holds a '!' (not an archive member)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-bang-'));
+    const file = path.join(dir, 'URGENT!roster.txt');
+    fs.writeFileSync(file, 'Patient: John Smith\nDOB: 03/14/1962\nSSN: 512-44-8391\n');
+    fs.chmodSync(file, 0o640);
+    const run = phiScan(['scan', dir, '--format', 'jsonl']);
+    fs.rmSync(dir, { recursive: true });
+    const result = JSON.parse(run.stdout.trim().split('\n')[0]!);
+    expect(result.path).toBe(file);
+    expect(result.findings.length).toBeGreaterThan(0);
+    expect(result.access).toMatchObject({ mode: '0640', groupReadable: true, worldReadable: false });
+  });
+
   it('exits 2 with a one-line message on bad usage', () => {
     for (const args of [['scan', share, '--format', 'pdf'], ['scan', 'does/not/exist'], ['scan', share, '--threads', '0']]) {
       const run = phiScan(args);

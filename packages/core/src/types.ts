@@ -123,6 +123,11 @@ export interface FileResult {
   timings?: StageTimings;
   /** Who can read the file (owner, group, mode bits); set for files with findings, on the main thread (exposure/access.ts). */
   access?: FileAccess;
+  /**
+   * Owner and mode bits as the crawl's lstat saw them (for a file inside an archive or a mail: the outermost
+   * file's), so access needs no second stat and no parsing of `!` out of a path. Never part of the machine formats.
+   */
+  ownership?: { uid: number; gid: number; mode: number };
   /** How sensitive and how exposed the file is, 0–100; set for files with findings (exposure/risk.ts). */
   risk?: FileRisk;
   /**

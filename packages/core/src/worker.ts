@@ -61,7 +61,13 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: numb
   result.mtime = new Date(entry.mtimeMs).toISOString();
   result.durationMs = Math.round(performance.now() - started);
   result.timings = { extractMs: 0, detectMs: 0, ...result.timings, readMs };
-  // A member whose archive records no time of its own was last changed no later than the archive.
-  for (const member of inside) member.mtime ??= result.mtime;
+  const ownership = { uid: entry.uid, gid: entry.gid, mode: entry.mode };
+  result.ownership = ownership;
+  // A member whose archive records no time of its own was last changed no later than the archive; it is as
+  // readable as the file that holds it.
+  for (const member of inside) {
+    member.mtime ??= result.mtime;
+    member.ownership = ownership;
+  }
   return [result, ...inside];
 }
