@@ -74,6 +74,12 @@ describe('scan', () => {
     expect(a.fingerprint).not.toBe(c.fingerprint);
   });
 
+  it('without a key of its own, links equal values across calls in one process', () => {
+    const ssn = (text: string) => scanText(text).findings.find((f) => f.detector === 'ssn')!.fingerprint;
+    expect(ssn(NOTE)).toBe(ssn(`Other letter\nSSN: 512-44-8391\n`));
+    expect(ssn(NOTE)).not.toBe(scanText(NOTE, { fingerprintKey: 'k1' }).findings.find((f) => f.detector === 'ssn')!.fingerprint);
+  });
+
   it('drops findings below the confidence floor', () => {
     const low = scanText('Part E11.9 in stock', { minConfidence: 'low' });
     const medium = scanText('Part E11.9 in stock');

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { createHash } from 'node:crypto';
-import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings } from './analyze.js';
+import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings, type Analyzer } from './analyze.js';
 import { crawl } from './crawl.js';
 import { dispatch } from './dispatch.js';
 import { DEFAULT_EXTRACT_LIMITS } from './extract/types.js';
@@ -83,16 +83,37 @@ export async function scanFile(filePath: string, options: Omit<ScanOptions, 'thr
   if (!read.ok) {
     return { type: 'file', path: filePath, status: read.status, reason: read.reason, message: read.message, bytes: 0, findings: [], records: 0 };
   }
-  return createAnalyzer(settingsFrom(options)).analyze(read.bytes, filePath);
+  return analyzerFor(options).analyze(read.bytes, filePath);
 }
 
 /** Scans a string as a plain-text document (e.g. a clipboard or a message body). */
 export function scanText(text: string, options: Omit<ScanOptions, 'threads' | 'include' | 'exclude'> & { name?: string } = {}): FileResult {
-  return createAnalyzer(settingsFrom(options)).analyzeSegments([{ text, location: { line: 1 } }], options.name ?? '<text>', 'text', Buffer.byteLength(text));
+  return analyzerFor(options).analyzeSegments([{ text, location: { line: 1 } }], options.name ?? '<text>', 'text', Buffer.byteLength(text));
 }
 
-function settingsFrom(options: ScanOptions): AnalysisSettings {
-  const key = options.fingerprintKey ?? randomFingerprintKey();
+/**
+ * Compiling the detectors takes milliseconds, scanning a short text microseconds: a library caller that scans
+ * strings or files one call at a time reuses the analyzer of equal settings. Without a key of its own, every
+ * call in this process shares one random key, so fingerprints from separate calls still link.
+ */
+const analyzers = new Map<string, Analyzer>();
+const ANALYZERS_KEPT = 8;
+let processFingerprintKey: string | undefined;
+
+function analyzerFor(options: ScanOptions): Analyzer {
+  const settings = settingsFrom(options, (processFingerprintKey ??= randomFingerprintKey()));
+  const id = JSON.stringify(settings);
+  let analyzer = analyzers.get(id);
+  if (!analyzer) {
+    if (analyzers.size >= ANALYZERS_KEPT) analyzers.delete(analyzers.keys().next().value!);
+    analyzer = createAnalyzer(settings);
+    analyzers.set(id, analyzer);
+  }
+  return analyzer;
+}
+
+function settingsFrom(options: ScanOptions, defaultKey?: string): AnalysisSettings {
+  const key = options.fingerprintKey ?? defaultKey ?? randomFingerprintKey();
   return defaultAnalysisSettings({
     minConfidence: options.minConfidence ?? 'medium',
     reveal: options.reveal ?? false,
