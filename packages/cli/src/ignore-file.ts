@@ -22,6 +22,16 @@ export class PathIgnore {
     this.#roots = roots.map((root) => resolve(root)).sort((a, b) => b.length - a.length);
   }
 
+  /** For the crawl: a path relative to its root, `/`-separated, a folder with a trailing `/`. */
+  ignoresRelative(relativePath: string): boolean {
+    try {
+      return this.#rules.ignores(relativePath);
+    } catch {
+      // The rules library refuses some names outright (it throws on paths it deems not relative): scan them.
+      return false;
+    }
+  }
+
   ignores(path: string): boolean {
     const outer = resolve(path.split('!', 1)[0]!);
     for (const root of this.#roots) {

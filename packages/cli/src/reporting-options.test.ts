@@ -173,6 +173,10 @@ describe('ignore file', () => {
     const lines = out.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.filter((l) => l.type === 'file').map((l) => l.path)).toEqual([join(share, 'open/b.txt')]);
     expect(lines.at(-1)).toMatchObject({ filesSeen: 1, findings: 1 });
+    // The crawl gets the rules too, so an ignored folder is never walked or read.
+    const ignorePath = out.calls[0]!.ignorePath!;
+    expect(ignorePath('secret/')).toBe(true);
+    expect(ignorePath('open/')).toBe(false);
     await writeFile(join(folder, 'other-ignore'), 'open/\n');
     const explicit = await run([share, '--format', 'jsonl', '--ignore-file', 'other-ignore'], events);
     expect(explicit.stdout).not.toContain('open/b.txt');

@@ -12,6 +12,13 @@ export class ResultFilters {
     this.#baseline = baseline;
   }
 
+  /** Handed to the crawl, so ignored folders are never walked and ignored files never read. */
+  get ignorePath(): ((relativePath: string) => boolean) | undefined {
+    const ignore = this.#ignore;
+    return ignore ? (relativePath) => ignore.ignoresRelative(relativePath) : undefined;
+  }
+
+  /** What the crawl cannot decide: a root given as a file, matched by its name. */
   ignores(result: FileResult): boolean {
     return this.#ignore?.ignores(result.path) ?? false;
   }

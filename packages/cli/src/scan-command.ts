@@ -103,7 +103,7 @@ async function scanIntoReport(
   const started = performance.now();
   let failure: unknown;
   try {
-    for await (const event of context.deps.scan(paths, toScanOptions(options, signal, context.io.env))) {
+    for await (const event of context.deps.scan(paths, toScanOptions(options, signal, context.io.env, filters.ignorePath))) {
       if (event.type === 'progress') {
         progress?.update(event);
         if (stats && event.crawlMs !== undefined) stats.crawlMs = event.crawlMs;
@@ -140,13 +140,19 @@ async function scanIntoReport(
   return summary;
 }
 
-function toScanOptions(options: ScanCommandOptions, signal: AbortSignal, env: NodeJS.ProcessEnv): ScanOptions {
+function toScanOptions(
+  options: ScanCommandOptions,
+  signal: AbortSignal,
+  env: NodeJS.ProcessEnv,
+  ignorePath: ScanOptions['ignorePath'],
+): ScanOptions {
   const fingerprintKey = fingerprintKeyFrom(options.fingerprintKey, env);
   return {
     fingerprintKey,
     threads: options.threads,
     include: options.include,
     exclude: options.exclude,
+    ignorePath,
     maxFileSize: options.maxFileSize,
     minConfidence: options.minConfidence,
     reveal: options.reveal === true,

@@ -47,6 +47,14 @@ describe('crawl', () => {
     expect(entries.map((e) => path.relative(root, e.path))).toEqual(['a/one.txt', 'link.txt']);
   });
 
+  it('never walks a folder that ignorePath leaves out, and asks about it with a trailing slash', async () => {
+    const asked: string[] = [];
+    const entries = await collect([root], { ignorePath: (rel) => (asked.push(rel), rel === 'a/' || rel === '.hidden') });
+    expect(entries.map((e) => path.relative(root, e.path))).toEqual(['big.log', 'link.txt', 'pipe']);
+    expect(asked).toContain('a/');
+    expect(asked.some((rel) => rel.startsWith('a/') && rel !== 'a/')).toBe(false);
+  });
+
   it('accepts a file as a root, and reports a missing root instead of throwing', async () => {
     const entries = await collect([path.join(root, 'a/one.txt'), path.join(root, 'missing')]);
     expect(entries.map((e) => [path.basename(e.path), e.skip?.reason])).toEqual([

@@ -7,6 +7,8 @@ import type { FileEntry } from './types.js';
 export interface CrawlOptions {
   include?: readonly string[];
   exclude?: readonly string[];
+  /** See ScanOptions.ignorePath. */
+  ignorePath?: (relativePath: string) => boolean;
   maxFileSize: number;
   followSymlinks?: boolean;
   signal?: AbortSignal;
@@ -23,7 +25,9 @@ export interface CrawlOptions {
  */
 export async function* crawl(roots: readonly string[], options: CrawlOptions): AsyncGenerator<FileEntry> {
   const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
-  const exclude = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
+  const globs = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
+  const { ignorePath } = options;
+  const exclude = globs && ignorePath ? (relative: string) => globs(relative) || ignorePath(relative) : (globs ?? ignorePath);
   for (const root of roots) {
     if (options.signal?.aborted) return;
     yield* crawlRoot(root, options, include, exclude);

@@ -7,6 +7,11 @@ export interface ScanOptions {
   /** Globs relative to each root; default everything. */
   include?: readonly string[];
   exclude?: readonly string[];
+  /**
+   * Leaves paths out as `exclude` does, decided by code (e.g. gitignore rules): called with each path relative
+   * to its root, `/`-separated, a folder with a trailing `/` (so a whole folder is never walked).
+   */
+  ignorePath?: (relativePath: string) => boolean;
   /** Files larger than this are skipped with reason `too-large` (default 256 MiB). */
   maxFileSize?: number;
   /** Findings below this confidence are dropped (default 'medium'). */

@@ -29,6 +29,7 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
   const entries = crawl(roots, {
     include: options.include,
     exclude: options.exclude,
+    ignorePath: options.ignorePath,
     maxFileSize,
     followSymlinks: options.followSymlinks,
     signal: options.signal,
