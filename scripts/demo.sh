@@ -2,7 +2,7 @@
 # One command for a new user: install everything, build, and scan the shipped example share.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+bash scripts/install.sh >&2  # progress on stderr: stdout is the report
 pnpm build >/dev/null
 echo "Scanning examples/share (a synthetic clinic share; every value in it is fake)..." >&2
 set +e
