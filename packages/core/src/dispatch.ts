@@ -1,4 +1,3 @@
-import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { AnalysisSettings } from './analyze.js';
 import type { WorkerTask } from './worker.js';
@@ -126,18 +125,22 @@ async function runTask(
 ): Promise<{ ok: true; results: FileResult[] } | { ok: false; failure: TaskFailure; at: number }> {
   const deadline = new AbortController();
   let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
-  /** The entry the worker is on; -1 until it starts the task (queued time is not the file's). */
+  const progress = new Int32Array(new SharedArrayBuffer(4));
+  /** The entry the worker is on (-1 until it starts the task: queued time is not the file's), and since when. */
   let at = -1;
-  const started = new MessageChannel();
-  started.port1.on('message', (index: number) => {
-    at = index;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+  let since = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const current = Atomics.load(progress, 0) - 1;
+    if (current !== at) {
+      // The file started at most one tick ago: its deadline may run up to a tick long, never short.
+      at = current;
+      since = now;
+    } else if (at >= 0 && now - since >= options.fileTimeoutMs) {
       timedOut = true;
       deadline.abort();
-    }, options.fileTimeoutMs);
-  });
+    }
+  }, deadlineTick(options.fileTimeoutMs));
   const onAbort = () => deadline.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const task: WorkerTask = {
@@ -145,20 +148,24 @@ async function runTask(
     settings: options.settings,
     maxFileSize: options.maxFileSize,
     entries,
-    started: started.port2,
+    progress,
   };
   try {
-    return { ok: true, results: (await pool.run(task, { signal: deadline.signal, transferList: [started.port2] })) as FileResult[] };
+    return { ok: true, results: (await pool.run(task, { signal: deadline.signal })) as FileResult[] };
   } catch (error) {
     if (timedOut) return { ok: false, failure: 'timeout', at };
     if (options.signal?.aborted) return { ok: false, failure: 'aborted', at };
     const code = (error as NodeJS.ErrnoException)?.code;
     return { ok: false, failure: code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'out-of-memory' : 'crashed', at };
   } finally {
-    clearTimeout(timer);
-    started.port1.close();
+    clearInterval(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** How often a running task's progress is looked at: a deadline is kept to within a tenth, at most 250 ms. */
+function deadlineTick(timeoutMs: number): number {
+  return Math.max(10, Math.min(250, Math.floor(timeoutMs / 10)));
 }
 
 function taskFailure(entry: FileEntry, failure: TaskFailure, timeoutMs: number): FileResult {
