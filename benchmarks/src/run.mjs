@@ -2,7 +2,8 @@
 // every set in the same run, and prints one table with MB/s, files/s, pages/s, peak RSS and the ratios.
 //   pnpm --filter @phi-scan/benchmarks run bench            full sizes (see corpus.mjs)
 //   pnpm --filter @phi-scan/benchmarks run bench -- --quick  a smoke-sized run
-// Flags: --threads N (default: cores), --dir DIR, --sets a,b, --no-cold, --json FILE, --md FILE.
+// Flags: --threads N (default: cores), --rounds N (best of N, tools alternating), --dir DIR, --sets a,b,
+// --no-cold, --json FILE, --md FILE.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +32,7 @@ export const SETS = [
   { id: 'pdf-large', dir: 'pdf-large', primary: 'pagesPerSec', baseline: 'pdftotext', target: 0.8 },
 ];
 
-export const TABLE_COLUMNS = ['set', 'tool', 'threads', 'cache', 'seconds', 'MB/s', 'files/s', 'pages/s', 'peak RSS MB', 'ratio'];
+export const TABLE_COLUMNS = ['set', 'tool', 'threads', 'cache', 'seconds', 'CPU s', 'MB/s', 'files/s', 'pages/s', 'peak RSS MB', 'ratio'];
 
 function hasCommand(name) {
   try {
@@ -78,12 +79,13 @@ function pollPeak(pid, state) {
 }
 
 /**
- * Runs a command to completion with stdout discarded; wall time from here, peak RSS from GNU time (the
- * largest of the process and its children) or from polling /proc.
+ * Runs a command to completion with stdout discarded; wall time from here, CPU time (user + system, children
+ * included) and peak RSS (the largest of the process and its children) from GNU time, or peak RSS from
+ * polling /proc and no CPU time without it. CPU time is what a busy shared machine distorts least.
  */
 export function measure(cmd, args, { env } = {}) {
-  const rssFile = path.join(os.tmpdir(), `phi-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const argv = TIME ? ['-f', '%M', '-o', rssFile, cmd, ...args] : args;
+  const timeFile = path.join(os.tmpdir(), `phi-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const argv = TIME ? ['-f', '%M %U %S', '-o', timeFile, cmd, ...args] : args;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(TIME ?? cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
@@ -99,17 +101,36 @@ export function measure(cmd, args, { env } = {}) {
       if (poll) clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       let peakKb = state.peakKb;
+      let cpuSeconds = null;
       if (TIME) {
-        try {
-          peakKb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-        } catch {
-          peakKb = 0;
-        }
-        fs.rmSync(rssFile, { force: true });
+        const fields = readTimeFile(timeFile);
+        peakKb = fields?.peakKb ?? 0;
+        cpuSeconds = fields?.cpuSeconds ?? null;
+        fs.rmSync(timeFile, { force: true });
       }
-      resolve({ code, seconds, peakMb: peakKb / 1024, stderr });
+      resolve({ code, seconds, cpuSeconds, peakMb: peakKb / 1024, stderr });
     });
   });
+}
+
+/** GNU time writes "Command exited with non-zero status N" before its own line when the command fails. */
+function readTimeFile(file) {
+  try {
+    const last = fs.readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
+    const [peakKb, user, system] = last.split(' ').map(Number);
+    return { peakKb: peakKb ?? 0, cpuSeconds: Number.isFinite(user + system) ? user + system : null };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The best of several runs of one command: the fastest wall time is the one least slowed by other work on a
+ * shared machine; its CPU time and stage table go with it, and peak RSS is the highest of any run.
+ */
+function bestOf(results) {
+  const best = results.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  return { ...best, peakMb: Math.max(...results.map((r) => r.peakMb)) };
 }
 
 /** Each tool as a command over a set folder at a thread count; undefined when the tool is missing. */
@@ -162,7 +183,7 @@ function sig(n) {
  * cache can be dropped, then warm. Returns rows and the target verdicts.
  */
 export async function runBenchmarks(options) {
-  const { corpusDir, threads, sets = SETS.map((s) => s.id), cold = true, log = () => {}, manifest, onRow } = options;
+  const { corpusDir, threads, sets = SETS.map((s) => s.id), cold = true, log = () => {}, manifest, onRow, rounds = 1 } = options;
   const tools = { rg: hasCommand('rg'), pdftotext: hasCommand('pdftotext') };
   const patternFile = writePatternFile(path.join(os.tmpdir(), `phi-bench-patterns-${process.pid}.txt`));
   const canDrop = cold && dropCaches();
@@ -170,13 +191,29 @@ export async function runBenchmarks(options) {
   const threadCounts = [...new Set([threads, 1])];
   const rows = [];
 
-  const runOne = async (set, label, tool, dir, t, cache, sizeInfo) => {
+  const runOnce = async (label, tool, dir, t, cache) => {
     const make = cmds[tool];
-    if (!make) return;
-    if (cache === 'cold' && !dropCaches()) return;
+    if (!make) return undefined;
+    if (cache === 'cold' && !dropCaches()) return undefined;
     const { cmd, args, ok } = make(dir, t);
     const result = await measure(cmd, args);
     if (!ok(result.code)) throw new Error(`${tool} failed on ${label} (exit ${result.code}): ${result.stderr.slice(-400)}`);
+    return result;
+  };
+
+  /** phi-scan and its baseline in turn, `rounds` times, so both meet the same moments of a busy machine. */
+  const runPair = async (set, label, dir, t, cache, sizeInfo) => {
+    const runs = { 'phi-scan': [], [set.baseline]: [] };
+    for (let round = 0; round < rounds; round++) {
+      for (const tool of Object.keys(runs)) {
+        const result = await runOnce(label, tool, dir, t, cache);
+        if (result) runs[tool].push(result);
+      }
+    }
+    for (const [tool, results] of Object.entries(runs)) if (results.length) addRow(label, tool, t, cache, sizeInfo, bestOf(results));
+  };
+
+  const addRow = (label, tool, t, cache, sizeInfo, result) => {
     const { files, bytes, pages } = sizeInfo;
     const row = {
       set: label,
@@ -184,6 +221,7 @@ export async function runBenchmarks(options) {
       threads: t,
       cache,
       seconds: round(result.seconds, 2),
+      cpuSeconds: round(result.cpuSeconds, 2),
       mbPerSec: sig(bytes / 1e6 / result.seconds),
       filesPerSec: sig(files / result.seconds),
       pagesPerSec: pages ? sig(pages / result.seconds) : null,
@@ -211,15 +249,16 @@ export async function runBenchmarks(options) {
     // Without a cold run first, another set's cold run may have evicted this one: read it once so "warm" is.
     if (!canDrop) for (const file of listFiles(dir)) fs.readFileSync(file);
     for (const cache of caches) {
-      for (const t of cache === 'cold' ? [threads] : threadCounts) {
-        await runOne(set, set.id, 'phi-scan', dir, t, cache, sizeInfo);
-        await runOne(set, set.id, set.baseline, dir, t, cache, sizeInfo);
-      }
+      for (const t of cache === 'cold' ? [threads] : threadCounts) await runPair(set, set.id, dir, t, cache, sizeInfo);
     }
     // The corpus at a tenth (one of ten equal sub-folders): peak RSS must not grow with the corpus.
     if (set.id === 'text-10kib') {
       const tenth = path.join(dir, 'part0');
-      if (fs.existsSync(tenth)) await runOne(set, 'text-10kib/10', 'phi-scan', tenth, threads, 'warm', { ...walk(tenth), pages: 0 });
+      if (fs.existsSync(tenth)) {
+        const results = [];
+        for (let round = 0; round < rounds; round++) results.push(await runOnce('text-10kib/10', 'phi-scan', tenth, threads, 'warm'));
+        addRow('text-10kib/10', 'phi-scan', threads, 'warm', { ...walk(tenth), pages: 0 }, bestOf(results));
+      }
     }
   }
 
@@ -279,7 +318,7 @@ function cell(v) {
 export function formatTable(rows) {
   const lines = [`| ${TABLE_COLUMNS.join(' | ')} |`, `|${TABLE_COLUMNS.map(() => '---').join('|')}|`];
   for (const r of rows) {
-    const values = [r.set, r.tool, r.threads, r.cache, r.seconds, r.mbPerSec, r.filesPerSec, r.pagesPerSec, r.peakRssMb, r.ratio];
+    const values = [r.set, r.tool, r.threads, r.cache, r.seconds, r.cpuSeconds, r.mbPerSec, r.filesPerSec, r.pagesPerSec, r.peakRssMb, r.ratio];
     lines.push(`| ${values.map(cell).join(' | ')} |`);
   }
   return lines.join('\n');
@@ -315,6 +354,7 @@ async function main(argv) {
   const corpusDir = path.resolve(argValue(argv, '--dir') ?? (quick ? path.join(DEFAULT_CORPUS_DIR, 'quick') : DEFAULT_CORPUS_DIR));
   const threads = Number(argValue(argv, '--threads') ?? os.availableParallelism());
   const sets = argValue(argv, '--sets')?.split(',');
+  const rounds = Math.max(1, Number(argValue(argv, '--rounds') ?? 1));
   const sizes = sizesFromEnv(quick ? QUICK_SIZES : FULL_SIZES);
   const log = (line) => console.error(line);
   if (!fs.existsSync(CLI)) throw new Error(`build first: ${CLI} is missing (pnpm build)`);
@@ -323,12 +363,13 @@ async function main(argv) {
   const jsonOut = argValue(argv, '--json');
   // Rows are saved as they come, so a run cut short (a slow disk, a deadline) still leaves its numbers.
   const onRow = jsonOut ? (rows) => fs.writeFileSync(jsonOut, JSON.stringify({ machine, sizes, partial: true, rows }, null, 2)) : undefined;
-  const result = await runBenchmarks({ corpusDir, threads, sets, cold: !argv.includes('--no-cold'), log, manifest, onRow });
+  const result = await runBenchmarks({ corpusDir, threads, sets, cold: !argv.includes('--no-cold'), log, manifest, onRow, rounds });
   const report = [
     `phi-scan benchmarks, ${machine.date}`,
     `machine: ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.kernel}, node ${machine.node}; ${machine.ripgrep}; ${machine.pdftotext}`,
     `load average at start: ${machine.loadAverage}; at end: ${os.loadavg().map((n) => round(n, 1)).join(' ')}`,
     `corpus: ${JSON.stringify(sizes)}`,
+    `rounds: best of ${rounds} per tool and cache state, phi-scan and its baseline alternating`,
     `cold cache: ${result.canDropCaches ? 'yes (page cache dropped before each cold run)' : 'no (drop_caches refused): warm only'}`,
     '',
     formatTable(result.rows),

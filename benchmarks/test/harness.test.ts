@@ -28,7 +28,8 @@ describe('benchmark harness', () => {
 
   it('runs phi-scan and the baselines over every set and prints one table with ratios', async () => {
     const manifest = await ensureCorpus(dir, TINY);
-    const result = await runBenchmarks({ corpusDir: dir, threads: 1, cold: false, manifest });
+    // Two rounds: each tool's best run makes one row, whatever the number of rounds.
+    const result = await runBenchmarks({ corpusDir: dir, threads: 1, cold: false, manifest, rounds: 2 });
     const table: string = formatTable(result.rows);
     const header = table.split('\n')[0]!.split('|').map((c) => c.trim()).filter(Boolean);
     expect(header).toEqual(TABLE_COLUMNS);
@@ -38,8 +39,14 @@ describe('benchmark harness', () => {
     expect(new Set(phi.map((r: { set: string }) => r.set))).toEqual(
       new Set(['text-1mib', 'text-10kib', 'text-10kib/10', 'docx', 'xlsx', 'pdf', 'docx-large', 'xlsx-large', 'pdf-large']),
     );
+    const keys = result.rows.map((r: { set: string; tool: string; threads: number; cache: string }) => `${r.set} ${r.tool} ${r.threads} ${r.cache}`);
+    expect(new Set(keys).size).toBe(keys.length);
     for (const row of result.rows) {
       expect(typeof row.mbPerSec).toBe('number');
+      // GNU time gives CPU time; without it the column is empty rather than made up.
+      // (ripgrep over a tiny set may take under its 10 ms resolution).
+      if (fs.existsSync('/usr/bin/time')) expect(row.cpuSeconds).toBeGreaterThanOrEqual(0);
+      else expect(row.cpuSeconds).toBeNull();
       expect(typeof row.filesPerSec).toBe('number');
       expect(row.files).toBeGreaterThan(0);
     }
