@@ -2,7 +2,7 @@ import { makeDocx, makePdf, makeXlsx } from '@phi-scan/synth';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { extractText } from './extract/index.js';
-import { sniffFormat } from './sniff.js';
+import { countControlBytes, sniffFormat } from './sniff.js';
 
 /**
  * The smallest OLE compound file a sniffer can read: a 512-byte header and one directory sector holding
@@ -82,6 +82,28 @@ describe('sniffFormat', () => {
     expect(sniffFormat(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), 'a')).toBe('binary');
     expect(sniffFormat(Buffer.from('abc\u0000def\u0001\u0002ghi'), 'a.txt')).toBe('binary');
     expect(sniffFormat(new Uint8Array(0), 'a.txt')).toBe('empty');
+  });
+});
+
+describe('control bytes in ASCII', () => {
+  const isControl = (b: number) => b < 0x20 && !(b >= 0x09 && b <= 0x0d) && b !== 0x1b;
+
+  it('counts exactly what a byte-by-byte count finds, at any alignment and length', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    const backing = new Uint8Array(4096 + 8);
+    for (let round = 0; round < 300; round++) {
+      for (let i = 0; i < backing.length; i++) backing[i] = next() % 7 === 0 ? next() % 0x20 : 0x20 + (next() % 0x60);
+      const start = next() % 8;
+      const view = backing.subarray(start, start + (next() % 4096));
+      expect(countControlBytes(view)).toBe(view.reduce((n, b) => n + (isControl(b) ? 1 : 0), 0));
+    }
+  });
+
+  it('calls ASCII text binary past a tenth of control bytes, not below it', () => {
+    const withControls = (share: number) => Buffer.from(Array.from({ length: 1000 }, (_, i) => (i % 100 < share ? 0x01 : 0x61)));
+    expect(sniffFormat(withControls(9), 'a.txt')).toBe('text');
+    expect(sniffFormat(withControls(11), 'a.txt')).toBe('binary');
   });
 });
 
