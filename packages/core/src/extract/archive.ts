@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
 import { failure } from './limits.js';
 import { inflateEntry, readZipEntries, ZipError, type ZipEntry } from './zip.js';
 import type { ContainedFile, ContainedFiles, ExtractFailure, ExtractLimits, ExtractResult } from './types.js';
@@ -318,6 +317,8 @@ async function* tarMembers(
   budget: ArchiveBudget,
   files: ContainedFiles,
 ): AsyncGenerator<ContainedFile> {
+  // Loaded with the first tar: the analyzer imports this module in every worker for its archive budget.
+  const { default: tar } = await import('tar-stream');
   const extract = tar.extract();
   // Errors in the source (a gzip limit, damaged gzip data) must end the tar walk with the source's reason.
   let sourceError: unknown;

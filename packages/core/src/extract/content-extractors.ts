@@ -1,12 +1,3 @@
-import { extractCda } from './cda.js';
-import { extractFhirJson, extractFhirXml } from './fhir.js';
-import { extractDicom } from './dicom.js';
-import { extractEml, extractMbox } from './mail.js';
-import { extractDoc, extractMsg, extractPpt, extractXls } from './ole.js';
-import { extractOdf } from './odf.js';
-import { extractPptx } from './pptx.js';
-import { extractRtf } from './rtf.js';
-import { extractX12 } from './x12.js';
 import type { ContentFormat } from './sniff-content.js';
 import { extractPlainText } from './text.js';
 import type { Extractor } from './types.js';
@@ -14,6 +5,8 @@ import type { Extractor } from './types.js';
 /**
  * Extractors for the formats sniff-content recognises (archives are opened by the router, which knows the
  * nesting depth). Kept apart from the office and text extractors so each family can grow on its own.
+ * Each module is loaded when its format is first met: together they (cfb, postal-mime, the FHIR and CDA
+ * readers) took most of a worker's start-up, and a scan rarely meets more than a few of them.
  */
 /**
  * A text format whose structure does not parse is still text: a truncated FHIR export or a hand-edited CCD
@@ -29,19 +22,30 @@ function orAsText(extractor: Extractor, markup: 'xml' | 'txt'): Extractor {
   };
 }
 
-export const CONTENT_EXTRACTORS: Partial<Record<ContentFormat, Extractor>> = {
-  'fhir-json': orAsText(extractFhirJson, 'txt'),
-  'fhir-xml': orAsText(extractFhirXml, 'xml'),
-  cda: orAsText(extractCda, 'xml'),
-  pptx: extractPptx,
-  odf: extractOdf,
-  rtf: orAsText(extractRtf, 'txt'),
-  eml: orAsText(extractEml, 'txt'),
-  mbox: orAsText(extractMbox, 'txt'),
-  doc: extractDoc,
-  xls: extractXls,
-  msg: extractMsg,
-  ppt: extractPpt,
-  x12: orAsText(extractX12, 'txt'),
-  dicom: extractDicom,
+const LOADERS: Partial<Record<ContentFormat, () => Promise<Extractor>>> = {
+  'fhir-json': async () => orAsText((await import('./fhir.js')).extractFhirJson, 'txt'),
+  'fhir-xml': async () => orAsText((await import('./fhir.js')).extractFhirXml, 'xml'),
+  cda: async () => orAsText((await import('./cda.js')).extractCda, 'xml'),
+  pptx: async () => (await import('./pptx.js')).extractPptx,
+  odf: async () => (await import('./odf.js')).extractOdf,
+  rtf: async () => orAsText((await import('./rtf.js')).extractRtf, 'txt'),
+  eml: async () => orAsText((await import('./mail.js')).extractEml, 'txt'),
+  mbox: async () => orAsText((await import('./mail.js')).extractMbox, 'txt'),
+  doc: async () => (await import('./ole.js')).extractDoc,
+  xls: async () => (await import('./ole.js')).extractXls,
+  msg: async () => (await import('./ole.js')).extractMsg,
+  ppt: async () => (await import('./ole.js')).extractPpt,
+  x12: async () => orAsText((await import('./x12.js')).extractX12, 'txt'),
+  dicom: async () => (await import('./dicom.js')).extractDicom,
 };
+
+const loaded = new Map<string, Promise<Extractor>>();
+
+/** The extractor of a content format, its module loaded on first use; undefined for formats without one. */
+export function loadContentExtractor(format: string): Promise<Extractor> | undefined {
+  const load = LOADERS[format as ContentFormat];
+  if (!load) return undefined;
+  let extractor = loaded.get(format);
+  if (!extractor) loaded.set(format, (extractor = load()));
+  return extractor;
+}

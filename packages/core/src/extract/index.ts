@@ -1,28 +1,46 @@
 import { extensionOf, sniffDetail, type SniffedFormat } from '../sniff.js';
 import { extractCsv, extractTsv } from './csv.js';
-import { extractDocx } from './docx.js';
 import { extractHl7 } from './hl7.js';
-import { extractJson } from './json.js';
 import { failure } from './limits.js';
 import { extractMarkdown } from './markdown.js';
-import { extractPdf } from './pdf.js';
 import { extractPlainText } from './text.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult, type Extractor, type SegmentSink } from './types.js';
 import { DEFAULT_ARCHIVE_DEPTH, extractArchive, newArchiveBudget, type ArchiveBudget, type ArchiveKind } from './archive.js';
-import { CONTENT_EXTRACTORS } from './content-extractors.js';
-import { extractXlsx } from './xlsx.js';
-import { extractXml } from './xml.js';
+import { loadContentExtractor } from './content-extractors.js';
+import type * as Docx from './docx.js';
+import type * as Json from './json.js';
+import type * as Pdf from './pdf.js';
+import type * as Xlsx from './xlsx.js';
+import type * as Xml from './xml.js';
 
 export { decodeText, type DecodedText, type TextEncodingName } from './encoding.js';
 export { extractCsv, extractTsv, parseDelimited } from './csv.js';
-export { extractDocx } from './docx.js';
 export { extractHl7, decodeHl7Escapes, hl7FieldLabel } from './hl7.js';
-export { extractJson } from './json.js';
 export { extractMarkdown, markdownToText } from './markdown.js';
-export { extractPdf } from './pdf.js';
 export { extractPlainText, markupToText } from './text.js';
-export { extractXlsx } from './xlsx.js';
-export { extractXml } from './xml.js';
+
+/**
+ * A worker loads an extractor's module (and its libraries: saxes, fflate, cfb, postal-mime, …) when it first
+ * meets the format, not at start-up: loading them all cost every worker ~140 ms, most of it for formats a
+ * scan never sees. The text, CSV, HL7 and Markdown modules stay static: they are small, plain text is in
+ * nearly every scan, and this module re-exports synchronous helpers of theirs.
+ */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load());
+}
+
+const docxModule = lazy(() => import('./docx.js'));
+const xlsxModule = lazy(() => import('./xlsx.js'));
+const pdfModule = lazy(() => import('./pdf.js'));
+const jsonModule = lazy(() => import('./json.js'));
+const xmlModule = lazy(() => import('./xml.js'));
+
+export const extractDocx: typeof Docx.extractDocx = async (bytes, limits) => (await docxModule()).extractDocx(bytes, limits);
+export const extractXlsx: typeof Xlsx.extractXlsx = async (bytes, limits, sink) => (await xlsxModule()).extractXlsx(bytes, limits, sink);
+export const extractPdf: typeof Pdf.extractPdf = async (bytes, limits) => (await pdfModule()).extractPdf(bytes, limits);
+export const extractJson: typeof Json.extractJson = async (bytes, limits) => (await jsonModule()).extractJson(bytes, limits);
+export const extractXml: typeof Xml.extractXml = async (bytes, limits) => (await xmlModule()).extractXml(bytes, limits);
 
 /** Extractors by sniffed format; plain text is bound per call because it looks at the extension. */
 const EXTRACTORS: Partial<Record<SniffedFormat, Extractor>> = {
@@ -108,9 +126,13 @@ export async function extractText(
       return pdf;
     }
     default: {
-      const extractor = EXTRACTORS[format] ?? CONTENT_EXTRACTORS[format as keyof typeof CONTENT_EXTRACTORS];
-      if (!extractor) return failure(format, 'unsupported', `no extractor for ${format}`);
-      return guarded(format, () => extractor(bytes, limits, context.sink));
+      const extractor = EXTRACTORS[format];
+      if (extractor) return guarded(format, () => extractor(bytes, limits, context.sink));
+      return guarded(format, async () => {
+        const content = await loadContentExtractor(format);
+        if (!content) return failure(format, 'unsupported', `no extractor for ${format}`);
+        return content(bytes, limits, context.sink);
+      });
     }
   }
 }
