@@ -15,8 +15,9 @@ import { extractText, type ExtractContext } from './extract/index.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type SegmentSink, type TextSegment } from './extract/types.js';
 import { createFingerprinter, type Fingerprinter } from './fingerprint.js';
 import { maskValue } from './mask.js';
-import { groupRecords, type LocatedFinding } from './records.js';
-import type { FileResult, ReportedFinding, ReportedLocation } from './types.js';
+import { FindingPacker, PackedFindings } from './packed-findings.js';
+import { groupRecordsOf } from './records.js';
+import type { FileResult, ReportedLocation } from './types.js';
 
 /** Everything a file's analysis depends on besides its bytes; fixed for a whole scan. */
 export interface AnalysisSettings {
@@ -55,7 +56,13 @@ export function defaultAnalysisSettings(overrides: Partial<AnalysisSettings> & {
  * confidence floor, group into patient records, then mask. Raw values never leave this function unless the
  * scan reveals them.
  */
-export function createAnalyzer(settings: AnalysisSettings): Analyzer {
+export interface AnalyzerOptions {
+  /** Results carry their findings in columns (`packed`) for the trip to the main thread; `findings` stays empty. */
+  packed?: boolean;
+}
+
+export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOptions = {}): Analyzer {
+  const packed = options.packed === true;
   const engine: DetectionEngine = createEngine({
     detectors: settings.detectors,
     mrnPatterns: settings.mrnPatterns,
@@ -69,7 +76,7 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
   function analyzeSegments(segments: readonly TextSegment[], path: string, format: string, bytes: number): FileResult {
     const file = new FileFindings(engine, settings);
     for (const segment of segments) file.add(segment);
-    return file.result(path, format, bytes, fingerprint);
+    return file.result(path, format, bytes, fingerprint, packed);
   }
 
   async function analyze(bytes: Uint8Array, path: string): Promise<FileResult> {
@@ -149,7 +156,7 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
     }
     const detectStarted = performance.now();
     for (const segment of extracted.segments) file.add(segment);
-    const result = file.result(path, extracted.format, bytes.length, fingerprint);
+    const result = file.result(path, extracted.format, bytes.length, fingerprint, packed);
     result.timings = { readMs: 0, extractMs, detectMs: file.detectMs + (performance.now() - detectStarted) };
     if (extracted.degraded) result.degraded = extracted.degraded;
     if (extracted.encoding) result.encoding = extracted.encoding;
@@ -161,8 +168,8 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
 
 /**
  * One file's findings, gathered segment by segment as the extractor produces them (a SegmentSink), so a large
- * table holds its findings and never all its cells. Each kept finding is its reported object from the start,
- * with what only the end of the file decides kept beside it in flat arrays: whether the file holds a patient
+ * table holds its findings and never all its cells. Kept findings go into columns (packed-findings.ts), not an
+ * object each, with what only the end of the file decides kept beside them: whether the file holds a patient
  * identifier (document context raises contact identifiers), the patient records, and the fingerprints (keyed
  * by the normalized value, which the report never carries). Confidence reasons are kept only for --explain.
  */
@@ -170,16 +177,28 @@ export function createAnalyzer(settings: AnalysisSettings): Analyzer {
 const MEMO_MAX_CHARS = 64;
 const MEMO_MAX_ENTRIES = 16_384;
 
+/** Distinct findings whose reported form is remembered (see FileFindings.prepare). */
+const PREPARED_MAX_ENTRIES = 65_536;
+
+/** What a finding reports that depends on the finding alone, not where it sits: computed once per distinct finding. */
+interface Prepared {
+  kind: number;
+  value: number;
+  confidence: number;
+  raised: number;
+  raisedReasons?: ConfidenceReason[];
+}
+
 class FileFindings implements SegmentSink {
-  private reported: ReportedFinding[] = [];
+  private packer = new FindingPacker();
   private normalized: string[] = [];
   private recordKeys: (string | undefined)[] = [];
-  /** The finding as document context leaves it when the file holds a patient identifier; undefined when unchanged. */
-  private raised: (Finding | undefined)[] = [];
   private reasons: ConfidenceReason[][] = [];
+  private raisedReasons: (ConfidenceReason[] | undefined)[] = [];
   private hasPatient = false;
   private readonly memo = new Map<string | undefined, Map<string, readonly Finding[]>>();
   private memoSize = 0;
+  private prepared = new Map<Finding, Prepared>();
   private readonly floor: number;
   private readonly explain: boolean;
   /** Time spent in the engine, so the caller can tell extraction from detection. */
@@ -230,62 +249,97 @@ class FileFindings implements SegmentSink {
   }
 
   reset(): void {
-    this.reported = [];
+    this.packer = new FindingPacker();
     this.normalized = [];
     this.recordKeys = [];
-    this.raised = [];
     this.reasons = [];
+    this.raisedReasons = [];
     this.hasPatient = false;
     this.memo.clear();
     this.memoSize = 0;
+    this.prepared = new Map();
+  }
+
+  /**
+   * Masking and document context depend on the finding only, and a memoized cell hands back the same finding
+   * objects: a column of 100,000 repeated codes masks each distinct code once.
+   */
+  private prepare(finding: Finding): Prepared {
+    let prepared = this.prepared.get(finding);
+    if (prepared) return prepared;
+    const raised = raiseForDocument(finding);
+    prepared = {
+      kind: this.packer.kindOf(finding.detector, finding.hipaa, finding.role),
+      value: this.packer.intern(this.settings.reveal ? finding.value : maskValue(finding.detector, finding.value)),
+      confidence: CONFIDENCE_ORDER[finding.confidence],
+      raised: raised === finding ? FindingPacker.NOT_RAISED : CONFIDENCE_ORDER[raised.confidence],
+      ...(raised !== finding && this.explain ? { raisedReasons: raised.reasons } : {}),
+    };
+    if (this.prepared.size >= PREPARED_MAX_ENTRIES) this.prepared.clear();
+    this.prepared.set(finding, prepared);
+    return prepared;
   }
 
   private take(findings: readonly Finding[], segment: TextSegment): void {
     // Document context looks at every finding, those below the floor included, as applyDocumentContext does.
     if (!this.hasPatient && hasPatientIdentifier(findings)) this.hasPatient = true;
     for (const finding of findings) {
-      const raised = raiseForDocument(finding);
+      const prepared = this.prepare(finding);
       // Below the floor even if raised: it can never be reported.
-      if (CONFIDENCE_ORDER[raised.confidence] < this.floor) continue;
-      this.reported.push({
-        detector: finding.detector,
-        hipaa: finding.hipaa,
-        role: finding.role,
-        value: this.settings.reveal ? finding.value : maskValue(finding.detector, finding.value),
-        confidence: finding.confidence,
-        location: locate(segment, finding),
-        fingerprint: '',
-      });
+      const best = prepared.raised === FindingPacker.NOT_RAISED ? prepared.confidence : prepared.raised;
+      if (best < this.floor) continue;
+      this.packer.push(prepared.kind, prepared.value, prepared.confidence, prepared.raised, locate(segment, finding));
       this.normalized.push(finding.normalized);
       this.recordKeys.push(segment.recordKey);
-      this.raised.push(raised === finding ? undefined : raised);
-      if (this.explain) this.reasons.push(finding.reasons);
+      if (this.explain) {
+        this.reasons.push(finding.reasons);
+        this.raisedReasons.push(prepared.raisedReasons);
+      }
     }
   }
 
-  /** `fingerprint` should remember what it computed (cachedFingerprinter): a table repeats its values. */
-  result(path: string, format: string, bytes: number, cached: Fingerprinter): FileResult {
-    const findings: ReportedFinding[] = [];
-    const kept: LocatedFinding[] = [];
-    const keptAt: number[] = [];
-    this.reported.forEach((reported, i) => {
-      const raised = this.hasPatient ? this.raised[i] : undefined;
-      if (raised) reported.confidence = raised.confidence;
-      if (CONFIDENCE_ORDER[reported.confidence] < this.floor) return;
-      findings.push(reported);
-      keptAt.push(i);
-      kept.push({ finding: { detector: reported.detector, role: reported.role, normalized: this.normalized[i]! }, recordKey: this.recordKeys[i] });
-    });
-    const { records, recordOf } = groupRecords(kept, cached);
-    findings.forEach((reported, j) => {
-      const i = keptAt[j]!;
-      reported.fingerprint = cached(reported.detector, this.normalized[i]!);
-      const record = recordOf[j];
-      if (record !== undefined) reported.record = record;
-      if (this.explain) reported.reasons = (this.hasPatient ? this.raised[i] : undefined)?.reasons ?? this.reasons[i]!;
-    });
+  /**
+   * `fingerprint` should remember what it computed (cachedFingerprinter): a table repeats its values. With
+   * `packed`, the findings stay in columns for the trip to the main thread (see packed-findings.ts).
+   */
+  result(path: string, format: string, bytes: number, cached: Fingerprinter, packed = false): FileResult {
+    const packer = this.packer;
+    const { normalized, recordKeys, reasons } = this;
+    // Document context is only known at the end of the file: it decides the confidence, then who stays.
+    let kept = 0;
+    for (let i = 0; i < packer.count; i++) {
+      const raised = packer.raised[i]!;
+      const confidence = this.hasPatient && raised !== FindingPacker.NOT_RAISED ? raised : packer.confidence[i]!;
+      if (confidence < this.floor) continue;
+      packer.move(i, kept, confidence);
+      normalized[kept] = normalized[i]!;
+      recordKeys[kept] = recordKeys[i];
+      if (this.explain) reasons[kept] = (this.hasPatient ? this.raisedReasons[i] : undefined) ?? reasons[i]!;
+      kept++;
+    }
+    packer.truncate(kept);
+    normalized.length = kept;
+    recordKeys.length = kept;
+    if (this.explain) reasons.length = kept;
+    const { kinds, kind } = packer;
+    const { records, recordOf } = groupRecordsOf(
+      {
+        length: kept,
+        detector: (i) => kinds[kind[i]!]!.detector,
+        role: (i) => kinds[kind[i]!]!.role,
+        normalized: (i) => normalized[i]!,
+        recordKey: (i) => recordKeys[i],
+      },
+      cached,
+    );
+    const fingerprints = new Uint32Array(kept);
+    for (let i = 0; i < kept; i++) fingerprints[i] = packer.intern(cached(kinds[kind[i]!]!.detector, normalized[i]!));
+    const data = packer.pack(fingerprints, recordOf, this.explain ? reasons : undefined);
     this.reset();
-    return { type: 'file', path, status: 'scanned', format, bytes, findings, records: records.length, recordList: records };
+    const result: FileResult = { type: 'file', path, status: 'scanned', format, bytes, findings: [], records: records.length, recordList: records };
+    if (packed) result.packed = data;
+    else result.findings = new PackedFindings(data).materialize();
+    return result;
   }
 }
 

@@ -7,6 +7,7 @@ export { MAX_READ_BYTES } from './read-file.js';
 export { maskValue } from './mask.js';
 export { createFingerprinter, randomFingerprintKey, type Fingerprinter } from './fingerprint.js';
 export { groupRecords, type LocatedFinding, type RecordGrouping } from './records.js';
+export { findingCount, findingCountsByDetector } from './file-findings.js';
 export * from './report/index.js';
 export * from './summary.js';
 export { ScanStats, type StageTimings } from './stats.js';

@@ -27,8 +27,20 @@ const DISTINGUISHING = new Set(['ssn', 'mrn', 'dob', 'name', 'mbi', 'hicn']);
  */
 const NOT_A_PATIENT_ON_THEIR_OWN = new Set(['phone', 'fax', 'email', 'url', 'ip', 'address', 'date', 'age-over-89', 'npi', 'dea', 'relative-name']);
 
-function anchorsRecord(finding: GroupedFinding): boolean {
-  return finding.role === 'identifier' && !NOT_A_PATIENT_ON_THEIR_OWN.has(finding.detector);
+function anchorsRecord(source: GroupingSource, i: number): boolean {
+  return source.role(i) === 'identifier' && !NOT_A_PATIENT_ON_THEIR_OWN.has(source.detector(i));
+}
+
+/**
+ * The findings to group, read by index: a file with a million findings need not build an object per finding
+ * to be grouped (analyze.ts keeps them in columns).
+ */
+export interface GroupingSource {
+  readonly length: number;
+  detector(i: number): string;
+  role(i: number): GroupedFinding['role'];
+  normalized(i: number): string;
+  recordKey(i: number): string | undefined;
 }
 
 /**
@@ -41,12 +53,27 @@ function anchorsRecord(finding: GroupedFinding): boolean {
  * then merged, so the same patient twice in one file counts once.
  */
 export function groupRecords(items: readonly LocatedFinding[], fingerprint: Fingerprinter): RecordGrouping {
-  const groups = splitIntoGroups(items);
-  const candidates = groups.filter((g) => g.members.some((i) => anchorsRecord(items[i]!.finding)));
+  const { records, recordOf } = groupRecordsOf(
+    {
+      length: items.length,
+      detector: (i) => items[i]!.finding.detector,
+      role: (i) => items[i]!.finding.role,
+      normalized: (i) => items[i]!.finding.normalized,
+      recordKey: (i) => items[i]!.recordKey,
+    },
+    fingerprint,
+  );
+  return { records, recordOf: Array.from(recordOf, (r) => (r < 0 ? undefined : r)) };
+}
+
+/** As groupRecords; `recordOf` holds -1 for a finding in no record. */
+export function groupRecordsOf(source: GroupingSource, fingerprint: Fingerprinter): { records: PatientRecord[]; recordOf: Int32Array } {
+  const groups = splitIntoGroups(source);
+  const candidates = groups.filter((g) => g.members.some((i) => anchorsRecord(source, i)));
   const parent = candidates.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const ownerOfKey = new Map<string, number>();
-  const keysOf = candidates.map((g) => linkKeys(g.members.map((i) => items[i]!.finding)));
+  const keysOf = candidates.map((g) => linkKeys(source, g.members));
   keysOf.forEach((keys, index) => {
     for (const key of keys) {
       const owner = ownerOfKey.get(key);
@@ -57,7 +84,7 @@ export function groupRecords(items: readonly LocatedFinding[], fingerprint: Fing
 
   const recordOfRoot = new Map<number, number>();
   const records: PatientRecord[] = [];
-  const recordOf: (number | undefined)[] = new Array(items.length).fill(undefined);
+  const recordOf = new Int32Array(source.length).fill(-1);
   candidates.forEach((group, index) => {
     const root = find(index);
     let recordIndex = recordOfRoot.get(root);
@@ -68,10 +95,10 @@ export function groupRecords(items: readonly LocatedFinding[], fingerprint: Fing
     }
     const record = records[recordIndex]!;
     for (const i of group.members) {
-      const finding = items[i]!.finding;
+      const detector = source.detector(i);
       recordOf[i] = recordIndex;
-      if (!record.identifiers.includes(finding.detector)) record.identifiers.push(finding.detector);
-      if (finding.role === 'health-information') record.phi = true;
+      if (!record.identifiers.includes(detector)) record.identifiers.push(detector);
+      if (source.role(i) === 'health-information') record.phi = true;
     }
     for (const key of keysOf[index]!) {
       const hashed = fingerprint('record-key', key);
@@ -91,12 +118,12 @@ interface Group {
   seen: Map<string, string[]>;
 }
 
-function splitIntoGroups(items: readonly LocatedFinding[]): Group[] {
+function splitIntoGroups(source: GroupingSource): Group[] {
   const byKey = new Map<string, Group>();
   const groups: Group[] = [];
   let current: Group | undefined;
-  items.forEach((item, index) => {
-    const { finding, recordKey } = item;
+  for (let index = 0; index < source.length; index++) {
+    const recordKey = source.recordKey(index);
     if (recordKey !== undefined) {
       let group = byKey.get(recordKey);
       if (!group) {
@@ -105,28 +132,30 @@ function splitIntoGroups(items: readonly LocatedFinding[]): Group[] {
         groups.push(group);
       }
       group.members.push(index);
-      return;
+      continue;
     }
-    if (!current || contradicts(current, finding)) {
+    const detector = source.detector(index);
+    const normalized = source.normalized(index);
+    if (!current || contradicts(current, detector, normalized)) {
       current = { members: [], seen: new Map() };
       groups.push(current);
     }
     current.members.push(index);
-    if (DISTINGUISHING.has(finding.detector)) {
-      const values = current.seen.get(finding.detector) ?? [];
-      values.push(finding.normalized);
-      current.seen.set(finding.detector, values);
+    if (DISTINGUISHING.has(detector)) {
+      const values = current.seen.get(detector) ?? [];
+      values.push(normalized);
+      current.seen.set(detector, values);
     }
-  });
+  }
   return groups;
 }
 
-function contradicts(group: Group, finding: GroupedFinding): boolean {
-  if (!DISTINGUISHING.has(finding.detector)) return false;
-  const values = group.seen.get(finding.detector);
+function contradicts(group: Group, detector: string, normalized: string): boolean {
+  if (!DISTINGUISHING.has(detector)) return false;
+  const values = group.seen.get(detector);
   if (!values) return false;
-  if (finding.detector === 'name') return !values.some((v) => namesAgree(v, finding.normalized));
-  return !values.includes(finding.normalized);
+  if (detector === 'name') return !values.some((v) => namesAgree(v, normalized));
+  return !values.includes(normalized);
 }
 
 /** 'SMITH' and 'JOHN SMITH' may be the same person; 'JOHN SMITH' and 'MARY JONES' are not. */
@@ -138,8 +167,8 @@ function namesAgree(a: string, b: string): boolean {
 }
 
 /** Values that identify the same patient wherever they appear; names alone only link records with nothing stronger. */
-function linkKeys(findings: readonly GroupedFinding[]): string[] {
-  const values = (id: string) => [...new Set(findings.filter((f) => f.detector === id).map((f) => f.normalized))];
+function linkKeys(source: GroupingSource, members: readonly number[]): string[] {
+  const values = (id: string) => [...new Set(members.filter((i) => source.detector(i) === id).map((i) => source.normalized(i)))];
   const keys = ['ssn', 'mrn', 'mbi', 'hicn'].flatMap((id) => values(id).map((v) => `${id}:${v}`));
   const names = values('name');
   const dobs = values('dob');

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings, type Analyzer } from './analyze.js';
 import { crawl } from './crawl.js';
 import { dispatch } from './dispatch.js';
+import { adoptPackedFindings, findingCount } from './file-findings.js';
 import { DEFAULT_EXTRACT_LIMITS } from './extract/types.js';
 import { randomFingerprintKey } from './fingerprint.js';
 import { readListedFile } from './read-file.js';
@@ -62,11 +63,12 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
     settingsId: createHash('sha256').update(JSON.stringify(settings)).digest('hex'),
     signal: options.signal,
   })) {
+    adoptPackedFindings(result);
     progress.filesDone++;
     // Archive members and mail attachments are files the crawl could not see: they are seen when they arrive.
     if (result.container !== undefined) progress.filesSeen++;
     if (result.status === 'scanned') progress.bytesDone += result.bytes;
-    if (result.findings.length) progress.filesWithFindings++;
+    if (findingCount(result)) progress.filesWithFindings++;
     yield result;
     const now = performance.now();
     if (now - lastProgress >= PROGRESS_INTERVAL_MS) {

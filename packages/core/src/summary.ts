@@ -2,6 +2,7 @@ import type { Confidence } from '@phi-scan/detectors';
 import type { FileResult } from './types.js';
 import type { RiskiestFile, ScanSummary } from './scan-types.js';
 import { ExposureTally } from './exposure/tally.js';
+import { findingCount, findingCountsByDetector } from './file-findings.js';
 
 type TopFile = ScanSummary['topFiles'][number];
 
@@ -64,14 +65,15 @@ export class SummaryBuilder {
         break;
     }
     // A failed or skipped file may still carry findings from the part read before it stopped: count them all.
-    for (const finding of result.findings) increment(this.#findingsByDetector, finding.detector);
-    this.#findings += result.findings.length;
+    for (const { detector, count } of findingCountsByDetector(result)) increment(this.#findingsByDetector, detector, count);
+    const findings = findingCount(result);
+    this.#findings += findings;
     this.#records += result.records;
-    if (result.findings.length > 0 || result.records > 0) {
+    if (findings > 0 || result.records > 0) {
       this.#filesWithFindings += 1;
-      this.#offerTopFile({ path: result.path, records: result.records, findings: result.findings.length });
+      this.#offerTopFile({ path: result.path, records: result.records, findings });
       if (result.risk) {
-        const riskiest: RiskiestFile = { path: result.path, records: result.records, findings: result.findings.length, risk: result.risk };
+        const riskiest: RiskiestFile = { path: result.path, records: result.records, findings, risk: result.risk };
         if (result.access) riskiest.access = result.access;
         offer(this.#riskiest, riskiest, riskRanksAbove);
       }
@@ -133,8 +135,8 @@ function ranksAbove(a: TopFile, b: TopFile): boolean {
   return a.path < b.path;
 }
 
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
+function increment(counts: Map<string, number>, key: string, by = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
 }
 
 /** Largest count first, so the report reads top-down; names break ties for a stable output. */

@@ -12,6 +12,7 @@ import type {
   TextLocation,
 } from './extract/types.js';
 import type { StageTimings } from './stats.js';
+import type { PackedFindingsData } from './packed-findings.js';
 
 /** A file the crawl saw. Streams out of the crawl one at a time; never collected into a list. */
 export interface FileEntry {
@@ -137,4 +138,9 @@ export interface FileResult {
   container?: string;
   /** Set on an archive or a mail: how many files inside it were reported (each as a result of its own). */
   members?: number;
+  /**
+   * Only between a worker and the main thread: the findings in columns, `findings` then empty. scan() turns it
+   * back into `findings` (file-findings.ts) before a caller sees the result.
+   */
+  packed?: PackedFindingsData;
 }

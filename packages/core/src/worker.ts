@@ -1,4 +1,6 @@
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
+import { transferablesOf } from './packed-findings.js';
 import { readListedFile } from './read-file.js';
 import type { FileEntry, FileResult } from './types.js';
 
@@ -19,11 +21,20 @@ export interface WorkerTask {
 
 let cached: { id: string; analyzer: Analyzer } | undefined;
 
-/** Piscina entry point: reads, extracts and scans a batch of files; every entry comes back as a result. */
-export default async function scanBatch(task: WorkerTask): Promise<FileResult[]> {
+/**
+ * Piscina entry point: reads, extracts and scans a batch of files; every entry comes back as a result. The
+ * results' findings travel in columns whose buffers are moved to the main thread, not copied.
+ */
+export default async function scanBatch(task: WorkerTask): Promise<unknown> {
+  const results = await scanEntries(task);
+  const buffers = results.flatMap((result) => (result.packed ? transferablesOf(result.packed) : []));
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: results });
+}
+
+async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
   // Compiling the detectors counts as the first file's time, as a hang there would be that task's.
   if (task.progress) Atomics.store(task.progress, 0, 1);
-  if (cached?.id !== task.settingsId) cached = { id: task.settingsId, analyzer: createAnalyzer(task.settings) };
+  if (cached?.id !== task.settingsId) cached = { id: task.settingsId, analyzer: createAnalyzer(task.settings, { packed: true }) };
   const results: FileResult[] = [];
   for (const [i, entry] of task.entries.entries()) {
     if (task.progress) Atomics.store(task.progress, 0, i + 1);

@@ -1,6 +1,7 @@
 import type { FileResult } from '../types.js';
 import { AccountNames, describeAccess, statAccess } from './access.js';
 import { assessRisk } from './risk.js';
+import { findingCount } from '../file-findings.js';
 
 /**
  * Adds who-can-read-it and a risk score to each file with findings, on the main thread as results arrive.
@@ -15,7 +16,7 @@ export class ExposureAssessor {
   }
 
   async assess(result: FileResult): Promise<FileResult> {
-    if (result.findings.length === 0 && result.records === 0) return result;
+    if (findingCount(result) === 0 && result.records === 0) return result;
     result.access ??= result.ownership ? describeAccess(result.ownership, this.#names) : await statAccess(result.path, this.#names);
     result.risk ??= assessRisk(result, result.access);
     return result;

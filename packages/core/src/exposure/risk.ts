@@ -1,4 +1,5 @@
 import type { FileAccess, FileResult, FileRisk } from '../types.js';
+import { findingCountsByDetector } from '../file-findings.js';
 
 /**
  * How much an identifier kind says about who a patient is. An SSN or an MBI identifies a person anywhere and
@@ -22,7 +23,7 @@ export function assessRisk(result: Pick<FileResult, 'records' | 'recordList' | '
   const kinds = new Set<string>();
   let health = false;
   for (const record of result.recordList ?? []) health ||= record.phi;
-  for (const finding of result.findings) if (finding.role === 'identifier') kinds.add(finding.detector);
+  for (const { detector, role } of findingCountsByDetector(result)) if (role === 'identifier') kinds.add(detector);
   const weights = [...kinds].map((k) => IDENTIFIER_WEIGHT[k] ?? OTHER_IDENTIFIER_WEIGHT);
   const strongest = weights.length ? Math.max(...weights) : 0;
   const identifiers = Math.min(1, strongest + 0.1 * Math.max(0, weights.length - 1));

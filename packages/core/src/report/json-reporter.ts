@@ -1,7 +1,7 @@
 import type { FileResult } from '../types.js';
 import type { ScanSummary } from '../scan-types.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
-import { toReportFile } from './report-record.js';
+import { reportFileJson } from './file-json.js';
 import { StreamSink } from './stream-sink.js';
 
 export const JSON_REPORT_VERSION = 1;
@@ -20,10 +20,20 @@ export class JsonReporter implements Reporter {
     this.#options = options;
   }
 
-  file(result: FileResult): Promise<void> {
-    const opening = this.#filesWritten === 0 ? `{"version":${JSON_REPORT_VERSION},"files":[\n` : ',\n';
+  async file(result: FileResult): Promise<void> {
+    let pending = this.#filesWritten === 0 ? `{"version":${JSON_REPORT_VERSION},"files":[\n` : ',\n';
     this.#filesWritten += 1;
-    return this.#sink.write(opening + JSON.stringify(toReportFile(result, this.#options)));
+    // The opening joins the first piece: a small file stays one write.
+    let first = true;
+    for (const piece of reportFileJson(result, this.#options)) {
+      if (first) pending += piece;
+      else {
+        await this.#sink.write(pending);
+        pending = piece;
+      }
+      first = false;
+    }
+    await this.#sink.write(pending);
   }
 
   end(summary: ScanSummary): Promise<void> {

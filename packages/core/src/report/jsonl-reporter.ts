@@ -1,7 +1,7 @@
 import type { FileResult } from '../types.js';
 import type { ScanSummary } from '../scan-types.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
-import { toReportFile } from './report-record.js';
+import { reportFileJson } from './file-json.js';
 import { StreamSink } from './stream-sink.js';
 
 /** One JSON object per line as each file completes, then a `{"type":"summary"}` line. */
@@ -14,8 +14,14 @@ export class JsonlReporter implements Reporter {
     this.#options = options;
   }
 
-  file(result: FileResult): Promise<void> {
-    return this.#sink.write(JSON.stringify(toReportFile(result, this.#options)) + '\n');
+  /** A file with many findings is written in pieces, so its line is never one string in memory. */
+  async file(result: FileResult): Promise<void> {
+    let pending: string | undefined;
+    for (const piece of reportFileJson(result, this.#options)) {
+      if (pending !== undefined) await this.#sink.write(pending);
+      pending = piece;
+    }
+    await this.#sink.write(`${pending}\n`);
   }
 
   end(summary: ScanSummary): Promise<void> {

@@ -50,8 +50,13 @@ export interface ReportFileOptions {
 }
 
 export function toReportFile(result: FileResult, options: ReportFileOptions = {}): ReportFile {
+  return { ...reportFileHead(result), findings: result.findings.map((finding) => toReportFinding(finding, options)), ...reportFileTail(result) };
+}
+
+/** The fields before `findings`, so a writer can put the findings between head and tail itself (file-json.ts). */
+export function reportFileHead(result: FileResult) {
   return {
-    type: 'file',
+    type: 'file' as const,
     path: result.path,
     rawPath: result.rawPath,
     status: result.status,
@@ -60,7 +65,11 @@ export function toReportFile(result: FileResult, options: ReportFileOptions = {}
     format: result.format,
     bytes: result.bytes,
     mtime: result.mtime,
-    findings: result.findings.map((finding) => toReportFinding(finding, options)),
+  };
+}
+
+export function reportFileTail(result: FileResult) {
+  return {
     records: result.records,
     recordList: result.recordList,
     degraded: result.degraded,

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings } from './analyze.js';
+import type { TextSegment } from './extract/types.js';
+import { adoptPackedFindings, findingCount, findingCountsByDetector, packedFindingsOf } from './file-findings.js';
+import { reportFileJson } from './report/file-json.js';
+import { toReportFile } from './report/report-record.js';
+import type { FileResult } from './types.js';
+
+/** Segments of every location shape, with values that need JSON escaping and a repeated table row. */
+const segments: TextSegment[] = [
+  { text: 'Patient: John Smith, SSN 123-45-6789, DOB 03/14/1962', location: { line: 1 } },
+  { text: 'Dx E11.9 — "quoted" \\ back\u0001slash', location: { line: 2 } },
+  { text: '197-49-2526', location: { sheet: 'Pa"tients', cell: 'E2', row: 2, column: 'SSN' }, columnHeader: 'SSN', recordKey: 'r2' },
+  { text: '197-49-2526', location: { sheet: 'Pa"tients', cell: 'E3', row: 3, column: 'SSN' }, columnHeader: 'SSN', recordKey: 'r3' },
+  { text: 'I48.91', location: { sheet: 'Pa"tients', cell: 'F3', row: 3, column: 'Diagnosis' }, columnHeader: 'Diagnosis', recordKey: 'r3' },
+  { text: 'MRN 1990588 called 415-555-0134', location: { path: '$.notes[0]', line: undefined } },
+  { text: 'MRN 1990589', location: { path: '$.notes[1]', line: 4 } },
+  { text: 'PID|1||55270447^^^MRN||Jones^Mary||19500101', location: { message: 1, field: 'PID-3', line: 2 } },
+  { text: 'Line one\nSSN 223-45-6789 on the second line', location: { page: 3 } },
+  { text: 'SSN\n323-45-6789', location: { part: 'word/document.xml', paragraph: 7 } },
+];
+
+function settings(overrides: Partial<AnalysisSettings> = {}): AnalysisSettings {
+  return defaultAnalysisSettings({ fingerprintKey: 'packed-test', ...overrides });
+}
+
+function both(overrides: Partial<AnalysisSettings> = {}): { plain: FileResult; packed: FileResult } {
+  const plain = createAnalyzer(settings(overrides)).analyzeSegments(segments, 'f.txt', 'text', 100);
+  const packed = createAnalyzer(settings(overrides), { packed: true }).analyzeSegments(segments, 'f.txt', 'text', 100);
+  // As a worker sends it: structured-cloned.
+  return { plain, packed: adoptPackedFindings(structuredClone(packed)) };
+}
+
+describe('packed findings', () => {
+  for (const [name, overrides] of [
+    ['masked', {}],
+    ['revealed', { reveal: true }],
+    ['explained, low floor', { explain: true, minConfidence: 'low' as const }],
+  ] as const) {
+    it(`materialize to the findings the analyzer builds (${name})`, () => {
+      const { plain, packed } = both(overrides);
+      expect(plain.findings.length).toBeGreaterThan(8);
+      expect(packed.packed).toBeUndefined();
+      expect(findingCount(packed)).toBe(plain.findings.length);
+      const byDetector = (result: FileResult) => findingCountsByDetector(result).sort((a, b) => (a.detector < b.detector ? -1 : 1));
+      expect(byDetector(packed)).toEqual(byDetector(plain));
+      expect(packed).toEqual(plain);
+      expect(Object.keys(packed)).toEqual(Object.keys(plain));
+      expect(JSON.stringify(packed.findings)).toBe(JSON.stringify(plain.findings));
+      // Once built, the array is the result's own, as any other.
+      expect(packedFindingsOf(packed)).toBeUndefined();
+      expect(packed.findings).toBe(packed.findings);
+    });
+
+    it(`write the JSON that JSON.stringify(toReportFile) writes (${name})`, () => {
+      const { plain, packed } = both(overrides);
+      const explain = 'explain' in overrides;
+      const expected = JSON.stringify(toReportFile(plain, { explain }));
+      expect([...reportFileJson(packed, { explain })].join('')).toBe(expected);
+      expect(packedFindingsOf(packed)).toBeDefined();
+    });
+  }
+
+  it('writes a file with many findings in pieces', () => {
+    const many: TextSegment[] = [];
+    for (let row = 2; row < 3000; row++) {
+      many.push({ text: `${100 + (row % 800)}-45-6789`, location: { sheet: 'S', cell: `A${row}`, row, column: 'SSN' }, columnHeader: 'SSN', recordKey: `${row}` });
+    }
+    const plain = createAnalyzer(settings()).analyzeSegments(many, 'big.xlsx', 'xlsx', 1);
+    const packed = adoptPackedFindings(structuredClone(createAnalyzer(settings(), { packed: true }).analyzeSegments(many, 'big.xlsx', 'xlsx', 1)));
+    const pieces = [...reportFileJson(packed)];
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(pieces.join('')).toBe(JSON.stringify(toReportFile(plain)));
+  });
+
+  it('a replaced findings array wins over the columns', () => {
+    const { packed } = both();
+    packed.findings = packed.findings.slice(0, 1);
+    expect(findingCount(packed)).toBe(1);
+    expect([...reportFileJson(packed)]).toHaveLength(1);
+  });
+});

@@ -1,0 +1,387 @@
+import type { Confidence, ConfidenceReason, FindingRole, HipaaCategory } from '@phi-scan/detectors';
+import type { ReportedFinding, ReportedLocation } from './types.js';
+
+/**
+ * A file's findings in columns instead of an object each. A workbook of 100,000 rows yields 600,000 findings:
+ * as objects they cost the worker ~400 MB and seconds to structured-clone to the main thread; as columns they
+ * are a few typed arrays (moved, not copied) and one string holding every distinct text once.
+ */
+
+/** Index = CONFIDENCE_ORDER of the name. */
+export const CONFIDENCE_NAMES: readonly Confidence[] = ['low', 'medium', 'high'];
+
+/** What every finding of one detector shares; a file has a handful. */
+export interface FindingKind {
+  detector: string;
+  hipaa: HipaaCategory;
+  role: FindingRole;
+}
+
+/** A slot holds the id of a string, a number, a JSON text (as a string id) of any other value, or nothing. */
+export const SlotKind = { String: 0, Number: 1, Json: 2, Absent: 3 } as const;
+export type SlotKind = (typeof SlotKind)[keyof typeof SlotKind];
+
+/** The keys of a location object in their order, and what each holds; a file has a few shapes. */
+export interface LocationShape {
+  keys: string[];
+  kinds: SlotKind[];
+}
+
+/** The transit form: plain data, so it structured-clones; every typed array owns its buffer, so it can move. */
+export interface PackedFindingsData {
+  count: number;
+  kinds: FindingKind[];
+  shapes: LocationShape[];
+  /** Every distinct string, concatenated; string `i` ends at `stringEnds[i]`. */
+  strings: string;
+  stringEnds: Uint32Array;
+  kind: Uint32Array;
+  value: Uint32Array;
+  confidence: Uint8Array;
+  fingerprint: Uint32Array;
+  /** -1: the finding belongs to no record. */
+  record: Int32Array;
+  shape: Uint32Array;
+  slotStart: Uint32Array;
+  slots: Float64Array;
+  /** Only for --explain: each finding's confidence reasons. */
+  reasons?: ConfidenceReason[][];
+}
+
+/** The buffers to move with a PackedFindingsData (each belongs to it alone). */
+export function transferablesOf(data: PackedFindingsData): ArrayBuffer[] {
+  return [data.stringEnds, data.kind, data.value, data.confidence, data.fingerprint, data.record, data.shape, data.slotStart, data.slots].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}
+
+/** Past this many distinct strings the de-duplication map starts afresh: ids stay valid, repeats cost a copy. */
+const INTERN_MAX_ENTRIES = 1 << 17;
+
+function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  const next = new (array.constructor as new (length: number) => T)(Math.max(needed, array.length * 2, 1024));
+  next.set(array);
+  return next;
+}
+
+function slotKindOf(value: unknown): SlotKind {
+  switch (typeof value) {
+    case 'string':
+      return SlotKind.String;
+    case 'number':
+      return SlotKind.Number;
+    case 'undefined':
+      return SlotKind.Absent;
+    default:
+      return SlotKind.Json;
+  }
+}
+
+/**
+ * Builds the columns as findings arrive (in the worker). Rows can be dropped and the survivors moved down
+ * (`move`, `truncate`) once the end of the file decides their confidence; fingerprints and records are
+ * given at `pack`, since only the whole file decides them.
+ */
+export class FindingPacker {
+  count = 0;
+  kind = new Uint32Array(0);
+  value = new Uint32Array(0);
+  confidence = new Uint8Array(0);
+  /** Confidence once document context raises it, or NOT_RAISED; never shipped. */
+  raised = new Uint8Array(0);
+  static readonly NOT_RAISED = 255;
+  readonly kinds: FindingKind[] = [];
+  #shape = new Uint32Array(0);
+  #slotStart = new Uint32Array(0);
+  #slots = new Float64Array(0);
+  #slotCount = 0;
+  #shapes: LocationShape[] = [];
+  #shapeIds = new Map<string, number>();
+  #lastShape = -1;
+  #kindIds = new Map<string, number[]>();
+  #strings: string[] = [];
+  #stringIds = new Map<string, number>();
+
+  kindOf(detector: string, hipaa: HipaaCategory, role: FindingRole): number {
+    let ids = this.#kindIds.get(detector);
+    if (!ids) this.#kindIds.set(detector, (ids = []));
+    for (const id of ids) {
+      const kind = this.kinds[id]!;
+      if (kind.hipaa === hipaa && kind.role === role) return id;
+    }
+    ids.push(this.kinds.length);
+    this.kinds.push({ detector, hipaa, role });
+    return this.kinds.length - 1;
+  }
+
+  intern(text: string): number {
+    let id = this.#stringIds.get(text);
+    if (id === undefined) {
+      if (this.#stringIds.size >= INTERN_MAX_ENTRIES) this.#stringIds.clear();
+      id = this.#strings.length;
+      this.#strings.push(text);
+      this.#stringIds.set(text, id);
+    }
+    return id;
+  }
+
+  push(kind: number, value: number, confidence: number, raised: number, location: object): void {
+    const row = this.count++;
+    if (row >= this.kind.length) {
+      const needed = row + 1;
+      this.kind = grown(this.kind, needed);
+      this.value = grown(this.value, needed);
+      this.confidence = grown(this.confidence, needed);
+      this.raised = grown(this.raised, needed);
+      this.#shape = grown(this.#shape, needed);
+      this.#slotStart = grown(this.#slotStart, needed);
+    }
+    this.kind[row] = kind;
+    this.value[row] = value;
+    this.confidence[row] = confidence;
+    this.raised[row] = raised;
+    const shapeId = this.#shapeFor(location);
+    const shape = this.#shapes[shapeId]!;
+    this.#shape[row] = shapeId;
+    this.#slotStart[row] = this.#slotCount;
+    this.#slots = grown(this.#slots, this.#slotCount + shape.keys.length);
+    const fields = location as Record<string, unknown>;
+    for (let j = 0; j < shape.keys.length; j++) {
+      const field = fields[shape.keys[j]!];
+      switch (shape.kinds[j]) {
+        case SlotKind.Number:
+          this.#slots[this.#slotCount++] = field as number;
+          break;
+        case SlotKind.String:
+          this.#slots[this.#slotCount++] = this.intern(field as string);
+          break;
+        case SlotKind.Json:
+          this.#slots[this.#slotCount++] = this.intern(JSON.stringify(field));
+          break;
+      }
+    }
+  }
+
+  /** Moves row `from` down to `to` (to ≤ from), with its final confidence. */
+  move(from: number, to: number, confidence: number): void {
+    this.kind[to] = this.kind[from]!;
+    this.value[to] = this.value[from]!;
+    this.confidence[to] = confidence;
+    this.#shape[to] = this.#shape[from]!;
+    this.#slotStart[to] = this.#slotStart[from]!;
+  }
+
+  truncate(count: number): void {
+    this.count = count;
+  }
+
+  /** The transit form of the first `count` rows, in buffers of their own; the packer is spent after. */
+  pack(fingerprint: Uint32Array, record: Int32Array, reasons?: ConfidenceReason[][]): PackedFindingsData {
+    const n = this.count;
+    const stringEnds = new Uint32Array(this.#strings.length);
+    let end = 0;
+    this.#strings.forEach((text, i) => (stringEnds[i] = end += text.length));
+    const data: PackedFindingsData = {
+      count: n,
+      kinds: this.kinds,
+      shapes: this.#shapes,
+      strings: this.#strings.join(''),
+      stringEnds,
+      kind: this.kind.slice(0, n),
+      value: this.value.slice(0, n),
+      confidence: this.confidence.slice(0, n),
+      fingerprint,
+      record,
+      shape: this.#shape.slice(0, n),
+      slotStart: this.#slotStart.slice(0, n),
+      slots: this.#slots.slice(0, this.#slotCount),
+    };
+    if (reasons) data.reasons = reasons;
+    return data;
+  }
+
+  /** Table rows and document paragraphs repeat one shape: checking the last one first skips the lookup. */
+  #shapeFor(location: object): number {
+    const last = this.#shapes[this.#lastShape];
+    if (last && fits(last, location)) return this.#lastShape;
+    const keys: string[] = [];
+    const kinds: SlotKind[] = [];
+    for (const [key, field] of Object.entries(location)) {
+      keys.push(key);
+      kinds.push(slotKindOf(field));
+    }
+    const signature = keys.map((key, j) => `${kinds[j]}${key}`).join('\0');
+    let id = this.#shapeIds.get(signature);
+    if (id === undefined) {
+      id = this.#shapes.length;
+      this.#shapes.push({ keys, kinds });
+      this.#shapeIds.set(signature, id);
+    }
+    this.#lastShape = id;
+    return id;
+  }
+}
+
+function fits(shape: LocationShape, location: object): boolean {
+  let j = 0;
+  const fields = location as Record<string, unknown>;
+  for (const key in fields) {
+    if (shape.keys[j] !== key || shape.kinds[j] !== slotKindOf(fields[key])) return false;
+    j++;
+  }
+  return j === shape.keys.length;
+}
+
+/**
+ * Reads the columns back (on the main thread): one finding as the object it stands for, all of them, or the
+ * pieces a writer needs to print a finding without building it.
+ */
+export class PackedFindings {
+  readonly count: number;
+  readonly #data: PackedFindingsData;
+  /** A string is cached once asked for twice: table cells are asked once, values and fingerprints often. */
+  readonly #texts: (string | undefined)[];
+  readonly #literals: (string | undefined)[];
+  readonly #asked: Uint8Array;
+  /** Per shape, each key as it opens its JSON member: `"sheet":`. */
+  readonly #keyJson: string[][];
+
+  constructor(data: PackedFindingsData) {
+    this.#data = data;
+    this.#keyJson = data.shapes.map((shape) => shape.keys.map((key) => `${JSON.stringify(key)}:`));
+    this.count = data.count;
+    const strings = data.stringEnds.length;
+    this.#texts = new Array(strings);
+    this.#literals = new Array(strings);
+    this.#asked = new Uint8Array(strings);
+  }
+
+  get kinds(): readonly FindingKind[] {
+    return this.#data.kinds;
+  }
+
+  kindOf(i: number): FindingKind {
+    return this.#data.kinds[this.#data.kind[i]!]!;
+  }
+
+  /** Index of the finding's kind in `kinds`. */
+  kindId(i: number): number {
+    return this.#data.kind[i]!;
+  }
+
+  /** Each kind with how many findings it has, in order of first appearance. */
+  kindCounts(): { kind: FindingKind; count: number }[] {
+    const counts = new Array<number>(this.#data.kinds.length).fill(0);
+    for (let i = 0; i < this.count; i++) counts[this.#data.kind[i]!]!++;
+    return this.#data.kinds.map((kind, id) => ({ kind, count: counts[id]! }));
+  }
+
+  confidence(i: number): Confidence {
+    return CONFIDENCE_NAMES[this.#data.confidence[i]!]!;
+  }
+
+  /** -1: no record. */
+  record(i: number): number {
+    return this.#data.record[i]!;
+  }
+
+  reasons(i: number): ConfidenceReason[] | undefined {
+    return this.#data.reasons?.[i];
+  }
+
+  value(i: number): string {
+    return this.#text(this.#data.value[i]!);
+  }
+
+  fingerprint(i: number): string {
+    return this.#text(this.#data.fingerprint[i]!);
+  }
+
+  /** JSON string literals of the value and the fingerprint, as JSON.stringify would write them. */
+  valueJson(i: number): string {
+    return this.#literal(this.#data.value[i]!);
+  }
+
+  fingerprintJson(i: number): string {
+    return this.#literal(this.#data.fingerprint[i]!);
+  }
+
+  location(i: number): ReportedLocation {
+    const { shapes, shape, slotStart, slots } = this.#data;
+    const { keys, kinds } = shapes[shape[i]!]!;
+    const location: Record<string, unknown> = {};
+    let at = slotStart[i]!;
+    for (let j = 0; j < keys.length; j++) {
+      const kind = kinds[j];
+      if (kind === SlotKind.Absent) continue;
+      const slot = slots[at++]!;
+      location[keys[j]!] = kind === SlotKind.Number ? slot : kind === SlotKind.String ? this.#text(slot) : JSON.parse(this.#text(slot));
+    }
+    return location as unknown as ReportedLocation;
+  }
+
+  /** The location as JSON.stringify would write it, keys in the same order. */
+  locationJson(i: number): string {
+    const { shapes, shape, slotStart, slots } = this.#data;
+    const { kinds } = shapes[shape[i]!]!;
+    const keys = this.#keyJson[shape[i]!]!;
+    let json = '{';
+    let at = slotStart[i]!;
+    for (let j = 0; j < keys.length; j++) {
+      const kind = kinds[j];
+      if (kind === SlotKind.Absent) continue;
+      const slot = slots[at++]!;
+      if (json.length > 1) json += ',';
+      json += keys[j]!;
+      if (kind === SlotKind.Number) json += Number.isFinite(slot) ? String(slot) : 'null';
+      else if (kind === SlotKind.String) json += this.#literal(slot);
+      else json += this.#text(slot);
+    }
+    return json + '}';
+  }
+
+  /** The finding as analyze.ts used to build it, field for field. */
+  finding(i: number): ReportedFinding {
+    const { detector, hipaa, role } = this.kindOf(i);
+    const finding: ReportedFinding = {
+      detector,
+      hipaa,
+      role,
+      value: this.value(i),
+      confidence: this.confidence(i),
+      location: this.location(i),
+      fingerprint: this.fingerprint(i),
+    };
+    const record = this.record(i);
+    if (record >= 0) finding.record = record;
+    const reasons = this.reasons(i);
+    if (reasons) finding.reasons = reasons;
+    return finding;
+  }
+
+  materialize(): ReportedFinding[] {
+    const findings = new Array<ReportedFinding>(this.count);
+    for (let i = 0; i < this.count; i++) findings[i] = this.finding(i);
+    return findings;
+  }
+
+  #text(id: number): string {
+    const cached = this.#texts[id];
+    if (cached !== undefined) return cached;
+    const ends = this.#data.stringEnds;
+    const text = this.#data.strings.slice(id === 0 ? 0 : ends[id - 1], ends[id]);
+    if (this.#asked[id]! & 1) this.#texts[id] = text;
+    else this.#asked[id] = this.#asked[id]! | 1;
+    return text;
+  }
+
+  #literal(id: number): string {
+    const cached = this.#literals[id];
+    if (cached !== undefined) return cached;
+    const literal = JSON.stringify(this.#text(id));
+    if (this.#asked[id]! & 2) this.#literals[id] = literal;
+    else this.#asked[id] = this.#asked[id]! | 2;
+    return literal;
+  }
+}
