@@ -61,6 +61,10 @@ describe('benchmark harness', () => {
       expect(typeof row.ratio).toBe('number');
       expect(Number.isFinite(row.ratio)).toBe(true);
     }
+    // Sets of many files also time each tool on their smallest file alone: its start-up.
+    for (const row of result.rows.filter((r: { set: string; files: number }) => r.files > 1 && r.set !== 'text-10kib/10')) {
+      expect(row.startupSeconds).toBeGreaterThan(0);
+    }
     expect(phi.find((r: { set: string }) => r.set === 'text-1mib').stats).toMatch(/extract text/);
     expect(formatVerdicts(result.verdicts)).toMatch(/docx: ≥ 5× mammoth/);
   }, 180_000);
