@@ -12,6 +12,8 @@ export interface CompiledPattern {
    * most once: the search for a second match, which costs as much as the first, is left out.
    */
   once: boolean;
+  /** Searched only in the lines the prefilter points at (see narrow.ts): a built-in pattern, not anchored. */
+  lineLocal: boolean;
 }
 
 export interface CompiledDetector {
@@ -25,6 +27,38 @@ export interface CompiledDetectors {
   detectors: CompiledDetector[];
   /** One pass over the text says which patterns can match and which keyword gates are open. */
   prefilter: InstanceType<typeof RE2.Set> | undefined;
+  /**
+   * The line-local patterns alone, for asking about lines within a block (see narrow.ts): without the keyword
+   * gates, whose case-blind alternations are most of the prefilter's states, it reads a line faster.
+   */
+  linePrefilter: InstanceType<typeof RE2.Set> | undefined;
+  /** The prefilter index of each linePrefilter entry. */
+  lineSetIndex: readonly number[];
+}
+
+/**
+ * The parentheses and bars of an RE2 source that are syntax, not escaped or inside a character class, from
+ * `from` on, with the group depth after each. Conservative readers below build on it.
+ */
+function* structure(source: string, from: number): Generator<[index: number, char: string, depth: number]> {
+  let depth = 0;
+  let inClass = false;
+  for (let i = from; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') {
+      inClass = true;
+      // A ']' right after '[' or '[^' is a literal member of the class.
+      if (source[i + 1] === '^') i++;
+      if (source[i + 1] === ']') i++;
+    } else if (c === '(' || c === ')' || c === '|') {
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      yield [i, c, depth];
+    }
+  }
+  if (inClass) yield [source.length, ']', depth];
 }
 
 /**
@@ -36,25 +70,37 @@ export function anchoredAtStart(source: string): boolean {
   if (!source.startsWith('^')) return false;
   if (/\(\?[a-zA-Z]*m/.test(source)) return false;
   let depth = 0;
-  let inClass = false;
-  for (let i = 1; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') i++;
-    else if (inClass) inClass = c !== ']';
-    else if (c === '[') {
-      inClass = true;
-      // A ']' right after '[' or '[^' is a literal member of the class.
-      if (source[i + 1] === '^') i++;
-      if (source[i + 1] === ']') i++;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return false;
+  for (const [, c, after] of structure(source, 1)) {
+    if (c === ']' || (c === '|' && after === 0)) return false;
+    depth = after;
   }
-  return depth === 0 && !inClass;
+  return depth === 0;
+}
+
+const VALUE_GROUP = '(?P<v>';
+
+/**
+ * The source without its value group when that group is the whole match bar a `\b` either side
+ * (`\b(?P<v>…)\b`): the value is then the match itself, and a match without groups or their offsets costs RE2
+ * and the binding well under half as much. Code shapes match every number in a table line, so it adds up.
+ */
+export function withoutWholeValueGroup(source: string): string | undefined {
+  const open = source.startsWith(VALUE_GROUP) ? 0 : source.startsWith(`\\b${VALUE_GROUP}`) ? 2 : -1;
+  if (open < 0 || source.indexOf(VALUE_GROUP, open + 1) >= 0) return undefined;
+  for (const [index, c, depth] of structure(source, open)) {
+    if (c === ']') return undefined;
+    if (c === ')' && depth === 0) {
+      const rest = source.slice(index + 1);
+      return rest === '' || rest === '\\b' ? `${source.slice(0, open)}(?:${source.slice(open + VALUE_GROUP.length)}` : undefined;
+    }
+  }
+  return undefined;
 }
 
 function compilePattern(spec: PatternSpec): InstanceType<typeof RE2> {
-  return new RE2(spec.re2, spec.re2.includes('(?P<v>') ? 'gd' : 'g');
+  if (!spec.re2.includes(VALUE_GROUP)) return new RE2(spec.re2, 'g');
+  const plain = withoutWholeValueGroup(spec.re2);
+  return plain === undefined ? new RE2(spec.re2, 'gd') : new RE2(plain, 'g');
 }
 
 /**
@@ -67,7 +113,8 @@ function keywordGate(keywords: readonly string[]): string {
   return `(?i)(?:${alternatives.join('|')})`;
 }
 
-export function compileDetectors(definitions: readonly DetectorDefinition[]): CompiledDetectors {
+/** `lineLocal` names the patterns known to match within one line (see narrow.ts); others search whole blocks. */
+export function compileDetectors(definitions: readonly DetectorDefinition[], lineLocal: ReadonlySet<PatternSpec> = new Set()): CompiledDetectors {
   const setSources: string[] = [];
   const detectors = definitions.map((definition): CompiledDetector => {
     const patterns = definition.patterns.map((spec): CompiledPattern => {
@@ -75,7 +122,8 @@ export function compileDetectors(definitions: readonly DetectorDefinition[]): Co
       // and a gate alone then cost a regex pass per block for patterns that the set says cannot match.
       const inSet = (spec.scope ?? 'text') === 'text';
       if (inSet) setSources.push(spec.re2);
-      return { spec, regex: compilePattern(spec), setIndex: inSet ? setSources.length - 1 : -1, once: anchoredAtStart(spec.re2) };
+      const once = anchoredAtStart(spec.re2);
+      return { spec, regex: compilePattern(spec), setIndex: inSet ? setSources.length - 1 : -1, once, lineLocal: inSet && !once && lineLocal.has(spec) };
     });
     let gateIndex = -1;
     if (definition.keywords.length > 0) {
@@ -84,7 +132,13 @@ export function compileDetectors(definitions: readonly DetectorDefinition[]): Co
     }
     return { definition, patterns, gateIndex };
   });
-  return { detectors, prefilter: setSources.length > 0 ? new RE2.Set(setSources) : undefined };
+  const linePatterns = detectors.flatMap((d) => d.patterns.filter((p) => p.lineLocal));
+  return {
+    detectors,
+    prefilter: setSources.length > 0 ? new RE2.Set(setSources) : undefined,
+    linePrefilter: linePatterns.length > 0 ? new RE2.Set(linePatterns.map((p) => p.spec.re2)) : undefined,
+    lineSetIndex: linePatterns.map((p) => p.setIndex),
+  };
 }
 
 /** Compiles a site's MRN formats, naming the pattern (never a scanned value) when one is not valid RE2. */

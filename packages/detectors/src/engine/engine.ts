@@ -1,14 +1,16 @@
+import { Buffer } from 'node:buffer';
 import type { DetectorDefinition, MatchInput, PatternSpec } from '../detector.js';
 import { BUILTIN_DETECTORS } from '../detectors/index.js';
 import { MRN_STRONG_KEYWORDS } from '../detectors/mrn.js';
 import { findKeyword, normalizeHeader } from '../text/keywords.js';
 import type { Confidence, ConfidenceReason, DetectOptions, DetectorInfo, Finding } from '../types.js';
-import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledPattern } from './compile.js';
+import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledDetectors, type CompiledPattern } from './compile.js';
 import { atLeast, lowerOf, stepConfidence } from './confidence.js';
 import { evaluateContext } from './context.js';
 import { compileAllowList, customDetectors, denyListDetector, type CustomDetectorConfig, type ListEntry } from './custom.js';
 import { raiseForDocument } from './document-context.js';
 import { LineIndex } from './lines.js';
+import { HitRanges, lineGroups, narrowing } from './narrow.js';
 
 export interface EngineOptions {
   /** Only these detector ids (default: all built-ins). */
@@ -168,6 +170,38 @@ const LONG_LINE_OVERLAP = 256;
 
 const NO_HITS: ReadonlySet<number> = new Set();
 
+/** The built-in patterns, all line-local (see narrow.ts); a test holds their sources to that. */
+const BUILTIN_PATTERNS: ReadonlySet<PatternSpec> = new Set(BUILTIN_DETECTORS.flatMap((d) => d.patterns));
+
+interface PatternEntry {
+  detector: CompiledDetector;
+  /** Index of the detector, for its header facts. */
+  facts: number;
+  pattern: CompiledPattern;
+}
+
+/**
+ * One UTF-8 copy of an ASCII text, so the prefilter reads each block as a view of it (byte and character
+ * offsets agree) instead of copying every block to UTF-8 itself. Other text keeps the per-block copies.
+ */
+function asciiBytes(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length === text.length ? bytes : undefined;
+}
+
+/** The prefilter asked about each group of lines of a block: which pattern can match where. */
+function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string, bytes: Buffer | undefined, blockStart: number): HitRanges {
+  const ranges = new HitRanges();
+  const cuts = lineGroups(block, narrowing.groupSize);
+  for (let i = 1; i < cuts.length; i++) {
+    const start = cuts[i - 1]!;
+    const end = cuts[i]!;
+    const group = bytes ? bytes.subarray(blockStart + start, blockStart + end) : block.slice(start, end);
+    for (const index of linePrefilter!.match(group)) ranges.add(lineSetIndex[index]!, start, end);
+  }
+  return ranges;
+}
+
 export function* blocksOf(text: string): Generator<[start: number, end: number]> {
   let start = 0;
   while (start < text.length) {
@@ -200,11 +234,11 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     ...(deny ? [deny] : []),
   ];
   const allow = compileAllowList(options.allow ?? []);
-  const compiled = compileDetectors(definitions);
+  const compiled = compileDetectors(definitions, BUILTIN_PATTERNS);
   const detectors = definitions.map(infoOf);
 
   // Which pattern each prefilter entry stands for: a block then costs work per hit, not per pattern.
-  const patternOfSetIndex = new Map<number, { detector: CompiledDetector; facts: number; pattern: CompiledPattern }>();
+  const patternOfSetIndex = new Map<number, PatternEntry>();
   compiled.detectors.forEach((detector, facts) => {
     for (const pattern of detector.patterns) if (pattern.setIndex >= 0) patternOfSetIndex.set(pattern.setIndex, { detector, facts, pattern });
   });
@@ -234,6 +268,8 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     return plan;
   }
 
+  const { prefilter } = compiled;
+
   function detect(text: string, detectOptions: EngineDetectOptions = {}): Finding[] {
     if (text.length === 0) return [];
     const { columnHeader, minConfidence = 'low' } = detectOptions;
@@ -244,11 +280,16 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     for (const { detector, pattern } of cellPatterns) if (isWanted(detector)) confirm(detector, pattern, run, text, 0);
     let previousHits: ReadonlySet<number> = NO_HITS;
     // A cell or a short text is one block: no generator for it.
-    const blocks = text.length <= 2 * BLOCK_SIZE ? [[0, text.length] as const] : blocksOf(text);
+    const single = text.length <= 2 * BLOCK_SIZE;
+    const blocks = single ? [[0, text.length] as const] : blocksOf(text);
+    const bytes = single || !prefilter ? undefined : asciiBytes(text);
+    const due: PatternEntry[] = [];
     for (const [blockStart, blockEnd] of blocks) {
       const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
-      const matched = compiled.prefilter?.match(block) ?? [];
+      const matched = prefilter?.match(bytes ? bytes.subarray(blockStart, blockEnd) : block) ?? [];
       const hits = new Set(matched);
+      due.length = 0;
+      let lineLocal = 0;
       // Set indices follow detector and pattern order, so sorting keeps the order findings are drafted in.
       for (const index of [...matched].sort((a, b) => a - b)) {
         const entry = patternOfSetIndex.get(index);
@@ -256,9 +297,25 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
         const { detector, pattern } = entry;
         // A keyword at the end of the previous block can still be in a match's context window.
         const gateOpen = facts[entry.facts]!.opensGate || hits.has(detector.gateIndex) || previousHits.has(detector.gateIndex);
-        if (!pattern.spec.gated || gateOpen) confirm(detector, pattern, run, block, blockStart);
+        if (pattern.spec.gated && !gateOpen) continue;
+        due.push(entry);
+        if (pattern.lineLocal) lineLocal++;
       }
       previousHits = hits;
+      if (due.length === 0) continue;
+      const narrow = lineLocal >= narrowing.minPatterns && block.length > 2 * narrowing.groupSize;
+      const ranges = narrow ? hitRanges(compiled, block, bytes, blockStart) : undefined;
+      for (const { detector, pattern } of due) {
+        if (!ranges || !pattern.lineLocal) {
+          confirm(detector, pattern, run, block, blockStart);
+          continue;
+        }
+        const stretches = ranges.of(pattern.setIndex);
+        for (let i = 0; i < stretches.length; i += 2) {
+          const from = stretches[i]!;
+          confirm(detector, pattern, run, block.slice(from, stretches[i + 1]), blockStart + from);
+        }
+      }
     }
     if (allow) run.drafts = run.drafts.filter((d) => !allow.allows(d.detector, d.value, d.normalized));
     if (run.drafts.length === 0) return [];

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import RE2 from 're2';
+import { BUILTIN_DETECTORS } from '../detectors/index.js';
+import { withoutWholeValueGroup } from './compile.js';
+import { createEngine } from './engine.js';
+import { HitRanges, lineGroups, narrowing } from './narrow.js';
+
+const referenceDate = new Date('2025-06-01T00:00:00Z');
+const tuned = { ...narrowing };
+afterEach(() => Object.assign(narrowing, tuned));
+
+/**
+ * What a built-in pattern may take of a line break: one before the value, one after it, nothing else; and
+ * '^' only where the value after it cannot start with a line break (the HL7 name's '(?:^|\|)').
+ */
+const EDGE_FORMS = [/^\(\?:\^\|\[\^0-9A-Za-z\]\)/, /^\(\?:\^\|\[\\r\\n\]\)/, /^\(\?:\^\|\\\|\)/, /\(\?:\[\^0-9A-Za-z-\]\|\$\)$/];
+
+function innerSource(source: string): string {
+  let inner = source;
+  for (const form of EDGE_FORMS) inner = inner.replace(form, '');
+  return inner;
+}
+
+describe('line-local built-in patterns', () => {
+  const textPatterns = BUILTIN_DETECTORS.flatMap((d) => d.patterns.filter((p) => (p.scope ?? 'text') === 'text'));
+
+  it('take no line break except at their edges', () => {
+    expect(textPatterns.length).toBeGreaterThan(40);
+    for (const { re2, label } of textPatterns) {
+      const inner = innerSource(re2);
+      // A negated class must leave out both line breaks ('[^|\r\n]'); any other class must hold neither.
+      for (const cls of inner.match(/\[(?:\\.|[^\]\\])*\]/g) ?? []) {
+        if (cls.startsWith('[^')) expect(cls, label).toMatch(/\\r\\n/);
+        else expect(cls, label).not.toMatch(/\\[sSWDnrv]/);
+      }
+      const outsideClasses = inner.replace(/\[(?:\\.|[^\]\\])*\]/g, '');
+      expect(outsideClasses, label).not.toMatch(/\\[sSWDnrv]|\(\?[a-z]*[sm]/);
+      expect(outsideClasses.replace(/\\./g, ''), label).not.toMatch(/[.^$]/);
+    }
+  });
+
+  it('match the same with or without a line break before them', () => {
+    // The edge forms are the only places where '^' / '$' stand in for a line break.
+    for (const { re2, label } of textPatterns) {
+      const regex = new RE2(re2, 'g');
+      for (const sample of ['(217) 482-3100', 'PID|1||889900^^^HOSP^MR||DOE^JANE', 'E11.9', '234-56-7891']) {
+        expect(regex.test(sample), label).toBe(new RE2(re2, 'g').test(`\n${sample}\n`));
+      }
+    }
+  });
+});
+
+describe('narrowing', () => {
+  it('cuts whole lines of at least the group size', () => {
+    expect(lineGroups('aaaa\nbb\ncccccc\nd', 3)).toEqual([0, 5, 15, 16]);
+    expect(lineGroups('no line break here', 4)).toEqual([0, 18]);
+    expect(lineGroups('ab\n', 1)).toEqual([0, 3]);
+  });
+
+  it('joins neighbouring groups and starts each stretch at the line break before it', () => {
+    const ranges = new HitRanges();
+    ranges.add(3, 0, 10);
+    ranges.add(3, 10, 20);
+    ranges.add(3, 40, 50);
+    ranges.add(5, 20, 30);
+    expect(ranges.of(3)).toEqual([0, 20, 39, 50]);
+    expect(ranges.of(5)).toEqual([19, 30]);
+    expect(ranges.of(7)).toEqual([]);
+  });
+
+  it('finds what a pass over whole blocks finds', () => {
+    const engine = createEngine({ custom: [{ id: 'badge', patterns: ['\\bBADGE[ ]?[0-9]{5}\\b'], keywords: ['badge'] }], mrnPatterns: ['\\bZX[0-9]{6}\\b'] });
+    const examples = BUILTIN_DETECTORS.flatMap((d) => [...d.examples.positive, ...d.examples.negative].map((e) => e.text));
+    const filler = 'The quarterly report covers shipments and the new warehouse; see item 4412 and 2024-03-14.';
+    const pieces = [...examples, 'BADGE 12345', 'ZX123456', '(217) 482-3100', '(217) 482-3101', '217-482-3102', filler];
+    for (const separator of ['\n', '\r\n', '\r', ' ', '\n\n']) {
+      let text = '';
+      for (let i = 0; text.length < 70_000; i++) text += pieces[(i * 7) % pieces.length] + separator;
+      const findings = (options: Partial<typeof narrowing>) => {
+        Object.assign(narrowing, tuned, options);
+        return engine.detect(text, { referenceDate });
+      };
+      const whole = findings({ minPatterns: Infinity });
+      expect(whole.length).toBeGreaterThan(100);
+      expect(findings({})).toEqual(whole);
+      expect(findings({ minPatterns: 1, groupSize: 40 })).toEqual(whole);
+      expect(findings({ minPatterns: 1, groupSize: 1 })).toEqual(whole);
+    }
+  });
+});
+
+describe('whole value groups', () => {
+  it('drop the group only when it is the whole match', () => {
+    expect(withoutWholeValueGroup('\\b(?P<v>[0-9]{3}(?:\\.[0-9])?)\\b')).toBe('\\b(?:[0-9]{3}(?:\\.[0-9])?)\\b');
+    expect(withoutWholeValueGroup('(?P<v>a|b)')).toBe('(?:a|b)');
+    expect(withoutWholeValueGroup('(?P<v>[)]x)')).toBe('(?:[)]x)');
+    expect(withoutWholeValueGroup('(?P<v>a)|b')).toBeUndefined();
+    expect(withoutWholeValueGroup('MRN: (?P<v>[0-9]+)')).toBeUndefined();
+    expect(withoutWholeValueGroup('\\b(?P<v>[0-9]+)[ ]')).toBeUndefined();
+    expect(withoutWholeValueGroup('(?P<v>[0-9]+)(?P<v>x)')).toBeUndefined();
+    expect(withoutWholeValueGroup('(?P<v>[0-9')).toBeUndefined();
+  });
+});
