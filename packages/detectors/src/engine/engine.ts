@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import type { DetectorDefinition, MatchInput, PatternSpec } from '../detector.js';
 import { BUILTIN_DETECTORS } from '../detectors/index.js';
 import { MRN_STRONG_KEYWORDS } from '../detectors/mrn.js';
@@ -11,6 +10,7 @@ import { compileAllowList, customDetectors, denyListDetector, type CustomDetecto
 import { raiseForDocument } from './document-context.js';
 import { LineIndex } from './lines.js';
 import { HitRanges, lineGroups, narrowing } from './narrow.js';
+import { Utf8Views } from './utf8-views.js';
 
 export interface EngineOptions {
   /** Only these detector ids (default: all built-ins). */
@@ -180,23 +180,14 @@ interface PatternEntry {
   pattern: CompiledPattern;
 }
 
-/**
- * One UTF-8 copy of an ASCII text, so the prefilter reads each block as a view of it (byte and character
- * offsets agree) instead of copying every block to UTF-8 itself. Other text keeps the per-block copies.
- */
-function asciiBytes(text: string): Buffer | undefined {
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.length === text.length ? bytes : undefined;
-}
-
 /** The prefilter asked about each group of lines of a block: which pattern can match where. */
-function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string, bytes: Buffer | undefined, blockStart: number): HitRanges {
+function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string, views: Utf8Views, blockStart: number): HitRanges {
   const ranges = new HitRanges();
   const cuts = lineGroups(block, narrowing.groupSize);
   for (let i = 1; i < cuts.length; i++) {
     const start = cuts[i - 1]!;
     const end = cuts[i]!;
-    const group = bytes ? bytes.subarray(blockStart + start, blockStart + end) : block.slice(start, end);
+    const group = views.view(blockStart + start, blockStart + end) ?? block.slice(start, end);
     for (const index of linePrefilter!.match(group)) ranges.add(lineSetIndex[index]!, start, end);
   }
   return ranges;
@@ -282,11 +273,12 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     // A cell or a short text is one block: no generator for it.
     const single = text.length <= 2 * BLOCK_SIZE;
     const blocks = single ? [[0, text.length] as const] : blocksOf(text);
-    const bytes = single || !prefilter ? undefined : asciiBytes(text);
+    // A cell needs one copy for RE2 either way; a longer text is copied once and read through views.
+    let views = single || !prefilter ? undefined : new Utf8Views(text);
     const due: PatternEntry[] = [];
     for (const [blockStart, blockEnd] of blocks) {
       const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
-      const matched = prefilter?.match(bytes ? bytes.subarray(blockStart, blockEnd) : block) ?? [];
+      const matched = prefilter?.match(views?.view(blockStart, blockEnd) ?? block) ?? [];
       const hits = new Set(matched);
       due.length = 0;
       let lineLocal = 0;
@@ -304,7 +296,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
       previousHits = hits;
       if (due.length === 0) continue;
       const narrow = lineLocal >= narrowing.minPatterns && block.length > 2 * narrowing.groupSize;
-      const ranges = narrow ? hitRanges(compiled, block, bytes, blockStart) : undefined;
+      const ranges = narrow ? hitRanges(compiled, block, (views ??= new Utf8Views(text)), blockStart) : undefined;
       for (const { detector, pattern } of due) {
         if (!ranges || !pattern.lineLocal) {
           confirm(detector, pattern, run, block, blockStart);
