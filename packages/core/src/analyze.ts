@@ -74,9 +74,9 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
   const fingerprint = cachedFingerprinter(createFingerprinter(settings.fingerprintKey));
 
   function analyzeSegments(segments: readonly TextSegment[], path: string, format: string, bytes: number): FileResult {
-    const file = new FileFindings(engine, settings);
+    const file = new FileFindings(engine, settings, fingerprint);
     for (const segment of segments) file.add(segment);
-    return file.result(path, format, bytes, fingerprint, packed);
+    return file.result(path, format, bytes, packed);
   }
 
   async function analyze(bytes: Uint8Array, path: string): Promise<FileResult> {
@@ -135,7 +135,7 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
   ): Promise<{ result: FileResult; extracted?: Awaited<ReturnType<typeof extractText>> }> {
     const extractStarted = performance.now();
     // Table extractors hand cells to `file` as they read them, so detection runs inside extraction.
-    const file = new FileFindings(engine, settings);
+    const file = new FileFindings(engine, settings, fingerprint);
     const extracted = await extractText(bytes, path, settings.limits, { ...context, sink: file });
     const extractMs = performance.now() - extractStarted - file.detectMs;
     if (!extracted.ok) {
@@ -156,7 +156,7 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
     }
     const detectStarted = performance.now();
     for (const segment of extracted.segments) file.add(segment);
-    const result = file.result(path, extracted.format, bytes.length, fingerprint, packed);
+    const result = file.result(path, extracted.format, bytes.length, packed);
     result.timings = { readMs: 0, extractMs, detectMs: file.detectMs + (performance.now() - detectStarted) };
     if (extracted.degraded) result.degraded = extracted.degraded;
     if (extracted.encoding) result.encoding = extracted.encoding;
@@ -184,6 +184,8 @@ const PREPARED_MAX_ENTRIES = 65_536;
 interface Prepared {
   kind: number;
   value: number;
+  fingerprint: number;
+  normalized: number;
   confidence: number;
   raised: number;
   raisedReasons?: ConfidenceReason[];
@@ -191,8 +193,8 @@ interface Prepared {
 
 class FileFindings implements SegmentSink {
   private packer = new FindingPacker();
-  private normalized: string[] = [];
-  private recordKeys: (string | undefined)[] = [];
+  /** The row's record key, as the last segment gave it: a row's cells follow each other. */
+  private lastRecordKey: { key: string | undefined; id: number } = { key: undefined, id: -1 };
   private reasons: ConfidenceReason[][] = [];
   private raisedReasons: (ConfidenceReason[] | undefined)[] = [];
   private hasPatient = false;
@@ -204,9 +206,11 @@ class FileFindings implements SegmentSink {
   /** Time spent in the engine, so the caller can tell extraction from detection. */
   detectMs = 0;
 
+  /** `fingerprint` should remember what it computed (cachedFingerprinter): a table repeats its values. */
   constructor(
     private readonly engine: DetectionEngine,
     private readonly settings: AnalysisSettings,
+    private readonly fingerprint: Fingerprinter,
   ) {
     this.floor = CONFIDENCE_ORDER[settings.minConfidence];
     this.explain = settings.explain;
@@ -250,8 +254,7 @@ class FileFindings implements SegmentSink {
 
   reset(): void {
     this.packer = new FindingPacker();
-    this.normalized = [];
-    this.recordKeys = [];
+    this.lastRecordKey = { key: undefined, id: -1 };
     this.reasons = [];
     this.raisedReasons = [];
     this.hasPatient = false;
@@ -261,7 +264,7 @@ class FileFindings implements SegmentSink {
   }
 
   /**
-   * Masking and document context depend on the finding only, and a memoized cell hands back the same finding
+   * Masking, the fingerprint and document context depend on the finding only, and a memoized cell hands back the same finding
    * objects: a column of 100,000 repeated codes masks each distinct code once.
    */
   private prepare(finding: Finding): Prepared {
@@ -271,6 +274,8 @@ class FileFindings implements SegmentSink {
     prepared = {
       kind: this.packer.kindOf(finding.detector, finding.hipaa, finding.role),
       value: this.packer.intern(this.settings.reveal ? finding.value : maskValue(finding.detector, finding.value)),
+      fingerprint: this.packer.intern(this.fingerprint(finding.detector, finding.normalized)),
+      normalized: this.packer.local.intern(finding.normalized),
       confidence: CONFIDENCE_ORDER[finding.confidence],
       raised: raised === finding ? FindingPacker.NOT_RAISED : CONFIDENCE_ORDER[raised.confidence],
       ...(raised !== finding && this.explain ? { raisedReasons: raised.reasons } : {}),
@@ -283,14 +288,14 @@ class FileFindings implements SegmentSink {
   private take(findings: readonly Finding[], segment: TextSegment): void {
     // Document context looks at every finding, those below the floor included, as applyDocumentContext does.
     if (!this.hasPatient && hasPatientIdentifier(findings)) this.hasPatient = true;
+    const recordKey = this.recordKeyId(segment.recordKey);
     for (const finding of findings) {
       const prepared = this.prepare(finding);
       // Below the floor even if raised: it can never be reported.
       const best = prepared.raised === FindingPacker.NOT_RAISED ? prepared.confidence : prepared.raised;
       if (best < this.floor) continue;
-      this.packer.push(prepared.kind, prepared.value, prepared.confidence, prepared.raised, locate(segment, finding));
-      this.normalized.push(finding.normalized);
-      this.recordKeys.push(segment.recordKey);
+      const { kind, value, fingerprint, confidence, raised, normalized } = prepared;
+      this.packer.push(kind, value, fingerprint, confidence, raised, normalized, recordKey, locate(segment, finding));
       if (this.explain) {
         this.reasons.push(finding.reasons);
         this.raisedReasons.push(prepared.raisedReasons);
@@ -298,13 +303,16 @@ class FileFindings implements SegmentSink {
     }
   }
 
-  /**
-   * `fingerprint` should remember what it computed (cachedFingerprinter): a table repeats its values. With
-   * `packed`, the findings stay in columns for the trip to the main thread (see packed-findings.ts).
-   */
-  result(path: string, format: string, bytes: number, cached: Fingerprinter, packed = false): FileResult {
+  private recordKeyId(key: string | undefined): number {
+    if (key === undefined) return -1;
+    if (key !== this.lastRecordKey.key) this.lastRecordKey = { key, id: this.packer.local.intern(key) };
+    return this.lastRecordKey.id;
+  }
+
+  /** With `packed`, the findings stay in columns for the trip to the main thread (see packed-findings.ts). */
+  result(path: string, format: string, bytes: number, packed = false): FileResult {
     const packer = this.packer;
-    const { normalized, recordKeys, reasons } = this;
+    const { reasons } = this;
     // Document context is only known at the end of the file: it decides the confidence, then who stays.
     let kept = 0;
     for (let i = 0; i < packer.count; i++) {
@@ -312,29 +320,24 @@ class FileFindings implements SegmentSink {
       const confidence = this.hasPatient && raised !== FindingPacker.NOT_RAISED ? raised : packer.confidence[i]!;
       if (confidence < this.floor) continue;
       packer.move(i, kept, confidence);
-      normalized[kept] = normalized[i]!;
-      recordKeys[kept] = recordKeys[i];
       if (this.explain) reasons[kept] = (this.hasPatient ? this.raisedReasons[i] : undefined) ?? reasons[i]!;
       kept++;
     }
     packer.truncate(kept);
-    normalized.length = kept;
-    recordKeys.length = kept;
     if (this.explain) reasons.length = kept;
-    const { kinds, kind } = packer;
+    const { kinds, kind, normalized, recordKey } = packer;
+    const local = packer.local.strings;
     const { records, recordOf } = groupRecordsOf(
       {
         length: kept,
         detector: (i) => kinds[kind[i]!]!.detector,
         role: (i) => kinds[kind[i]!]!.role,
-        normalized: (i) => normalized[i]!,
-        recordKey: (i) => recordKeys[i],
+        normalized: (i) => local[normalized[i]!]!,
+        recordKey: (i) => (recordKey[i]! < 0 ? undefined : local[recordKey[i]!]),
       },
-      cached,
+      this.fingerprint,
     );
-    const fingerprints = new Uint32Array(kept);
-    for (let i = 0; i < kept; i++) fingerprints[i] = packer.intern(cached(kinds[kind[i]!]!.detector, normalized[i]!));
-    const data = packer.pack(fingerprints, recordOf, this.explain ? reasons : undefined);
+    const data = packer.pack(recordOf, this.explain ? reasons : undefined);
     this.reset();
     const result: FileResult = { type: 'file', path, status: 'scanned', format, bytes, findings: [], records: records.length, recordList: records };
     if (packed) result.packed = data;

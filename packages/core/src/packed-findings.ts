@@ -17,7 +17,7 @@ export interface FindingKind {
   role: FindingRole;
 }
 
-/** A slot holds the id of a string, a number, a JSON text (as a string id) of any other value, or nothing. */
+/** A slot holds the id of a string, a whole number, a JSON text (as a string id) of any other value, or nothing. */
 export const SlotKind = { String: 0, Number: 1, Json: 2, Absent: 3 } as const;
 export type SlotKind = (typeof SlotKind)[keyof typeof SlotKind];
 
@@ -43,7 +43,7 @@ export interface PackedFindingsData {
   record: Int32Array;
   shape: Uint32Array;
   slotStart: Uint32Array;
-  slots: Float64Array;
+  slots: Uint32Array;
   /** Only for --explain: each finding's confidence reasons. */
   reasons?: ConfidenceReason[][];
 }
@@ -58,19 +58,20 @@ export function transferablesOf(data: PackedFindingsData): ArrayBuffer[] {
 /** Past this many distinct strings the de-duplication map starts afresh: ids stay valid, repeats cost a copy. */
 const INTERN_MAX_ENTRIES = 1 << 17;
 
-function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T, needed: number): T {
+function grown<T extends Uint8Array | Uint32Array | Int32Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
   const next = new (array.constructor as new (length: number) => T)(Math.max(needed, array.length * 2, 1024));
   next.set(array);
   return next;
 }
 
+/** A slot is 32 bits: rows, lines and columns fit; any other number (-1, 2.5, 2^40) is kept as its JSON. */
 function slotKindOf(value: unknown): SlotKind {
   switch (typeof value) {
     case 'string':
       return SlotKind.String;
     case 'number':
-      return SlotKind.Number;
+      return Object.is((value as number) >>> 0, value) ? SlotKind.Number : SlotKind.Json;
     case 'undefined':
       return SlotKind.Absent;
     default:
@@ -78,30 +79,51 @@ function slotKindOf(value: unknown): SlotKind {
   }
 }
 
+/** Strings by id, each distinct string stored once while the de-duplication map holds it. */
+export class StringTable {
+  readonly strings: string[] = [];
+  #ids = new Map<string, number>();
+
+  intern(text: string): number {
+    let id = this.#ids.get(text);
+    if (id === undefined) {
+      if (this.#ids.size >= INTERN_MAX_ENTRIES) this.#ids.clear();
+      id = this.strings.length;
+      this.strings.push(text);
+      this.#ids.set(text, id);
+    }
+    return id;
+  }
+}
+
 /**
  * Builds the columns as findings arrive (in the worker). Rows can be dropped and the survivors moved down
- * (`move`, `truncate`) once the end of the file decides their confidence; fingerprints and records are
- * given at `pack`, since only the whole file decides them.
+ * (`move`, `truncate`) once the end of the file decides their confidence; records are given at `pack`,
+ * since only the whole file decides them.
  */
 export class FindingPacker {
   count = 0;
   kind = new Uint32Array(0);
   value = new Uint32Array(0);
   confidence = new Uint8Array(0);
+  fingerprint = new Uint32Array(0);
   /** Confidence once document context raises it, or NOT_RAISED; never shipped. */
   raised = new Uint8Array(0);
   static readonly NOT_RAISED = 255;
   readonly kinds: FindingKind[] = [];
   #shape = new Uint32Array(0);
   #slotStart = new Uint32Array(0);
-  #slots = new Float64Array(0);
+  #slots = new Uint32Array(0);
   #slotCount = 0;
   #shapes: LocationShape[] = [];
   #shapeIds = new Map<string, number>();
   #lastShape = -1;
   #kindIds = new Map<string, number[]>();
-  #strings: string[] = [];
-  #stringIds = new Map<string, number>();
+  readonly #strings = new StringTable();
+  /** What only the worker needs (grouping reads them): ids into `local`; recordKey -1 when the segment has none. */
+  normalized = new Uint32Array(0);
+  recordKey = new Int32Array(0);
+  readonly local = new StringTable();
 
   kindOf(detector: string, hipaa: HipaaCategory, role: FindingRole): number {
     let ids = this.#kindIds.get(detector);
@@ -116,31 +138,30 @@ export class FindingPacker {
   }
 
   intern(text: string): number {
-    let id = this.#stringIds.get(text);
-    if (id === undefined) {
-      if (this.#stringIds.size >= INTERN_MAX_ENTRIES) this.#stringIds.clear();
-      id = this.#strings.length;
-      this.#strings.push(text);
-      this.#stringIds.set(text, id);
-    }
-    return id;
+    return this.#strings.intern(text);
   }
 
-  push(kind: number, value: number, confidence: number, raised: number, location: object): void {
+  push(kind: number, value: number, fingerprint: number, confidence: number, raised: number, normalized: number, recordKey: number, location: object): void {
     const row = this.count++;
     if (row >= this.kind.length) {
       const needed = row + 1;
       this.kind = grown(this.kind, needed);
       this.value = grown(this.value, needed);
       this.confidence = grown(this.confidence, needed);
+      this.fingerprint = grown(this.fingerprint, needed);
       this.raised = grown(this.raised, needed);
+      this.normalized = grown(this.normalized, needed);
+      this.recordKey = grown(this.recordKey, needed);
       this.#shape = grown(this.#shape, needed);
       this.#slotStart = grown(this.#slotStart, needed);
     }
     this.kind[row] = kind;
     this.value[row] = value;
+    this.fingerprint[row] = fingerprint;
     this.confidence[row] = confidence;
     this.raised[row] = raised;
+    this.normalized[row] = normalized;
+    this.recordKey[row] = recordKey;
     const shapeId = this.#shapeFor(location);
     const shape = this.#shapes[shapeId]!;
     this.#shape[row] = shapeId;
@@ -167,7 +188,10 @@ export class FindingPacker {
   move(from: number, to: number, confidence: number): void {
     this.kind[to] = this.kind[from]!;
     this.value[to] = this.value[from]!;
+    this.fingerprint[to] = this.fingerprint[from]!;
     this.confidence[to] = confidence;
+    this.normalized[to] = this.normalized[from]!;
+    this.recordKey[to] = this.recordKey[from]!;
     this.#shape[to] = this.#shape[from]!;
     this.#slotStart[to] = this.#slotStart[from]!;
   }
@@ -177,21 +201,22 @@ export class FindingPacker {
   }
 
   /** The transit form of the first `count` rows, in buffers of their own; the packer is spent after. */
-  pack(fingerprint: Uint32Array, record: Int32Array, reasons?: ConfidenceReason[][]): PackedFindingsData {
+  pack(record: Int32Array, reasons?: ConfidenceReason[][]): PackedFindingsData {
     const n = this.count;
-    const stringEnds = new Uint32Array(this.#strings.length);
+    const strings = this.#strings.strings;
+    const stringEnds = new Uint32Array(strings.length);
     let end = 0;
-    this.#strings.forEach((text, i) => (stringEnds[i] = end += text.length));
+    strings.forEach((text, i) => (stringEnds[i] = end += text.length));
     const data: PackedFindingsData = {
       count: n,
       kinds: this.kinds,
       shapes: this.#shapes,
-      strings: this.#strings.join(''),
+      strings: strings.join(''),
       stringEnds,
       kind: this.kind.slice(0, n),
       value: this.value.slice(0, n),
       confidence: this.confidence.slice(0, n),
-      fingerprint,
+      fingerprint: this.fingerprint.slice(0, n),
       record,
       shape: this.#shape.slice(0, n),
       slotStart: this.#slotStart.slice(0, n),
@@ -334,7 +359,7 @@ export class PackedFindings {
       const slot = slots[at++]!;
       if (json.length > 1) json += ',';
       json += keys[j]!;
-      if (kind === SlotKind.Number) json += Number.isFinite(slot) ? String(slot) : 'null';
+      if (kind === SlotKind.Number) json += String(slot);
       else if (kind === SlotKind.String) json += this.#literal(slot);
       else json += this.#text(slot);
     }

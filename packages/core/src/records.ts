@@ -66,14 +66,21 @@ export function groupRecords(items: readonly LocatedFinding[], fingerprint: Fing
   return { records, recordOf: Array.from(recordOf, (r) => (r < 0 ? undefined : r)) };
 }
 
-/** As groupRecords; `recordOf` holds -1 for a finding in no record. */
+/**
+ * As groupRecords; `recordOf` holds -1 for a finding in no record. Groups are numbered per finding and their
+ * members listed in one typed array (a workbook's 100,000 rows are 100,000 groups): no object per group.
+ */
 export function groupRecordsOf(source: GroupingSource, fingerprint: Fingerprinter): { records: PatientRecord[]; recordOf: Int32Array } {
-  const groups = splitIntoGroups(source);
-  const candidates = groups.filter((g) => g.members.some((i) => anchorsRecord(source, i)));
+  const { groupCount, first, members } = splitIntoGroups(source);
+  const membersOf = (group: number) => members.subarray(first[group]!, first[group + 1]!);
+  const candidates: number[] = [];
+  for (let group = 0; group < groupCount; group++) if (membersOf(group).some((i) => anchorsRecord(source, i))) candidates.push(group);
   const parent = candidates.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  // Keyed fingerprints of the link keys: equal keys give the same (remembered) string, so rows of one patient
+  // share them instead of each holding its own copy.
   const ownerOfKey = new Map<string, number>();
-  const keysOf = candidates.map((g) => linkKeys(source, g.members));
+  const keysOf = candidates.map((group) => linkKeys(source, membersOf(group)).map((key) => fingerprint('record-key', key)));
   keysOf.forEach((keys, index) => {
     for (const key of keys) {
       const owner = ownerOfKey.get(key);
@@ -94,16 +101,13 @@ export function groupRecordsOf(source: GroupingSource, fingerprint: Fingerprinte
       records.push({ identifiers: [], phi: false, keys: [] });
     }
     const record = records[recordIndex]!;
-    for (const i of group.members) {
+    for (const i of membersOf(group)) {
       const detector = source.detector(i);
       recordOf[i] = recordIndex;
       if (!record.identifiers.includes(detector)) record.identifiers.push(detector);
       if (source.role(i) === 'health-information') record.phi = true;
     }
-    for (const key of keysOf[index]!) {
-      const hashed = fingerprint('record-key', key);
-      if (!record.keys.includes(hashed)) record.keys.push(hashed);
-    }
+    for (const hashed of keysOf[index]!) if (!record.keys.includes(hashed)) record.keys.push(hashed);
   });
   for (const record of records) {
     record.identifiers.sort();
@@ -112,47 +116,47 @@ export function groupRecordsOf(source: GroupingSource, fingerprint: Fingerprinte
   return { records, recordOf };
 }
 
-interface Group {
-  members: number[];
-  /** normalized values seen per distinguishing detector */
-  seen: Map<string, string[]>;
-}
-
-function splitIntoGroups(source: GroupingSource): Group[] {
-  const byKey = new Map<string, Group>();
-  const groups: Group[] = [];
-  let current: Group | undefined;
+/** Groups in order of first appearance; group g's members, in document order, are members[first[g] .. first[g+1]). */
+function splitIntoGroups(source: GroupingSource): { groupCount: number; first: Int32Array; members: Int32Array } {
+  const groupOf = new Int32Array(source.length);
+  const byKey = new Map<string, number>();
+  let groupCount = 0;
+  let current = -1;
+  /** Normalized values per distinguishing detector of the current free-text group: only it can be contradicted. */
+  let seen = new Map<string, string[]>();
   for (let index = 0; index < source.length; index++) {
     const recordKey = source.recordKey(index);
     if (recordKey !== undefined) {
       let group = byKey.get(recordKey);
-      if (!group) {
-        group = { members: [], seen: new Map() };
-        byKey.set(recordKey, group);
-        groups.push(group);
-      }
-      group.members.push(index);
+      if (group === undefined) byKey.set(recordKey, (group = groupCount++));
+      groupOf[index] = group;
       continue;
     }
     const detector = source.detector(index);
     const normalized = source.normalized(index);
-    if (!current || contradicts(current, detector, normalized)) {
-      current = { members: [], seen: new Map() };
-      groups.push(current);
+    if (current < 0 || contradicts(seen, detector, normalized)) {
+      current = groupCount++;
+      seen = new Map();
     }
-    current.members.push(index);
+    groupOf[index] = current;
     if (DISTINGUISHING.has(detector)) {
-      const values = current.seen.get(detector) ?? [];
+      const values = seen.get(detector) ?? [];
       values.push(normalized);
-      current.seen.set(detector, values);
+      seen.set(detector, values);
     }
   }
-  return groups;
+  const first = new Int32Array(groupCount + 1);
+  for (const group of groupOf) first[group + 1]!++;
+  for (let group = 0; group < groupCount; group++) first[group + 1]! += first[group]!;
+  const next = first.slice(0, groupCount);
+  const members = new Int32Array(source.length);
+  groupOf.forEach((group, index) => (members[next[group]!++] = index));
+  return { groupCount, first, members };
 }
 
-function contradicts(group: Group, detector: string, normalized: string): boolean {
+function contradicts(seen: Map<string, string[]>, detector: string, normalized: string): boolean {
   if (!DISTINGUISHING.has(detector)) return false;
-  const values = group.seen.get(detector);
+  const values = seen.get(detector);
   if (!values) return false;
   if (detector === 'name') return !values.some((v) => namesAgree(v, normalized));
   return !values.includes(normalized);
@@ -167,11 +171,22 @@ function namesAgree(a: string, b: string): boolean {
 }
 
 /** Values that identify the same patient wherever they appear; names alone only link records with nothing stronger. */
-function linkKeys(source: GroupingSource, members: readonly number[]): string[] {
-  const values = (id: string) => [...new Set(members.filter((i) => source.detector(i) === id).map((i) => source.normalized(i)))];
-  const keys = ['ssn', 'mrn', 'mbi', 'hicn'].flatMap((id) => values(id).map((v) => `${id}:${v}`));
-  const names = values('name');
-  const dobs = values('dob');
+const STRONG_LINKS = ['ssn', 'mrn', 'mbi', 'hicn'];
+
+function linkKeys(source: GroupingSource, members: Int32Array): string[] {
+  // One pass over the group: a table row is a group, and a workbook has a hundred thousand of them.
+  const seen = new Map<string, Set<string>>();
+  for (const i of members) {
+    const detector = source.detector(i);
+    if (detector !== 'name' && detector !== 'dob' && !STRONG_LINKS.includes(detector)) continue;
+    let values = seen.get(detector);
+    if (!values) seen.set(detector, (values = new Set()));
+    values.add(source.normalized(i));
+  }
+  const keys: string[] = [];
+  for (const id of STRONG_LINKS) for (const v of seen.get(id) ?? []) keys.push(`${id}:${v}`);
+  const names = [...(seen.get('name') ?? [])];
+  const dobs = [...(seen.get('dob') ?? [])];
   for (const name of names) for (const dob of dobs) keys.push(`name+dob:${name}|${dob}`);
   if (keys.length === 0) {
     // A record identified by a name alone: link on the full name (most tokens) so a repeated mention merges.
