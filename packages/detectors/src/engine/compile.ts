@@ -5,6 +5,7 @@ import { escapeRe2 } from '../text/keywords.js';
 export interface CompiledPattern {
   spec: PatternSpec;
   regex: InstanceType<typeof RE2>;
+  valueAt: ValueAt;
   /** Index of this pattern in the prefilter set; -1 for cell patterns, which it does not decide. */
   setIndex: number;
   /**
@@ -80,27 +81,41 @@ export function anchoredAtStart(source: string): boolean {
 const VALUE_GROUP = '(?P<v>';
 
 /**
- * The source without its value group when that group is the whole match bar a `\b` either side
- * (`\b(?P<v>…)\b`): the value is then the match itself, and a match without groups or their offsets costs RE2
- * and the binding well under half as much. Code shapes match every number in a table line, so it adds up.
+ * Where a match's value lies, so the engine need not ask RE2 for group offsets ('d'), which with the groups
+ * cost about as much again as finding the match: 'match' (no value group, or one that is the whole match
+ * bar a `\b` either side, compiled without it), 'start' / 'end' (the group opens or closes the match, so
+ * its length places it) or 'indices' (anywhere else: offsets asked for).
  */
-export function withoutWholeValueGroup(source: string): string | undefined {
-  const open = source.startsWith(VALUE_GROUP) ? 0 : source.startsWith(`\\b${VALUE_GROUP}`) ? 2 : -1;
-  if (open < 0 || source.indexOf(VALUE_GROUP, open + 1) >= 0) return undefined;
-  for (const [index, c, depth] of structure(source, open)) {
-    if (c === ']') return undefined;
-    if (c === ')' && depth === 0) {
-      const rest = source.slice(index + 1);
-      return rest === '' || rest === '\\b' ? `${source.slice(0, open)}(?:${source.slice(open + VALUE_GROUP.length)}` : undefined;
+export type ValueAt = 'match' | 'start' | 'end' | 'indices';
+
+export function readValueGroup(source: string): { source: string; valueAt: ValueAt } {
+  const open = source.indexOf(VALUE_GROUP);
+  if (open < 0) return { source, valueAt: 'match' };
+  const indices = { source, valueAt: 'indices' as const };
+  if (source.indexOf(VALUE_GROUP, open + 1) >= 0) return indices;
+  let close = -1;
+  let inside = false;
+  for (const [index, c, depth] of structure(source, 0)) {
+    if (c === ']') return indices;
+    if (index === open) inside = depth === 1;
+    else if (inside && c === ')' && depth === 0) {
+      close = index;
+      break;
     }
   }
-  return undefined;
+  // Not at the top level, or not read plainly: ask for offsets.
+  if (close < 0) return indices;
+  const leads = open === 0 || (open === 2 && source.startsWith('\\b'));
+  const rest = source.slice(close + 1);
+  const ends = rest === '' || rest === '\\b';
+  if (leads && ends) return { source: `${source.slice(0, open)}(?:${source.slice(open + VALUE_GROUP.length)}`, valueAt: 'match' };
+  if (leads) return { source, valueAt: 'start' };
+  return ends ? { source, valueAt: 'end' } : indices;
 }
 
-function compilePattern(spec: PatternSpec): InstanceType<typeof RE2> {
-  if (!spec.re2.includes(VALUE_GROUP)) return new RE2(spec.re2, 'g');
-  const plain = withoutWholeValueGroup(spec.re2);
-  return plain === undefined ? new RE2(spec.re2, 'gd') : new RE2(plain, 'g');
+function compilePattern(spec: PatternSpec): { regex: InstanceType<typeof RE2>; valueAt: ValueAt } {
+  const { source, valueAt } = readValueGroup(spec.re2);
+  return { regex: new RE2(source, valueAt === 'indices' ? 'gd' : 'g'), valueAt };
 }
 
 /**
@@ -123,7 +138,7 @@ export function compileDetectors(definitions: readonly DetectorDefinition[], lin
       const inSet = (spec.scope ?? 'text') === 'text';
       if (inSet) setSources.push(spec.re2);
       const once = anchoredAtStart(spec.re2);
-      return { spec, regex: compilePattern(spec), setIndex: inSet ? setSources.length - 1 : -1, once, lineLocal: inSet && !once && lineLocal.has(spec) };
+      return { spec, ...compilePattern(spec), setIndex: inSet ? setSources.length - 1 : -1, once, lineLocal: inSet && !once && lineLocal.has(spec) };
     });
     let gateIndex = -1;
     if (definition.keywords.length > 0) {

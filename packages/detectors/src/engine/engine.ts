@@ -1,9 +1,10 @@
+import { Buffer } from 'node:buffer';
 import type { DetectorDefinition, MatchInput, PatternSpec } from '../detector.js';
 import { BUILTIN_DETECTORS } from '../detectors/index.js';
 import { MRN_STRONG_KEYWORDS } from '../detectors/mrn.js';
 import { findKeyword, normalizeHeader } from '../text/keywords.js';
 import type { Confidence, ConfidenceReason, DetectOptions, DetectorInfo, Finding } from '../types.js';
-import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledDetectors, type CompiledPattern } from './compile.js';
+import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledDetectors, type CompiledPattern, type ValueAt } from './compile.js';
 import { atLeast, lowerOf, stepConfidence } from './confidence.js';
 import { evaluateContext } from './context.js';
 import { compileAllowList, customDetectors, denyListDetector, type CustomDetectorConfig, type ListEntry } from './custom.js';
@@ -82,6 +83,17 @@ interface DetectRun {
   drafts: Draft[];
 }
 
+/** The value of a match (group `v`, else the whole match) and where it starts in the text. */
+function valueOf(m: RegExpExecArray, valueAt: ValueAt, offset: number): { start: number; value: string } {
+  if (valueAt === 'indices') {
+    const span = m.indices?.groups?.['v'];
+    return span ? { start: offset + span[0], value: m.groups!['v']! } : { start: offset + m.index, value: m[0] };
+  }
+  const group = valueAt === 'match' ? undefined : m.groups?.['v'];
+  if (group === undefined) return { start: offset + m.index, value: m[0] };
+  return { start: offset + m.index + (valueAt === 'end' ? m[0].length - group.length : 0), value: group };
+}
+
 /** Runs one pattern over `block` (the text from `offset` on) and assesses each match against the whole text. */
 function confirm(detector: CompiledDetector, pattern: CompiledPattern, run: DetectRun, block: string, offset: number): void {
   const { definition } = detector;
@@ -89,9 +101,7 @@ function confirm(detector: CompiledDetector, pattern: CompiledPattern, run: Dete
   regex.lastIndex = 0;
   for (let m = regex.exec(block); m !== null; m = regex.exec(block)) {
     if (m[0].length === 0) regex.lastIndex++;
-    const groupSpan = m.indices?.groups?.['v'];
-    const start = offset + (groupSpan ? groupSpan[0] : m.index);
-    const value = groupSpan ? m.groups!['v']! : m[0];
+    const { start, value } = valueOf(m, pattern.valueAt, offset);
     const input: MatchInput = {
       value,
       text: run.text,
@@ -168,7 +178,17 @@ const BLOCK_SIZE = 8 * 1024;
  */
 const LONG_LINE_OVERLAP = 256;
 
-const NO_HITS: ReadonlySet<number> = new Set();
+const NO_HITS: readonly number[] = [];
+
+/**
+ * Where a short text's UTF-8 is written for the prefilter: handed a string, RE2 allocates a buffer per call,
+ * which for a table's cells is a good part of the cost and of the garbage. Three bytes per UTF-16 unit at most.
+ */
+const scratch = Buffer.allocUnsafe(3 * 2 * BLOCK_SIZE);
+
+function scratchUtf8(text: string): Buffer {
+  return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+}
 
 /** The built-in patterns, all line-local (see narrow.ts); a test holds their sources to that. */
 const BUILTIN_PATTERNS: ReadonlySet<PatternSpec> = new Set(BUILTIN_DETECTORS.flatMap((d) => d.patterns));
@@ -263,32 +283,34 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
 
   function detect(text: string, detectOptions: EngineDetectOptions = {}): Finding[] {
     if (text.length === 0) return [];
-    const { columnHeader, minConfidence = 'low' } = detectOptions;
+    const { columnHeader } = detectOptions;
     const { header, facts, cellPatterns } = planFor(columnHeader);
     const run: DetectRun = { text, header, columnHeader, referenceDate: detectOptions.referenceDate ?? new Date(), drafts: [] };
     const wanted = detectOptions.detectors;
     const isWanted = (detector: CompiledDetector) => !wanted || wanted.includes(detector.definition.id);
     for (const { detector, pattern } of cellPatterns) if (isWanted(detector)) confirm(detector, pattern, run, text, 0);
-    let previousHits: ReadonlySet<number> = NO_HITS;
+    if (!prefilter) return finish(run, detectOptions);
+    let previousHits: readonly number[] = NO_HITS;
     // A cell or a short text is one block: no generator for it.
     const single = text.length <= 2 * BLOCK_SIZE;
     const blocks = single ? [[0, text.length] as const] : blocksOf(text);
-    // A cell needs one copy for RE2 either way; a longer text is copied once and read through views.
-    let views = single || !prefilter ? undefined : new Utf8Views(text);
+    // A longer text is copied to UTF-8 once and read through views; a short one is written to the scratch.
+    let views = single ? undefined : new Utf8Views(text);
     const due: PatternEntry[] = [];
     for (const [blockStart, blockEnd] of blocks) {
       const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
-      const matched = prefilter?.match(views?.view(blockStart, blockEnd) ?? block) ?? [];
-      const hits = new Set(matched);
+      // A handful of indices: an array's includes() beats building a Set per block or cell.
+      const hits = prefilter.match(views ? (views.view(blockStart, blockEnd) ?? block) : scratchUtf8(text));
       due.length = 0;
       let lineLocal = 0;
       // Set indices follow detector and pattern order, so sorting keeps the order findings are drafted in.
-      for (const index of [...matched].sort((a, b) => a - b)) {
+      if (hits.length > 1) hits.sort((a, b) => a - b);
+      for (const index of hits) {
         const entry = patternOfSetIndex.get(index);
         if (!entry || !isWanted(entry.detector)) continue;
         const { detector, pattern } = entry;
         // A keyword at the end of the previous block can still be in a match's context window.
-        const gateOpen = facts[entry.facts]!.opensGate || hits.has(detector.gateIndex) || previousHits.has(detector.gateIndex);
+        const gateOpen = facts[entry.facts]!.opensGate || hits.includes(detector.gateIndex) || previousHits.includes(detector.gateIndex);
         if (pattern.spec.gated && !gateOpen) continue;
         due.push(entry);
         if (pattern.lineLocal) lineLocal++;
@@ -309,6 +331,13 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
         }
       }
     }
+    return finish(run, detectOptions);
+  }
+
+  /** Allow list, dedupe, line and column, document context and the confidence floor. */
+  function finish(run: DetectRun, detectOptions: EngineDetectOptions): Finding[] {
+    const { text } = run;
+    const { minConfidence = 'low' } = detectOptions;
     if (allow) run.drafts = run.drafts.filter((d) => !allow.allows(d.detector, d.value, d.normalized));
     if (run.drafts.length === 0) return [];
     const lines = new LineIndex(text);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import RE2 from 're2';
 import { BUILTIN_DETECTORS } from '../detectors/index.js';
-import { withoutWholeValueGroup } from './compile.js';
+import { readValueGroup } from './compile.js';
 import { createEngine } from './engine.js';
 import { HitRanges, lineGroups, narrowing } from './narrow.js';
 
@@ -89,15 +89,28 @@ describe('narrowing', () => {
   });
 });
 
-describe('whole value groups', () => {
-  it('drop the group only when it is the whole match', () => {
-    expect(withoutWholeValueGroup('\\b(?P<v>[0-9]{3}(?:\\.[0-9])?)\\b')).toBe('\\b(?:[0-9]{3}(?:\\.[0-9])?)\\b');
-    expect(withoutWholeValueGroup('(?P<v>a|b)')).toBe('(?:a|b)');
-    expect(withoutWholeValueGroup('(?P<v>[)]x)')).toBe('(?:[)]x)');
-    expect(withoutWholeValueGroup('(?P<v>a)|b')).toBeUndefined();
-    expect(withoutWholeValueGroup('MRN: (?P<v>[0-9]+)')).toBeUndefined();
-    expect(withoutWholeValueGroup('\\b(?P<v>[0-9]+)[ ]')).toBeUndefined();
-    expect(withoutWholeValueGroup('(?P<v>[0-9]+)(?P<v>x)')).toBeUndefined();
-    expect(withoutWholeValueGroup('(?P<v>[0-9')).toBeUndefined();
+describe('value groups', () => {
+  it('are placed without offsets from RE2 where the group opens or closes the match', () => {
+    const at = (source: string) => readValueGroup(source);
+    expect(at('\\b(?P<v>[0-9]{3}(?:\\.[0-9])?)\\b')).toEqual({ source: '\\b(?:[0-9]{3}(?:\\.[0-9])?)\\b', valueAt: 'match' });
+    expect(at('(?P<v>a|b)')).toEqual({ source: '(?:a|b)', valueAt: 'match' });
+    expect(at('(?P<v>[)]x)').valueAt).toBe('match');
+    expect(at('[0-9]{9}')).toEqual({ source: '[0-9]{9}', valueAt: 'match' });
+    expect(at('MRN: (?P<v>[0-9]+)\\b').valueAt).toBe('end');
+    expect(at('\\b(?P<v>[A-Z][a-z]+) is a').valueAt).toBe('start');
+    expect(at('(?P<v>a)|b').valueAt).toBe('start');
+    expect(at('x(?P<v>[0-9]+)[ ]').valueAt).toBe('indices');
+    expect(at('x(?:(?P<v>[0-9]+))').valueAt).toBe('indices');
+    expect(at('(?P<v>[0-9]+)(?P<v>x)').valueAt).toBe('indices');
+    expect(at('x\\(?P<v>y)').valueAt).toBe('indices');
+    expect(at('(?P<v>[0-9').valueAt).toBe('indices');
+  });
+
+  it('give the values and offsets that group offsets give', () => {
+    const engine = createEngine();
+    const text = BUILTIN_DETECTORS.flatMap((d) => d.examples.positive.map((e) => e.text)).join('\n');
+    const findings = engine.detect(text, { referenceDate });
+    expect(findings.length).toBeGreaterThan(50);
+    for (const f of findings) expect(text.slice(f.start, f.end)).toBe(f.value);
   });
 });
