@@ -122,9 +122,15 @@ function columnOf(ref: string): number {
   return col;
 }
 
+/** The row number the reference ends with; 0 when it ends with no digit. */
 function rowOf(ref: string): number {
-  const digits = /\d+$/.exec(ref);
-  return digits ? Number(digits[0]) : 0;
+  let start = ref.length;
+  while (start > 0) {
+    const c = ref.charCodeAt(start - 1);
+    if (c < 48 || c > 57) break;
+    start--;
+  }
+  return start === ref.length ? 0 : Number(ref.slice(start));
 }
 
 interface Workbook {
@@ -233,8 +239,37 @@ interface SheetContext {
   name: string;
   strings: string[];
   dates: boolean[];
-  date1904: boolean;
   collector: SegmentCollector;
+  dateTexts: DateTexts;
+}
+
+/**
+ * Date cells repeat (a birth date per visit row, one admission day for a whole ward), and building the text
+ * through Date and toISOString was a tenth of a 100k-row sheet's extraction. Bounded, so a sheet of distinct
+ * timestamps cannot grow it without end.
+ */
+class DateTexts {
+  private readonly texts = new Map<number, string>();
+
+  constructor(private readonly date1904: boolean) {}
+
+  of(serial: number): string {
+    let text = this.texts.get(serial);
+    if (text === undefined) {
+      if (this.texts.size >= 65_536) this.texts.clear();
+      text = isoDate(serialToDate(serial, this.date1904));
+      this.texts.set(serial, text);
+    }
+    return text;
+  }
+}
+
+/** Column letters by number, made once per column rather than once per cell. */
+const COLUMN_LETTERS: string[] = [];
+
+function lettersOf(col: number): string {
+  if (col >= 16_384) return columnLetter(col);
+  return (COLUMN_LETTERS[col] ??= columnLetter(col));
 }
 
 /** Emits one sheet's cells, hyperlinks, comments and header/footer into the collector. */
@@ -257,18 +292,16 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
   };
   const segmentFor = (col: number, row: number, text: string, cell: string): TextSegment => {
     const header = row > 1 ? headers.get(col) : undefined;
-    return {
-      text,
-      location: { sheet: ctx.name, cell, row, column: header ?? columnLetter(col) },
-      ...(header ? { columnHeader: header } : {}),
-      ...(hasHeader && row === 1 ? {} : { recordKey: recordKeyOf(row) }),
-    };
+    const segment: TextSegment = { text, location: { sheet: ctx.name, cell, row, column: header ?? lettersOf(col) } };
+    if (header) segment.columnHeader = header;
+    if (!(hasHeader && row === 1)) segment.recordKey = recordKeyOf(row);
+    return segment;
   };
   const add = (segment: TextSegment): void => {
     if (!segment.text.trim()) return;
     if (!ctx.collector.add(segment)) throw new StopParsing();
   };
-  const emit = (c: Cell): void => add(segmentFor(c.col, c.row, c.text, `${columnLetter(c.col)}${c.row}`));
+  const emit = (c: Cell): void => add(segmentFor(c.col, c.row, c.text, `${lettersOf(c.col)}${c.row}`));
   // Row 1 decides whether there is a header, so its cells wait until the row ends.
   const flushFirstRow = (): void => {
     if (!firstRow) return;
@@ -281,7 +314,7 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
 
   let rowNumber = 0;
   let col = 0;
-  let cell: { col: number; row: number; type: string; style: number; value: string[]; inline: string[]; hasValue: boolean } | undefined;
+  let cell: { col: number; row: number; type: string; style: number; value: string; inline: string; hasValue: boolean } | undefined;
   let inValue = false;
   let inInline = 0;
   let inInlineText = 0;
@@ -295,7 +328,7 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
     if (!cell) return;
     const c = cell;
     cell = undefined;
-    const raw = c.value.join('');
+    const raw = c.value;
     let text = '';
     let label = false;
     switch (c.type) {
@@ -306,7 +339,7 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
         break;
       }
       case 'inlineStr':
-        text = c.inline.join('');
+        text = c.inline;
         label = true;
         break;
       case 'str':
@@ -327,7 +360,7 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
         if (!c.hasValue || raw.trim() === '') break;
         const n = Number(raw);
         if (Number.isNaN(n)) text = raw;
-        else text = ctx.dates[c.style] ? isoDate(serialToDate(n, ctx.date1904)) : String(n);
+        else text = ctx.dates[c.style] ? ctx.dateTexts.of(n) : String(n);
       }
     }
     if (!text && !label) return;
@@ -353,8 +386,8 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
           const ref = a['r'];
           const fromRef = ref ? columnOf(ref) : 0;
           col = fromRef > 0 ? fromRef : col + 1;
-          const row = ref && rowOf(ref) > 0 ? rowOf(ref) : rowNumber;
-          cell = { col, row, type: a['t'] ?? 'n', style: Number(a['s'] ?? 0), value: [], inline: [], hasValue: false };
+          const fromRow = ref ? rowOf(ref) : 0;
+          cell = { col, row: fromRow > 0 ? fromRow : rowNumber, type: a['t'] ?? 'n', style: Number(a['s'] ?? 0), value: '', inline: '', hasValue: false };
           break;
         }
         case 'v':
@@ -418,8 +451,8 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
       }
     },
     text(t) {
-      if (cell && inValue) cell.value.push(t);
-      else if (cell && inInlineText > 0) cell.inline.push(t);
+      if (cell && inValue) cell.value += t;
+      else if (cell && inInlineText > 0) cell.inline += t;
       else if (headerFooterKey) hfParts.push(t);
     },
   });
@@ -520,9 +553,10 @@ export function readXlsxStreaming(bytes: Uint8Array, limits: ExtractLimits, sink
     const stylesRel = ofType(rels, '/styles');
     const strings = sharedStrings(readPart(book, stringsRel?.target ?? 'xl/sharedStrings.xml'));
     const dates = dateStyles(readPart(book, stylesRel?.target ?? 'xl/styles.xml'));
+    const dateTexts = new DateTexts(date1904);
     for (const sheet of sheets) {
       if (!book.parts.has(sheet.part.toLowerCase())) throw new CannotFollow();
-      readSheet(book, sheet, { name: sheet.name, strings, dates, date1904, collector });
+      readSheet(book, sheet, { name: sheet.name, strings, dates, collector, dateTexts });
     }
   } catch (err) {
     if (err instanceof StopParsing) {
