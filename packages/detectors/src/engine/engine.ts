@@ -186,8 +186,14 @@ const NO_HITS: readonly number[] = [];
  */
 const scratch = Buffer.allocUnsafe(3 * 2 * BLOCK_SIZE);
 
+/** Views of the scratch's first n bytes for short lengths, made once: a cell then allocates nothing here. */
+const scratchViews: Buffer[] = [];
+const SCRATCH_VIEWS = 256;
+
 function scratchUtf8(text: string): Buffer {
-  return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+  const length = scratch.write(text, 0, 'utf8');
+  if (length >= SCRATCH_VIEWS) return scratch.subarray(0, length);
+  return (scratchViews[length] ??= scratch.subarray(0, length));
 }
 
 /** The built-in patterns, all line-local (see narrow.ts); a test holds their sources to that. */
