@@ -11,7 +11,6 @@ import { compileAllowList, customDetectors, denyListDetector, type CustomDetecto
 import { raiseForDocument } from './document-context.js';
 import { LineIndex } from './lines.js';
 import { HitRanges, lineGroups, narrowing } from './narrow.js';
-import { Utf8Views } from './utf8-views.js';
 
 export interface EngineOptions {
   /** Only these detector ids (default: all built-ins). */
@@ -181,8 +180,11 @@ const LONG_LINE_OVERLAP = 256;
 const NO_HITS: readonly number[] = [];
 
 /**
- * Where a short text's UTF-8 is written for the prefilter: handed a string, RE2 allocates a buffer per call,
- * which for a table's cells is a good part of the cost and of the garbage. Three bytes per UTF-16 unit at most.
+ * Where a block's (or a cell's) UTF-8 is written for the prefilter. Handed a string, RE2 measures it, then
+ * allocates and fills a buffer per call: for a table's cells that is a good part of the cost and of the
+ * garbage, for a long text a second pass per block. The bytes are the same ones RE2 would have made (a lone
+ * surrogate, also one a block cut leaves, becomes U+FFFD either way). A block is at most 2 * BLOCK_SIZE
+ * UTF-16 units, three bytes each at most.
  */
 const scratch = Buffer.allocUnsafe(3 * 2 * BLOCK_SIZE);
 
@@ -207,13 +209,13 @@ interface PatternEntry {
 }
 
 /** The prefilter asked about each group of lines of a block: which pattern can match where. */
-function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string, views: Utf8Views, blockStart: number): HitRanges {
+function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string): HitRanges {
   const ranges = new HitRanges();
   const cuts = lineGroups(block, narrowing.groupSize);
   for (let i = 1; i < cuts.length; i++) {
     const start = cuts[i - 1]!;
     const end = cuts[i]!;
-    const group = views.view(blockStart + start, blockStart + end) ?? block.slice(start, end);
+    const group = scratchUtf8(block.slice(start, end));
     for (const index of linePrefilter!.match(group)) ranges.add(lineSetIndex[index]!, start, end);
   }
   return ranges;
@@ -300,13 +302,11 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     // A cell or a short text is one block: no generator for it.
     const single = text.length <= 2 * BLOCK_SIZE;
     const blocks = single ? [[0, text.length] as const] : blocksOf(text);
-    // A longer text is copied to UTF-8 once and read through views; a short one is written to the scratch.
-    let views = single ? undefined : new Utf8Views(text);
     const due: PatternEntry[] = [];
     for (const [blockStart, blockEnd] of blocks) {
       const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
       // A handful of indices: an array's includes() beats building a Set per block or cell.
-      const hits = prefilter.match(views ? (views.view(blockStart, blockEnd) ?? block) : scratchUtf8(text));
+      const hits = prefilter.match(scratchUtf8(block));
       due.length = 0;
       let lineLocal = 0;
       // Set indices follow detector and pattern order, so sorting keeps the order findings are drafted in.
@@ -324,7 +324,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
       previousHits = hits;
       if (due.length === 0) continue;
       const narrow = lineLocal >= narrowing.minPatterns && block.length > 2 * narrowing.groupSize;
-      const ranges = narrow ? hitRanges(compiled, block, (views ??= new Utf8Views(text)), blockStart) : undefined;
+      const ranges = narrow ? hitRanges(compiled, block) : undefined;
       for (const { detector, pattern } of due) {
         if (!ranges || !pattern.lineLocal) {
           confirm(detector, pattern, run, block, blockStart);
