@@ -1,6 +1,13 @@
-// Rough detection throughput on 1 MiB texts: node packages/detectors/bench/throughput.mjs (after pnpm build).
+// Rough detection throughput: node packages/detectors/bench/throughput.mjs [rounds] (after pnpm build).
+// CPU time of this process, median of the rounds: the machine is often shared, and wall time then says little.
+// Real corpus files are used when the benchmark corpus is built (node benchmarks/src/run.mjs --quick or so).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createEngine } from '../dist/index.js';
+
 const engine = createEngine();
+const rounds = Number(process.argv[2] ?? 5);
 const prose = 'The quarterly report covers shipments, invoices 2024-03 and the new warehouse in Springfield. Order 55123 shipped on 3/14/2024; call 555-123-4567 for details.\n';
 const clinical = 'Patient: John Smith DOB: 03/14/1962 MRN: 00123456 SSN 234-56-7891 Dx: E11.9 seen by Dr. Jane Doe. ';
 function make(fill, dirtyEvery) {
@@ -8,15 +15,47 @@ function make(fill, dirtyEvery) {
   while (s.length < 1 << 20) { s += (dirtyEvery && i % dirtyEvery === 0) ? clinical : fill; i++; }
   return s;
 }
-for (const [label, text] of [['clean prose', make(prose, 0)], ['prose + 1% clinical lines', make(prose, 100)], ['numeric csv-ish', make('12, 3.5, 2024-01-01, A10, 884422119, foo bar baz\n', 0)]]) {
-  engine.detect(text);
-  const t = process.hrtime.bigint(); const runs = 5; let n = 0;
-  for (let i = 0; i < runs; i++) n = engine.detect(text).length;
-  const ms = Number(process.hrtime.bigint() - t) / 1e6 / runs;
-  console.log(`${label}: ${ms.toFixed(1)} ms/MiB = ${(1000 / ms).toFixed(0)} MiB/s, findings ${n}`);
+
+/** Up to `count` 1 MiB corpus files: the first ones, or the first that carry a clinical note or roster. */
+function corpusFiles(count, dirty) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../benchmarks/.corpus');
+  const dirs = ['reduced/text-1mib', 'quick/text-1mib', 'text-1mib'].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  if (dirs.length === 0) return [];
+  const texts = [];
+  for (const sub of fs.readdirSync(dirs[0]).sort()) {
+    for (const name of fs.readdirSync(path.join(dirs[0], sub)).sort()) {
+      const text = fs.readFileSync(path.join(dirs[0], sub, name), 'utf8');
+      if (!dirty || /\b(?:MRN|DOB|Patient)\b/.test(text)) texts.push(text);
+      if (texts.length === count) return texts;
+    }
+  }
+  return texts;
 }
-// many small segments (cells)
+
+const cases = [
+  ['clean prose', [make(prose, 0)]],
+  ['prose + 1% clinical lines', [make(prose, 100)]],
+  ['numeric csv-ish', [make('12, 3.5, 2024-01-01, A10, 884422119, foo bar baz\n', 0)]],
+  ['corpus, first 16 files', corpusFiles(16, false)],
+  ['corpus, 8 files with PHI', corpusFiles(8, true)],
+].filter(([, texts]) => texts.length > 0);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+function cpuMs(fn) {
+  const started = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000;
+}
+
+for (const [label, texts] of cases) {
+  const mib = texts.reduce((sum, t) => sum + t.length, 0) / (1 << 20);
+  let findings = 0;
+  for (const t of texts) findings += engine.detect(t).length;
+  const times = Array.from({ length: rounds }, () => cpuMs(() => { for (const t of texts) engine.detect(t); }) / mib);
+  console.log(`${label}: ${median(times).toFixed(2)} ms/MiB CPU = ${(1000 / median(times)).toFixed(0)} MiB/s, findings ${findings}`);
+}
+// Many small segments (spreadsheet cells): each is its own detect call.
 const cells = Array.from({ length: 100000 }, (_, i) => `value ${i}`);
-let t = process.hrtime.bigint();
-for (const c of cells) engine.detect(c, { columnHeader: 'Notes', minConfidence: 'low' });
-console.log(`100k small cells: ${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(0)} ms`);
+const cellTimes = Array.from({ length: rounds }, () => cpuMs(() => { for (const c of cells) engine.detect(c, { columnHeader: 'Notes', minConfidence: 'low' }); }));
+console.log(`100k small cells: ${median(cellTimes).toFixed(0)} ms CPU`);
