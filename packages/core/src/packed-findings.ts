@@ -58,9 +58,13 @@ export function transferablesOf(data: PackedFindingsData): ArrayBuffer[] {
 /** Past this many distinct strings the de-duplication map starts afresh: ids stay valid, repeats cost a copy. */
 const INTERN_MAX_ENTRIES = 1 << 17;
 
-function grown<T extends Uint8Array | Uint32Array | Int32Array>(array: T, needed: number): T {
+/**
+ * Growing by half, not doubling: the columns of a big file are most of what its worker holds, and the old
+ * arrays linger until the next collection.
+ */
+function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
-  const next = new (array.constructor as new (length: number) => T)(Math.max(needed, array.length * 2, 1024));
+  const next = new (array.constructor as new (length: number) => T)(Math.max(needed, Math.ceil(array.length * 1.5), 64));
   next.set(array);
   return next;
 }
@@ -200,7 +204,10 @@ export class FindingPacker {
     this.count = count;
   }
 
-  /** The transit form of the first `count` rows, in buffers of their own; the packer is spent after. */
+  /**
+   * The transit form of the first `count` rows: views of the packer's own buffers (a copy would double the
+   * columns at the moment the worker holds most), moved whole to the main thread. The packer is spent after.
+   */
   pack(record: Int32Array, reasons?: ConfidenceReason[][]): PackedFindingsData {
     const n = this.count;
     const strings = this.#strings.strings;
@@ -213,14 +220,14 @@ export class FindingPacker {
       shapes: this.#shapes,
       strings: strings.join(''),
       stringEnds,
-      kind: this.kind.slice(0, n),
-      value: this.value.slice(0, n),
-      confidence: this.confidence.slice(0, n),
-      fingerprint: this.fingerprint.slice(0, n),
+      kind: this.kind.subarray(0, n),
+      value: this.value.subarray(0, n),
+      confidence: this.confidence.subarray(0, n),
+      fingerprint: this.fingerprint.subarray(0, n),
       record,
-      shape: this.#shape.slice(0, n),
-      slotStart: this.#slotStart.slice(0, n),
-      slots: this.#slots.slice(0, this.#slotCount),
+      shape: this.#shape.subarray(0, n),
+      slotStart: this.#slotStart.subarray(0, n),
+      slots: this.#slots.subarray(0, this.#slotCount),
     };
     if (reasons) data.reasons = reasons;
     return data;
@@ -266,8 +273,8 @@ export class PackedFindings {
   readonly count: number;
   readonly #data: PackedFindingsData;
   /** A string is cached once asked for twice: table cells are asked once, values and fingerprints often. */
-  readonly #texts: (string | undefined)[];
-  readonly #literals: (string | undefined)[];
+  readonly #texts = new Map<number, string>();
+  readonly #literals = new Map<number, string>();
   readonly #asked: Uint8Array;
   /** Per shape, each key as it opens its JSON member: `"sheet":`. */
   readonly #keyJson: string[][];
@@ -277,8 +284,6 @@ export class PackedFindings {
     this.#keyJson = data.shapes.map((shape) => shape.keys.map((key) => `${JSON.stringify(key)}:`));
     this.count = data.count;
     const strings = data.stringEnds.length;
-    this.#texts = new Array(strings);
-    this.#literals = new Array(strings);
     this.#asked = new Uint8Array(strings);
   }
 
@@ -392,20 +397,20 @@ export class PackedFindings {
   }
 
   #text(id: number): string {
-    const cached = this.#texts[id];
+    const cached = this.#texts.get(id);
     if (cached !== undefined) return cached;
     const ends = this.#data.stringEnds;
     const text = this.#data.strings.slice(id === 0 ? 0 : ends[id - 1], ends[id]);
-    if (this.#asked[id]! & 1) this.#texts[id] = text;
+    if (this.#asked[id]! & 1) this.#texts.set(id, text);
     else this.#asked[id] = this.#asked[id]! | 1;
     return text;
   }
 
   #literal(id: number): string {
-    const cached = this.#literals[id];
+    const cached = this.#literals.get(id);
     if (cached !== undefined) return cached;
     const literal = JSON.stringify(this.#text(id));
-    if (this.#asked[id]! & 2) this.#literals[id] = literal;
+    if (this.#asked[id]! & 2) this.#literals.set(id, literal);
     else this.#asked[id] = this.#asked[id]! | 2;
     return literal;
   }
