@@ -19,6 +19,20 @@ export class LineIndex {
 
   #scanTo(offset: number): void {
     const text = this.#text;
+    if (this.#scanned >= offset) return;
+    // Most text has no '\r' at all: one search says so, and the loop then looks for '\n' alone.
+    if (this.#nextCr === -2) this.#nextCr = text.indexOf('\r');
+    if (this.#nextCr === -1) {
+      const starts = this.#starts;
+      let at = text.indexOf('\n', this.#scanned);
+      while (at >= 0 && at < offset) {
+        starts.push(at + 1);
+        at = text.indexOf('\n', at + 1);
+      }
+      // Every start up to the break found (not yet taken) is in; none left when there is no break.
+      this.#scanned = at < 0 ? text.length : at;
+      return;
+    }
     while (this.#scanned < offset && this.#scanned < text.length) {
       if (this.#nextLf !== -1 && this.#nextLf < this.#scanned) this.#nextLf = text.indexOf('\n', this.#scanned);
       if (this.#nextCr !== -1 && this.#nextCr < this.#scanned) this.#nextCr = text.indexOf('\r', this.#scanned);
