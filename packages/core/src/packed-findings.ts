@@ -98,6 +98,36 @@ export class StringTable {
     }
     return id;
   }
+
+  /** Adds the string without looking for it: for text that seldom repeats. */
+  append(text: string): number {
+    return this.strings.push(text) - 1;
+  }
+}
+
+/** Location strings looked up before a field stops de-duplicating (see FieldStrings). */
+const FIELD_TRIAL = 1024;
+
+/**
+ * Decides per location field whether de-duplicating pays: a sheet name or a column header repeats on every
+ * row, a cell reference never does, and a map insert per unique cell cost a tenth of a workbook's scan.
+ */
+class FieldStrings {
+  #looked = 0;
+  #repeats = 0;
+  #dedupe = true;
+
+  constructor(private readonly table: StringTable) {}
+
+  id(text: string): number {
+    if (!this.#dedupe) return this.table.append(text);
+    const known = this.table.strings.length;
+    const id = this.table.intern(text);
+    if (id < known) this.#repeats++;
+    // Fewer than one in four seen before: the field is unique text (cells, paths), appended from now on.
+    if (++this.#looked === FIELD_TRIAL && this.#repeats * 4 < FIELD_TRIAL) this.#dedupe = false;
+    return id;
+  }
 }
 
 /**
@@ -120,6 +150,8 @@ export class FindingPacker {
   #slots = new Uint32Array(0);
   #slotCount = 0;
   #shapes: LocationShape[] = [];
+  /** Per shape, per key: how its strings are stored. */
+  #fieldStrings: FieldStrings[][] = [];
   #shapeIds = new Map<string, number>();
   #lastShape = -1;
   #kindIds = new Map<string, number[]>();
@@ -172,6 +204,7 @@ export class FindingPacker {
     this.#slotStart[row] = this.#slotCount;
     this.#slots = grown(this.#slots, this.#slotCount + shape.keys.length);
     const fields = location as Record<string, unknown>;
+    const strings = this.#fieldStrings[shapeId]!;
     for (let j = 0; j < shape.keys.length; j++) {
       const field = fields[shape.keys[j]!];
       switch (shape.kinds[j]) {
@@ -179,7 +212,7 @@ export class FindingPacker {
           this.#slots[this.#slotCount++] = field as number;
           break;
         case SlotKind.String:
-          this.#slots[this.#slotCount++] = this.intern(field as string);
+          this.#slots[this.#slotCount++] = strings[j]!.id(field as string);
           break;
         case SlotKind.Json:
           this.#slots[this.#slotCount++] = this.intern(JSON.stringify(field));
@@ -248,6 +281,7 @@ export class FindingPacker {
     if (id === undefined) {
       id = this.#shapes.length;
       this.#shapes.push({ keys, kinds });
+      this.#fieldStrings.push(keys.map(() => new FieldStrings(this.#strings)));
       this.#shapeIds.set(signature, id);
     }
     this.#lastShape = id;
@@ -273,8 +307,9 @@ export class PackedFindings {
   readonly count: number;
   readonly #data: PackedFindingsData;
   /** A string is cached once asked for twice: table cells are asked once, values and fingerprints often. */
-  readonly #texts = new Map<number, string>();
-  readonly #literals = new Map<number, string>();
+  readonly #textAt: Int32Array;
+  readonly #literalAt: Int32Array;
+  readonly #cached: string[] = [];
   readonly #asked: Uint8Array;
   /** Per shape, each key as it opens its JSON member: `"sheet":`. */
   readonly #keyJson: string[][];
@@ -285,6 +320,8 @@ export class PackedFindings {
     this.count = data.count;
     const strings = data.stringEnds.length;
     this.#asked = new Uint8Array(strings);
+    this.#textAt = new Int32Array(strings).fill(-1);
+    this.#literalAt = new Int32Array(strings).fill(-1);
   }
 
   get kinds(): readonly FindingKind[] {
@@ -397,20 +434,20 @@ export class PackedFindings {
   }
 
   #text(id: number): string {
-    const cached = this.#texts.get(id);
-    if (cached !== undefined) return cached;
+    const at = this.#textAt[id]!;
+    if (at >= 0) return this.#cached[at]!;
     const ends = this.#data.stringEnds;
     const text = this.#data.strings.slice(id === 0 ? 0 : ends[id - 1], ends[id]);
-    if (this.#asked[id]! & 1) this.#texts.set(id, text);
+    if (this.#asked[id]! & 1) this.#textAt[id] = this.#cached.push(text) - 1;
     else this.#asked[id] = this.#asked[id]! | 1;
     return text;
   }
 
   #literal(id: number): string {
-    const cached = this.#literals.get(id);
-    if (cached !== undefined) return cached;
+    const at = this.#literalAt[id]!;
+    if (at >= 0) return this.#cached[at]!;
     const literal = JSON.stringify(this.#text(id));
-    if (this.#asked[id]! & 2) this.#literals.set(id, literal);
+    if (this.#asked[id]! & 2) this.#literalAt[id] = this.#cached.push(literal) - 1;
     else this.#asked[id] = this.#asked[id]! | 2;
     return literal;
   }
