@@ -36,7 +36,7 @@ export interface DetectionEngine {
   detect(text: string, options?: EngineDetectOptions): Finding[];
 }
 
-type Draft = Omit<Finding, 'line' | 'column'>;
+export type Draft = Omit<Finding, 'line' | 'column'>;
 
 function infoOf(d: DetectorDefinition): DetectorInfo {
   return { id: d.id, name: d.name, description: d.description, hipaa: d.hipaa, role: d.role, version: d.version };
@@ -57,14 +57,36 @@ function selectDefinitions(ids: readonly string[] | undefined): readonly Detecto
   return BUILTIN_DETECTORS.filter((d) => ids.includes(d.id));
 }
 
-/** Same detector, overlapping spans: keep the more confident, then the longer one. */
-function dedupe(drafts: Draft[]): Draft[] {
+/**
+ * Same detector, overlapping spans: keep the more confident, then the longer one; a span clashing with
+ * several kept ones is weighed against the first kept. Drafts come by start, so a kept span that ends at or
+ * before the current start clashes with no later draft: only the open ones are looked at, per detector, and
+ * a roster of thousands of findings is not compared with all of them each time.
+ */
+export function dedupe(drafts: Draft[]): Draft[] {
   drafts.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Draft[] = [];
+  /** Per detector, the indices in `kept` of spans that may still overlap a later draft, ascending. */
+  const open = new Map<string, number[]>();
   for (const draft of drafts) {
-    const clash = kept.findIndex((k) => k.detector === draft.detector && draft.start < k.end && k.start < draft.end);
-    if (clash < 0) kept.push(draft);
-    else if (better(draft, kept[clash]!)) kept[clash] = draft;
+    let slots = open.get(draft.detector);
+    if (!slots) {
+      slots = [];
+      open.set(draft.detector, slots);
+    }
+    let clash = -1;
+    let stay = 0;
+    for (const slot of slots) {
+      const k = kept[slot]!;
+      if (k.end <= draft.start) continue;
+      slots[stay++] = slot;
+      if (clash < 0 && k.start < draft.end) clash = slot;
+    }
+    slots.length = stay;
+    if (clash < 0) {
+      slots.push(kept.length);
+      kept.push(draft);
+    } else if (better(draft, kept[clash]!)) kept[clash] = draft;
   }
   return kept.sort((a, b) => a.start - b.start || a.end - b.end);
 }
