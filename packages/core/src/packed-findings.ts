@@ -393,19 +393,16 @@ export class PackedFindings {
     const { shapes, shape, slotStart, slots } = this.#data;
     const { kinds } = shapes[shape[i]!]!;
     const keys = this.#keyJson[shape[i]!]!;
-    let json = '{';
+    let json = '';
     let at = slotStart[i]!;
     for (let j = 0; j < keys.length; j++) {
       const kind = kinds[j];
       if (kind === SlotKind.Absent) continue;
       const slot = slots[at++]!;
-      if (json.length > 1) json += ',';
-      json += keys[j]!;
-      if (kind === SlotKind.Number) json += String(slot);
-      else if (kind === SlotKind.String) json += this.#literal(slot);
-      else json += this.#text(slot);
+      json += (json ? ',' : '{') + keys[j]!;
+      json += kind === SlotKind.Number ? String(slot) : kind === SlotKind.String ? this.#literal(slot) : this.#text(slot);
     }
-    return json + '}';
+    return json ? `${json}}` : '{}';
   }
 
   /** The finding as analyze.ts used to build it, field for field. */

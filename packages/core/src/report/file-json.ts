@@ -1,5 +1,4 @@
 import { packedFindingsOf } from '../file-findings.js';
-import type { PackedFindings } from '../packed-findings.js';
 import type { FileResult } from '../types.js';
 import { reportFileHead, reportFileTail, toReportFile, type ReportFileOptions } from './report-record.js';
 
@@ -23,11 +22,19 @@ export function* reportFileJson(result: FileResult, options: ReportFileOptions =
   // Both are objects with at least one field (`type`, `records`): the findings go between their braces.
   const head = JSON.stringify(reportFileHead(result));
   const tail = JSON.stringify(reportFileTail(result));
-  const kinds = packed.kinds.map((kind) => ({ detector: JSON.stringify(kind.detector), hipaa: JSON.stringify(kind.hipaa), role: JSON.stringify(kind.role) }));
+  const kinds = packed.kinds.map(kindJson);
+  const explain = options.explain === true;
   let piece = `${head.slice(0, -1)},"findings":[`;
   for (let i = 0; i < packed.count; i++) {
-    if (i > 0) piece += ',';
-    piece += findingJson(packed, i, kinds[packed.kindId(i)]!, options.explain === true);
+    const kind = kinds[packed.kindId(i)]!;
+    piece += i === 0 ? kind.open : kind.next;
+    piece += packed.valueJson(i) + CONFIDENCE_JSON[packed.confidence(i)]! + packed.locationJson(i);
+    piece += `,"fingerprint":${packed.fingerprintJson(i)}${kind.close}`;
+    const record = packed.record(i);
+    if (record >= 0) piece += `,"record":${record}`;
+    const reasons = explain ? packed.reasons(i) : undefined;
+    if (reasons) piece += `,"reasons":${JSON.stringify(reasons)}`;
+    piece += '}';
     if ((i + 1) % FINDINGS_PER_PIECE === 0) {
       yield piece;
       piece = '';
@@ -36,14 +43,21 @@ export function* reportFileJson(result: FileResult, options: ReportFileOptions =
   yield `${piece}],${tail.slice(1)}`;
 }
 
-/** In the order of toReportFinding: detector, value, confidence, location, fingerprint, hipaa, role, record, reasons. */
-function findingJson(packed: PackedFindings, i: number, kind: { detector: string; hipaa: string; role: string }, explain: boolean): string {
-  let json =
-    `{"detector":${kind.detector},"value":${packed.valueJson(i)},"confidence":"${packed.confidence(i)}",` +
-    `"location":${packed.locationJson(i)},"fingerprint":${packed.fingerprintJson(i)},"hipaa":${kind.hipaa},"role":${kind.role}`;
-  const record = packed.record(i);
-  if (record >= 0) json += `,"record":${record}`;
-  const reasons = explain ? packed.reasons(i) : undefined;
-  if (reasons) json += `,"reasons":${JSON.stringify(reasons)}`;
-  return `${json}}`;
+/**
+ * A finding's JSON in the order of toReportFinding (detector, value, confidence, location, fingerprint, hipaa,
+ * role, record, reasons), cut where the per-finding parts go; the rest is the same for every finding of a kind.
+ */
+interface KindJson {
+  open: string;
+  next: string;
+  close: string;
 }
+
+function kindJson(kind: { detector: string; hipaa: string; role: string }): KindJson {
+  const open = `{"detector":${JSON.stringify(kind.detector)},"value":`;
+  return { open, next: `,${open}`, close: `,"hipaa":${JSON.stringify(kind.hipaa)},"role":${JSON.stringify(kind.role)}` };
+}
+
+const CONFIDENCE_JSON: Record<string, string> = Object.fromEntries(
+  ['low', 'medium', 'high'].map((name) => [name, `,"confidence":${JSON.stringify(name)},"location":`]),
+);
