@@ -32,8 +32,8 @@ export interface PackedFindingsData {
   count: number;
   kinds: FindingKind[];
   shapes: LocationShape[];
-  /** Every distinct string, concatenated; string `i` ends at `stringEnds[i]`. */
-  strings: string;
+  /** Every string's UTF-16 code units, one after the other; string `i` ends at `stringEnds[i]`. */
+  chars: Uint16Array;
   stringEnds: Uint32Array;
   kind: Uint32Array;
   value: Uint32Array;
@@ -50,7 +50,7 @@ export interface PackedFindingsData {
 
 /** The buffers to move with a PackedFindingsData (each belongs to it alone). */
 export function transferablesOf(data: PackedFindingsData): ArrayBuffer[] {
-  return [data.stringEnds, data.kind, data.value, data.confidence, data.fingerprint, data.record, data.shape, data.slotStart, data.slots].map(
+  return [data.chars, data.stringEnds, data.kind, data.value, data.confidence, data.fingerprint, data.record, data.shape, data.slotStart, data.slots].map(
     (array) => array.buffer as ArrayBuffer,
   );
 }
@@ -83,7 +83,7 @@ function slotKindOf(value: unknown): SlotKind {
   }
 }
 
-/** Strings by id, each distinct string stored once while the de-duplication map holds it. */
+/** Strings by id, each distinct string stored once while the de-duplication map holds it (the worker's own). */
 export class StringTable {
   readonly strings: string[] = [];
   #ids = new Map<string, number>();
@@ -99,9 +99,43 @@ export class StringTable {
     return id;
   }
 
+}
+
+/**
+ * The shipped strings, copied into one array of code units. Holding the extractor's own strings cost a
+ * workbook 30–40 MB: a cell reference cut from a chunk of sheet XML keeps that whole chunk alive.
+ */
+export class CharTable {
+  chars = new Uint16Array(0);
+  ends = new Uint32Array(0);
+  count = 0;
+  #length = 0;
+  #ids = new Map<string, number>();
+
+  intern(text: string): number {
+    let id = this.#ids.get(text);
+    if (id === undefined) {
+      if (this.#ids.size >= INTERN_MAX_ENTRIES) this.#ids.clear();
+      id = this.append(text);
+      this.#ids.set(text, id);
+    }
+    return id;
+  }
+
   /** Adds the string without looking for it: for text that seldom repeats. */
   append(text: string): number {
-    return this.strings.push(text) - 1;
+    const start = this.#length;
+    const end = start + text.length;
+    this.chars = grown(this.chars, end);
+    for (let i = 0; i < text.length; i++) this.chars[start + i] = text.charCodeAt(i);
+    this.#length = end;
+    this.ends = grown(this.ends, this.count + 1);
+    this.ends[this.count] = end;
+    return this.count++;
+  }
+
+  get length(): number {
+    return this.#length;
   }
 }
 
@@ -117,11 +151,11 @@ class FieldStrings {
   #repeats = 0;
   #dedupe = true;
 
-  constructor(private readonly table: StringTable) {}
+  constructor(private readonly table: CharTable) {}
 
   id(text: string): number {
     if (!this.#dedupe) return this.table.append(text);
-    const known = this.table.strings.length;
+    const known = this.table.count;
     const id = this.table.intern(text);
     if (id < known) this.#repeats++;
     // Fewer than one in four seen before: the field is unique text (cells, paths), appended from now on.
@@ -155,7 +189,7 @@ export class FindingPacker {
   #shapeIds = new Map<string, number>();
   #lastShape = -1;
   #kindIds = new Map<string, number[]>();
-  readonly #strings = new StringTable();
+  readonly #strings = new CharTable();
   /** What only the worker needs (grouping reads them): ids into `local`; recordKey -1 when the segment has none. */
   normalized = new Uint32Array(0);
   recordKey = new Int32Array(0);
@@ -243,16 +277,13 @@ export class FindingPacker {
    */
   pack(record: Int32Array, reasons?: ConfidenceReason[][]): PackedFindingsData {
     const n = this.count;
-    const strings = this.#strings.strings;
-    const stringEnds = new Uint32Array(strings.length);
-    let end = 0;
-    strings.forEach((text, i) => (stringEnds[i] = end += text.length));
+    const strings = this.#strings;
     const data: PackedFindingsData = {
       count: n,
       kinds: this.kinds,
       shapes: this.#shapes,
-      strings: strings.join(''),
-      stringEnds,
+      chars: strings.chars.subarray(0, strings.length),
+      stringEnds: strings.ends.subarray(0, strings.count),
       kind: this.kind.subarray(0, n),
       value: this.value.subarray(0, n),
       confidence: this.confidence.subarray(0, n),
@@ -434,7 +465,7 @@ export class PackedFindings {
     const at = this.#textAt[id]!;
     if (at >= 0) return this.#cached[at]!;
     const ends = this.#data.stringEnds;
-    const text = this.#data.strings.slice(id === 0 ? 0 : ends[id - 1], ends[id]);
+    const text = decode(this.#data.chars, id === 0 ? 0 : ends[id - 1]!, ends[id]!);
     if (this.#asked[id]! & 1) this.#textAt[id] = this.#cached.push(text) - 1;
     else this.#asked[id] = this.#asked[id]! | 1;
     return text;
@@ -448,4 +479,16 @@ export class PackedFindings {
     else this.#asked[id] = this.#asked[id]! | 2;
     return literal;
   }
+}
+
+/** Code units per String.fromCharCode call: well under any engine's argument limit. */
+const DECODE_CHUNK = 4096;
+
+function decode(chars: Uint16Array, start: number, end: number): string {
+  if (end - start <= DECODE_CHUNK) return String.fromCharCode.apply(null, chars.subarray(start, end) as unknown as number[]);
+  let text = '';
+  for (let at = start; at < end; at += DECODE_CHUNK) {
+    text += String.fromCharCode.apply(null, chars.subarray(at, Math.min(end, at + DECODE_CHUNK)) as unknown as number[]);
+  }
+  return text;
 }
