@@ -6,6 +6,8 @@ export interface CompiledPattern {
   spec: PatternSpec;
   regex: InstanceType<typeof RE2>;
   valueAt: ValueAt;
+  /** The pattern with group offsets, for a 'search' value found twice in its match; compiled when first needed. */
+  withIndices?: InstanceType<typeof RE2>;
   /** Index of this pattern in the prefilter set; -1 for cell patterns, which it does not decide. */
   setIndex: number;
   /**
@@ -84,14 +86,15 @@ const VALUE_GROUP = '(?P<v>';
  * Where a match's value lies, so the engine need not ask RE2 for group offsets ('d'), which with the groups
  * cost about as much again as finding the match: 'match' (no value group, or one that is the whole match
  * bar a `\b` either side, compiled without it), 'start' / 'end' (the group opens or closes the match, so
- * its length places it) or 'indices' (anywhere else: offsets asked for).
+ * its length places it) or 'search' (elsewhere: found in the match, and only when it occurs there twice
+ * are offsets asked for, from a twin compiled with 'd').
  */
-export type ValueAt = 'match' | 'start' | 'end' | 'indices';
+export type ValueAt = 'match' | 'start' | 'end' | 'search';
 
 export function readValueGroup(source: string): { source: string; valueAt: ValueAt } {
   const open = source.indexOf(VALUE_GROUP);
   if (open < 0) return { source, valueAt: 'match' };
-  const indices = { source, valueAt: 'indices' as const };
+  const indices = { source, valueAt: 'search' as const };
   if (source.indexOf(VALUE_GROUP, open + 1) >= 0) return indices;
   let close = -1;
   let inside = false;
@@ -115,7 +118,7 @@ export function readValueGroup(source: string): { source: string; valueAt: Value
 
 function compilePattern(spec: PatternSpec): { regex: InstanceType<typeof RE2>; valueAt: ValueAt } {
   const { source, valueAt } = readValueGroup(spec.re2);
-  return { regex: new RE2(source, valueAt === 'indices' ? 'gd' : 'g'), valueAt };
+  return { regex: new RE2(source, 'g'), valueAt };
 }
 
 /**

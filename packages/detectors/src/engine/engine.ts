@@ -1,10 +1,11 @@
 import { Buffer } from 'node:buffer';
+import RE2 from 're2';
 import type { DetectorDefinition, MatchInput, PatternSpec } from '../detector.js';
 import { BUILTIN_DETECTORS } from '../detectors/index.js';
 import { MRN_STRONG_KEYWORDS } from '../detectors/mrn.js';
 import { findKeyword, normalizeHeader } from '../text/keywords.js';
 import type { Confidence, ConfidenceReason, DetectOptions, DetectorInfo, Finding } from '../types.js';
-import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledDetectors, type CompiledPattern, type ValueAt } from './compile.js';
+import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledDetectors, type CompiledPattern } from './compile.js';
 import { atLeast, lowerOf, stepConfidence } from './confidence.js';
 import { evaluateContext } from './context.js';
 import { compileAllowList, customDetectors, denyListDetector, type CustomDetectorConfig, type ListEntry } from './custom.js';
@@ -105,14 +106,20 @@ interface DetectRun {
 }
 
 /** The value of a match (group `v`, else the whole match) and where it starts in the text. */
-function valueOf(m: RegExpExecArray, valueAt: ValueAt, offset: number): { start: number; value: string } {
-  if (valueAt === 'indices') {
-    const span = m.indices?.groups?.['v'];
-    return span ? { start: offset + span[0], value: m.groups!['v']! } : { start: offset + m.index, value: m[0] };
-  }
-  const group = valueAt === 'match' ? undefined : m.groups?.['v'];
+function valueOf(m: RegExpExecArray, pattern: CompiledPattern, subject: string, offset: number): { start: number; value: string } {
+  const group = pattern.valueAt === 'match' ? undefined : m.groups?.['v'];
   if (group === undefined) return { start: offset + m.index, value: m[0] };
-  return { start: offset + m.index + (valueAt === 'end' ? m[0].length - group.length : 0), value: group };
+  if (pattern.valueAt === 'start') return { start: offset + m.index, value: group };
+  if (pattern.valueAt === 'end') return { start: offset + m.index + m[0].length - group.length, value: group };
+  const at = m[0].indexOf(group);
+  if (at >= 0 && m[0].indexOf(group, at + 1) < 0) return { start: offset + m.index + at, value: group };
+  // The value occurs twice in its match: only RE2 can say which one the group took. From the match's own
+  // start it finds the same match again.
+  pattern.withIndices ??= new RE2(pattern.spec.re2, 'gd');
+  pattern.withIndices.lastIndex = m.index;
+  const again = pattern.withIndices.exec(subject);
+  const span = again?.indices?.groups?.['v'];
+  return { start: offset + (span ? span[0] : m.index), value: group };
 }
 
 /** Runs one pattern over `block` (the text from `offset` on) and assesses each match against the whole text. */
@@ -122,7 +129,7 @@ function confirm(detector: CompiledDetector, pattern: CompiledPattern, run: Dete
   regex.lastIndex = 0;
   for (let m = regex.exec(block); m !== null; m = regex.exec(block)) {
     if (m[0].length === 0) regex.lastIndex++;
-    const { start, value } = valueOf(m, pattern.valueAt, offset);
+    const { start, value } = valueOf(m, pattern, block, offset);
     const input: MatchInput = {
       value,
       text: run.text,

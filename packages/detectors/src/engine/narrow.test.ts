@@ -99,11 +99,17 @@ describe('value groups', () => {
     expect(at('MRN: (?P<v>[0-9]+)\\b').valueAt).toBe('end');
     expect(at('\\b(?P<v>[A-Z][a-z]+) is a').valueAt).toBe('start');
     expect(at('(?P<v>a)|b').valueAt).toBe('start');
-    expect(at('x(?P<v>[0-9]+)[ ]').valueAt).toBe('indices');
-    expect(at('x(?:(?P<v>[0-9]+))').valueAt).toBe('indices');
-    expect(at('(?P<v>[0-9]+)(?P<v>x)').valueAt).toBe('indices');
-    expect(at('x\\(?P<v>y)').valueAt).toBe('indices');
-    expect(at('(?P<v>[0-9').valueAt).toBe('indices');
+    expect(at('x(?P<v>[0-9]+)[ ]').valueAt).toBe('search');
+    expect(at('x(?:(?P<v>[0-9]+))').valueAt).toBe('search');
+    expect(at('(?P<v>[0-9]+)(?P<v>x)').valueAt).toBe('search');
+    expect(at('x\\(?P<v>y)').valueAt).toBe('search');
+    expect(at('(?P<v>[0-9').valueAt).toBe('search');
+  });
+
+  it('are placed by RE2 when the value occurs twice in its match', () => {
+    const engine = createEngine({ custom: [{ id: 'twice', patterns: ['X[0-9](?P<v>[0-9])X', 'Y(?P<v>[0-9])[0-9]Y'] }] });
+    const found = engine.detect('see X11X and Y22Y', { referenceDate }).filter((f) => f.detector === 'twice');
+    expect(found.map((f) => [f.start, f.value])).toEqual([[6, '1'], [14, '2']]);
   });
 
   it('give the values and offsets that group offsets give', () => {
