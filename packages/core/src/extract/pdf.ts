@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 // Types only: pdf.js loads slowly and reads only what pdftotext did not, so it is imported when first needed.
 import type { PDFParse } from 'pdf-parse';
 import { failure, SegmentCollector } from './limits.js';
+import { findOnPath, pdftotextOutput } from './pdftotext.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 
 interface PdfjsData {
@@ -81,71 +80,23 @@ let pdftotextPath: string | null | undefined;
  */
 function locatePdftotext(): string | null {
   if (pdftotextPath !== undefined) return pdftotextPath;
-  pdftotextPath = null;
-  if (process.env['PHI_SCAN_PDFTOTEXT'] === '0') return null;
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, 'pdftotext'), fsConstants.X_OK);
-      pdftotextPath = join(dir, 'pdftotext');
-      break;
-    } catch {
-      // not in this directory
-    }
-  }
+  pdftotextPath = process.env['PHI_SCAN_PDFTOTEXT'] === '0' ? null : findOnPath('pdftotext');
   return pdftotextPath;
 }
-
-/**
- * Limits the child sets on itself, so they hold even when this worker is terminated on a deadline and
- * cannot kill it: CPU seconds and address space. pdftotext reads an 800-page report in about a second; a
- * file that needs more than this is pathological, is stopped, and goes to pdf.js under the worker's deadline.
- */
-const PDFTOTEXT_CPU_SECONDS = 15;
-const PDFTOTEXT_MEMORY_KB = 1024 * 1024;
 
 /**
  * Page texts from pdftotext (pages end with a form feed), or null when it did not cleanly succeed: a
  * non-zero exit, any complaint on stderr (a damaged file), or output past the text limit. Every such file
  * goes to pdf.js, which then decides between corrupt, encrypted and no-text exactly as without poppler.
  */
-function pagesFromPdftotext(executable: string, bytes: Uint8Array, maxChars: number): Promise<string[] | null> {
-  return new Promise((resolve) => {
-    const script = `ulimit -t ${PDFTOTEXT_CPU_SECONDS}; ulimit -v ${PDFTOTEXT_MEMORY_KB}; exec "$0" -enc UTF-8 - -`;
-    const child = spawn('/bin/sh', ['-c', script, executable], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let complained = false;
-    let settled = false;
-    const finish = (pages: string[] | null) => {
-      if (settled) return;
-      settled = true;
-      resolve(pages);
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // UTF-8 takes at most 4 bytes a character: past that the text limit is surely reached.
-      if (size > maxChars * 4) {
-        child.kill('SIGKILL');
-        finish(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    child.stderr.on('data', () => {
-      complained = true;
-    });
-    child.on('error', () => finish(null));
-    child.on('close', (code) => {
-      if (code !== 0 || complained) return finish(null);
-      const pages = Buffer.concat(chunks).toString('utf8').split('\f');
-      // The text ends with the last page's form feed: what follows it is not a page.
-      if (pages.length > 0 && pages[pages.length - 1] === '') pages.pop();
-      finish(pages);
-    });
-    child.stdin.on('error', () => finish(null));
-    child.stdin.end(bytes);
-  });
+async function pagesFromPdftotext(executable: string, bytes: Uint8Array, maxChars: number): Promise<string[] | null> {
+  // UTF-8 takes at most 4 bytes a character: past that the text limit is surely reached.
+  const output = await pdftotextOutput(executable, bytes, maxChars * 4);
+  if (!output) return null;
+  const pages = output.toString('utf8').split('\f');
+  // The text ends with the last page's form feed: what follows it is not a page.
+  if (pages.length > 0 && pages[pages.length - 1] === '') pages.pop();
+  return pages;
 }
 
 /** The same result shape as pdf.js gives: a segment per page that has text. */
