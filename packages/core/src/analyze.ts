@@ -365,15 +365,18 @@ function cachedFingerprinter(fingerprint: Fingerprinter): Fingerprinter {
   };
 }
 
-/** Text and page segments span lines: report the line within the file or page; other shapes are exact already. */
+/**
+ * Text and page segments span lines: report the line within the file or page; other shapes are exact already
+ * and come back as the segment's own object (the packer only reads it, and a million cells need no copies).
+ */
 function locate(segment: TextSegment, finding: Finding): ReportedLocation {
   const location = segment.location;
-  if ('message' in location) return { ...location };
+  if ('message' in location) return location;
   // A tree path names the value; where the parser gave its line, a long text value still gets the exact line.
-  if ('path' in location) return location.line === undefined ? { ...location } : { ...location, line: location.line + finding.line - 1 };
+  if ('path' in location) return location.line === undefined ? location : { ...location, line: location.line + finding.line - 1 };
   if ('email' in location) return { ...location, line: location.line + finding.line - 1, column: finding.column };
   if ('line' in location) return { line: location.line + finding.line - 1, column: finding.column };
   if ('page' in location) return { page: location.page, line: finding.line, column: finding.column };
   if ('part' in location && finding.line > 1) return { ...location, line: finding.line, column: finding.column };
-  return { ...location };
+  return location;
 }
