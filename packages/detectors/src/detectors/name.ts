@@ -1,5 +1,5 @@
 import type { Adjustment, DetectorDefinition, MatchInput, PatternSpec, Validation } from '../detector.js';
-import { findKeyword, normalizeHeader } from '../text/keywords.js';
+import { findKeyword, memoByHeader, normalizeHeader } from '../text/keywords.js';
 import {
   PROVIDER_CREDENTIALS,
   PROVIDER_WORDS,
@@ -40,10 +40,13 @@ function trimNonNameTail(value: string): number {
   return parts.join(' ').length;
 }
 
+const namesProvider = memoByHeader((header) => findKeyword(normalizeHeader(header), PROVIDER_WORDS) !== undefined);
+const namesEntity = memoByHeader((header) => findKeyword(normalizeHeader(header), ENTITY_WORDS) !== undefined);
+
 function isProvider({ text, matchStart, end, columnHeader }: MatchInput): boolean {
   const before = text.slice(Math.max(0, matchStart - 32), matchStart).toLowerCase();
   if (findKeyword(before, PROVIDER_WORDS)) return true;
-  return hasCredentialAfter(text, end) || (columnHeader !== undefined && findKeyword(normalizeHeader(columnHeader), PROVIDER_WORDS) !== undefined);
+  return hasCredentialAfter(text, end) || (columnHeader !== undefined && namesProvider(columnHeader));
 }
 
 /** 'Susan Clark, MD' / 'Mary Jones RN': a credential right after the name. */
@@ -73,7 +76,7 @@ const CITY_STATE_ZIP_AFTER = /^,?[ ]+[A-Z]{2}[ ]+[0-9]{5}/;
 function validateName(match: MatchInput): Validation | null {
   const { pattern, text, matchStart, start } = match;
   if (pattern.label === 'name after a label' && findKeyword(wordBefore(text, matchStart), ENTITY_WORDS)) return null;
-  if (match.columnHeader !== undefined && pattern.scope === 'cell' && findKeyword(normalizeHeader(match.columnHeader), ENTITY_WORDS)) return null;
+  if (match.columnHeader !== undefined && pattern.scope === 'cell' && namesEntity(match.columnHeader)) return null;
   const length = pattern.scope === 'cell' || match.value.includes('^') ? match.value.length : trimNonNameTail(match.value);
   const value = match.value.slice(0, length);
   const lastWord = value.slice(value.lastIndexOf(' ') + 1).toLowerCase();

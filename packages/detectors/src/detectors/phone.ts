@@ -1,5 +1,5 @@
 import type { DetectorDefinition, MatchInput, PatternSpec, Validation } from '../detector.js';
-import { normalizeHeader } from '../text/keywords.js';
+import { memoByHeader, normalizeHeader } from '../text/keywords.js';
 
 // NANP: area code and exchange start 2–9 and are not N11 service codes; the pattern says so itself, so
 // '555-123-4567' never even reaches the validator.
@@ -28,12 +28,11 @@ function digitsOf(value: string): string {
   return out.length === 11 && out[0] === '1' ? out.slice(1) : out;
 }
 
+const headerSaysFax = memoByHeader((header) => / (?:fax|facsimile) /.test(normalizeHeader(header)));
+
 /** Whether the label nearest before the number (same line, a few words back) or the column header says fax. */
 export function saysFax({ text, matchStart, columnHeader }: MatchInput): boolean {
-  if (columnHeader !== undefined) {
-    const header = normalizeHeader(columnHeader);
-    if (/ (?:fax|facsimile) /.test(header)) return true;
-  }
+  if (columnHeader !== undefined && headerSaysFax(columnHeader)) return true;
   let lineStart = matchStart;
   while (lineStart > 0 && matchStart - lineStart < 40 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
   if (F_LABEL.test(text.slice(Math.max(lineStart, matchStart - 4), matchStart))) return true;

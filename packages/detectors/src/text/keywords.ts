@@ -42,3 +42,21 @@ export function normalizeHeader(header: string): string {
   }
   return ` ${out} `;
 }
+
+/** Headers remembered per memoByHeader() function; a sheet has a handful, a pathological file many. */
+const HEADER_MEMO_SIZE = 512;
+
+/**
+ * `fact` of a column header, worked out once per header: a table asks the same question of every cell in a
+ * column, and normalising the header each time was a good part of a cell's cost.
+ */
+export function memoByHeader<T>(fact: (columnHeader: string) => T): (columnHeader: string) => T {
+  const known = new Map<string, T>();
+  return (columnHeader) => {
+    if (known.has(columnHeader)) return known.get(columnHeader)!;
+    const value = fact(columnHeader);
+    if (known.size >= HEADER_MEMO_SIZE) known.clear();
+    known.set(columnHeader, value);
+    return value;
+  };
+}
