@@ -94,26 +94,26 @@ export type ValueAt = 'match' | 'start' | 'end' | 'search';
 export function readValueGroup(source: string): { source: string; valueAt: ValueAt } {
   const open = source.indexOf(VALUE_GROUP);
   if (open < 0) return { source, valueAt: 'match' };
-  const indices = { source, valueAt: 'search' as const };
-  if (source.indexOf(VALUE_GROUP, open + 1) >= 0) return indices;
+  const search = { source, valueAt: 'search' as const };
+  if (source.indexOf(VALUE_GROUP, open + 1) >= 0) return search;
   let close = -1;
   let inside = false;
   for (const [index, c, depth] of structure(source, 0)) {
-    if (c === ']') return indices;
+    if (c === ']') return search;
     if (index === open) inside = depth === 1;
     else if (inside && c === ')' && depth === 0) {
       close = index;
       break;
     }
   }
-  // Not at the top level, or not read plainly: ask for offsets.
-  if (close < 0) return indices;
+  // Not at the top level, or not read plainly: look for the value in the match.
+  if (close < 0) return search;
   const leads = open === 0 || (open === 2 && source.startsWith('\\b'));
   const rest = source.slice(close + 1);
   const ends = rest === '' || rest === '\\b';
   if (leads && ends) return { source: `${source.slice(0, open)}(?:${source.slice(open + VALUE_GROUP.length)}`, valueAt: 'match' };
   if (leads) return { source, valueAt: 'start' };
-  return ends ? { source, valueAt: 'end' } : indices;
+  return ends ? { source, valueAt: 'end' } : search;
 }
 
 function compilePattern(spec: PatternSpec): { regex: InstanceType<typeof RE2>; valueAt: ValueAt } {

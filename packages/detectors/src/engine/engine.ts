@@ -222,6 +222,8 @@ const scratchViews: Buffer[] = [];
 const SCRATCH_VIEWS = 256;
 
 function scratchUtf8(text: string): Buffer {
+  // Blocks are cut to fit; anything longer would be cut short by write(), so it gets its own copy.
+  if (text.length > 2 * BLOCK_SIZE) return Buffer.from(text, 'utf8');
   const length = scratch.write(text, 0, 'utf8');
   if (length >= SCRATCH_VIEWS) return scratch.subarray(0, length);
   return (scratchViews[length] ??= scratch.subarray(0, length));
