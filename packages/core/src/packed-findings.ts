@@ -35,13 +35,13 @@ export interface PackedFindingsData {
   /** Every string's UTF-16 code units, one after the other; string `i` ends at `stringEnds[i]`. */
   chars: Uint16Array;
   stringEnds: Uint32Array;
-  kind: Uint32Array;
+  kind: Uint16Array;
   value: Uint32Array;
   confidence: Uint8Array;
   fingerprint: Uint32Array;
   /** -1: the finding belongs to no record. */
   record: Int32Array;
-  shape: Uint32Array;
+  shape: Uint16Array;
   slotStart: Uint32Array;
   slots: Uint32Array;
   /** Only for --explain: each finding's confidence reasons. */
@@ -171,7 +171,7 @@ class FieldStrings {
  */
 export class FindingPacker {
   count = 0;
-  kind = new Uint32Array(0);
+  kind = new Uint16Array(0);
   value = new Uint32Array(0);
   confidence = new Uint8Array(0);
   fingerprint = new Uint32Array(0);
@@ -179,7 +179,7 @@ export class FindingPacker {
   raised = new Uint8Array(0);
   static readonly NOT_RAISED = 255;
   readonly kinds: FindingKind[] = [];
-  #shape = new Uint32Array(0);
+  #shape = new Uint16Array(0);
   #slotStart = new Uint32Array(0);
   #slots = new Uint32Array(0);
   #slotCount = 0;
@@ -202,6 +202,7 @@ export class FindingPacker {
       const kind = this.kinds[id]!;
       if (kind.hipaa === hipaa && kind.role === role) return id;
     }
+    if (this.kinds.length > 0xffff) throw new Error('more than 65,536 kinds of finding in one file');
     ids.push(this.kinds.length);
     this.kinds.push({ detector, hipaa, role });
     return this.kinds.length - 1;
@@ -310,6 +311,8 @@ export class FindingPacker {
     const signature = keys.map((key, j) => `${kinds[j]}${key}`).join('\0');
     let id = this.#shapeIds.get(signature);
     if (id === undefined) {
+      // Shapes come from the extractors' few location types: this many means something is wrong.
+      if (this.#shapes.length > 0xffff) throw new Error('more than 65,536 location shapes in one file');
       id = this.#shapes.length;
       this.#shapes.push({ keys, kinds });
       this.#fieldStrings.push(keys.map(() => new FieldStrings(this.#strings)));
@@ -338,7 +341,8 @@ export class PackedFindings {
   readonly count: number;
   readonly #data: PackedFindingsData;
   /** A string is cached once asked for twice: table cells are asked once, values and fingerprints often. */
-  readonly #textAt: Int32Array;
+  /** Built on first use: a writer asks for literals only. */
+  #textAt: Int32Array | undefined;
   readonly #literalAt: Int32Array;
   readonly #cached: string[] = [];
   readonly #asked: Uint8Array;
@@ -351,7 +355,6 @@ export class PackedFindings {
     this.count = data.count;
     const strings = data.stringEnds.length;
     this.#asked = new Uint8Array(strings);
-    this.#textAt = new Int32Array(strings).fill(-1);
     this.#literalAt = new Int32Array(strings).fill(-1);
   }
 
@@ -462,19 +465,24 @@ export class PackedFindings {
   }
 
   #text(id: number): string {
-    const at = this.#textAt[id]!;
+    const textAt = (this.#textAt ??= new Int32Array(this.#asked.length).fill(-1));
+    const at = textAt[id]!;
     if (at >= 0) return this.#cached[at]!;
-    const ends = this.#data.stringEnds;
-    const text = decode(this.#data.chars, id === 0 ? 0 : ends[id - 1]!, ends[id]!);
-    if (this.#asked[id]! & 1) this.#textAt[id] = this.#cached.push(text) - 1;
+    const text = this.#decoded(id);
+    if (this.#asked[id]! & 1) textAt[id] = this.#cached.push(text) - 1;
     else this.#asked[id] = this.#asked[id]! | 1;
     return text;
+  }
+
+  #decoded(id: number): string {
+    const ends = this.#data.stringEnds;
+    return decode(this.#data.chars, id === 0 ? 0 : ends[id - 1]!, ends[id]!);
   }
 
   #literal(id: number): string {
     const at = this.#literalAt[id]!;
     if (at >= 0) return this.#cached[at]!;
-    const literal = JSON.stringify(this.#text(id));
+    const literal = JSON.stringify(this.#decoded(id));
     if (this.#asked[id]! & 2) this.#literalAt[id] = this.#cached.push(literal) - 1;
     else this.#asked[id] = this.#asked[id]! | 2;
     return literal;
