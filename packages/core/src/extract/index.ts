@@ -38,7 +38,7 @@ const xmlModule = lazy(() => import('./xml.js'));
 
 export const extractDocx: typeof Docx.extractDocx = async (bytes, limits) => (await docxModule()).extractDocx(bytes, limits);
 export const extractXlsx: typeof Xlsx.extractXlsx = async (bytes, limits, sink) => (await xlsxModule()).extractXlsx(bytes, limits, sink);
-export const extractPdf: typeof Pdf.extractPdf = async (bytes, limits) => (await pdfModule()).extractPdf(bytes, limits);
+export const extractPdf: typeof Pdf.extractPdf = async (bytes, limits, sink) => (await pdfModule()).extractPdf(bytes, limits, sink);
 export const extractJson: typeof Json.extractJson = async (bytes, limits) => (await jsonModule()).extractJson(bytes, limits);
 export const extractXml: typeof Xml.extractXml = async (bytes, limits) => (await xmlModule()).extractXml(bytes, limits);
 
@@ -116,7 +116,7 @@ export async function extractText(
     case 'text':
       return guarded('text', () => extractPlainText(bytes, limits, extensionOf(path), singleByte));
     case 'pdf': {
-      const pdf = await guarded('pdf', () => extractPdf(bytes, limits));
+      const pdf = await guarded('pdf', () => extractPdf(bytes, limits, context.sink));
       // '%PDF-' past offset 0 is allowed for PDFs with junk in front, but a log or mail that merely
       // mentions it must not be lost as a corrupt PDF: when pdf.js cannot parse it, read it as text.
       if (!pdf.ok && pdf.reason === 'corrupt' && !startsWithPdfMagic(bytes)) {

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 // Types only: pdf.js loads slowly and reads only what pdftotext did not, so it is imported when first needed.
 import type { PDFParse } from 'pdf-parse';
 import { failure, SegmentCollector } from './limits.js';
-import { findOnPath, pdftotextOutput } from './pdftotext.js';
-import type { ExtractLimits, ExtractResult } from './types.js';
+import { findOnPath, runPdftotext, type TextReceiver } from './pdftotext.js';
+import type { ExtractLimits, ExtractResult, SegmentSink } from './types.js';
 
 interface PdfjsData {
   cMapUrl: string;
@@ -85,30 +86,84 @@ function locatePdftotext(): string | null {
 }
 
 /**
- * Page texts from pdftotext (pages end with a form feed), or null when it did not cleanly succeed: a
- * non-zero exit, any complaint on stderr (a damaged file), or output past the text limit. Every such file
- * goes to pdf.js, which then decides between corrupt, encrypted and no-text exactly as without poppler.
+ * Cuts pdftotext's output into pages (each ends with a form feed) as it arrives and hands each to the
+ * collector, so with a sink the first pages are scanned while pdftotext still reads the rest.
  */
-async function pagesFromPdftotext(executable: string, bytes: Uint8Array, maxChars: number): Promise<string[] | null> {
-  // UTF-8 takes at most 4 bytes a character: past that the text limit is surely reached.
-  const output = await pdftotextOutput(executable, bytes, maxChars * 4);
-  if (!output) return null;
-  const pages = output.toString('utf8').split('\f');
-  // The text ends with the last page's form feed: what follows it is not a page.
-  if (pages.length > 0 && pages[pages.length - 1] === '') pages.pop();
-  return pages;
+class PageSplitter implements TextReceiver {
+  private collector: SegmentCollector;
+  private decoder = new StringDecoder('utf8');
+  private pending = '';
+  private page = 0;
+  /** Some page had more than whitespace: a PDF with none goes to pdf.js, which tells no-text from damage. */
+  anyText = false;
+
+  constructor(
+    private readonly limits: ExtractLimits,
+    private readonly sink: SegmentSink | undefined,
+  ) {
+    this.collector = new SegmentCollector(limits.maxTextChars, sink);
+  }
+
+  restart(): void {
+    this.sink?.reset();
+    this.collector = new SegmentCollector(this.limits.maxTextChars, this.sink);
+    this.decoder = new StringDecoder('utf8');
+    this.pending = '';
+    this.page = 0;
+    this.anyText = false;
+  }
+
+  text(chunk: Buffer): void {
+    this.take(this.decoder.write(chunk));
+  }
+
+  /** The rest after the last form feed is a page when it has anything in it. */
+  end(): ExtractResult {
+    this.take(this.decoder.end());
+    if (this.pending !== '') this.add(this.pending);
+    this.pending = '';
+    const degraded = this.collector.degradedNote();
+    return { ok: true, format: 'pdf', segments: this.collector.segments, ...(degraded ? { degraded } : {}) };
+  }
+
+  private take(text: string): void {
+    let from = 0;
+    for (let feed = text.indexOf('\f'); feed >= 0; feed = text.indexOf('\f', from)) {
+      this.add(this.pending + text.slice(from, feed));
+      this.pending = '';
+      from = feed + 1;
+    }
+    this.pending += text.slice(from);
+  }
+
+  private add(page: string): void {
+    this.page++;
+    if (!this.anyText && page.trim().length > 0) this.anyText = true;
+    // Past the text limit pages are still counted (and looked at for text), just not kept.
+    if (!this.collector.full) this.collector.add({ text: page, location: { page: this.page } });
+  }
 }
 
-/** The same result shape as pdf.js gives: a segment per page that has text. */
-async function extractWithPdftotext(executable: string, bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult | null> {
-  const pages = await pagesFromPdftotext(executable, bytes, limits.maxTextChars);
-  if (!pages || !pages.some((page) => page.trim().length > 0)) return null;
-  const collector = new SegmentCollector(limits.maxTextChars);
-  for (let i = 0; i < pages.length; i++) {
-    if (!collector.add({ text: pages[i]!, location: { page: i + 1 } })) break;
+/**
+ * The same result shape as pdf.js gives: a segment per page that has text. Null when pdftotext did not cleanly
+ * succeed (a non-zero exit, any complaint on stderr, output past the text limit) or found no text: every
+ * such file goes to pdf.js, which then decides between corrupt, encrypted and no-text exactly as without
+ * poppler.
+ */
+async function extractWithPdftotext(executable: string, bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult | null> {
+  const pages = new PageSplitter(limits, sink);
+  try {
+    // UTF-8 takes at most 4 bytes a character: past that the text limit is surely reached.
+    const ok = await runPdftotext(executable, bytes, limits.maxTextChars * 4, pages);
+    const result = ok ? pages.end() : null;
+    if (result && pages.anyText) return result;
+  } catch (err) {
+    // Whatever reads the file next (pdf.js, or the text reader) starts from a clean sink.
+    sink?.reset();
+    throw err;
   }
-  const degraded = collector.degradedNote();
-  return { ok: true, format: 'pdf', segments: collector.segments, ...(degraded ? { degraded } : {}) };
+  sink?.reset();
+  return null;
 }
 
 /**
@@ -130,10 +185,10 @@ function noteEncryption(result: ExtractResult, bytes: Uint8Array): ExtractResult
  * pdftotext reads the PDF when it is installed and the file is sound; pdf.js (pdf-parse) is the embedded
  * default and takes every file pdftotext did not read cleanly.
  */
-export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+export async function extractPdf(bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult> {
   const executable = locatePdftotext();
   if (executable) {
-    const viaPoppler = await extractWithPdftotext(executable, bytes, limits);
+    const viaPoppler = await extractWithPdftotext(executable, bytes, limits, sink);
     if (viaPoppler) return noteEncryption(viaPoppler, bytes);
   }
   return noteEncryption(await extractWithPdfjs(bytes, limits), bytes);

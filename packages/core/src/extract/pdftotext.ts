@@ -28,44 +28,57 @@ const PDFTOTEXT_MEMORY_KB = 1024 * 1024;
 const LIMITS = `ulimit -t ${PDFTOTEXT_CPU_SECONDS}; ulimit -v ${PDFTOTEXT_MEMORY_KB}`;
 
 /**
- * pdftotext's UTF-8 output for the PDF, or null when it did not cleanly succeed: a non-zero exit, any
- * complaint on stderr (a damaged file), or more than maxBytes of output. Files go through the worker's
- * pdftotext shell (below); whatever that does not answer with a clean success is run once more on its own,
- * so every verdict other than success is the one a pdftotext started for that file alone gives.
+ * Where pdftotext's UTF-8 output goes as it comes, so the text of the first pages can be scanned while later
+ * ones are still read. Until the run has succeeded it is provisional: `restart` says to forget it all.
  */
-export async function pdftotextOutput(executable: string, bytes: Uint8Array, maxBytes: number): Promise<Buffer | null> {
-  const viaShell = await shellFor(executable)?.run(bytes, maxBytes);
-  return viaShell ?? runAlone(executable, bytes, maxBytes);
+export interface TextReceiver {
+  text(chunk: Buffer): void;
+  restart(): void;
+}
+
+/**
+ * Runs pdftotext on the PDF, its output to the receiver; true when it cleanly succeeded, false for a
+ * non-zero exit, any complaint on stderr (a damaged file), or more than maxBytes of output. Files go through
+ * the worker's pdftotext shell (below); whatever that does not answer with a clean success is run once more
+ * on its own, so every verdict other than success is the one a pdftotext started for that file alone gives.
+ */
+export async function runPdftotext(executable: string, bytes: Uint8Array, maxBytes: number, receiver: TextReceiver): Promise<boolean> {
+  const shell = shellFor(executable);
+  if (shell) {
+    if (await shell.run(bytes, maxBytes, receiver)) return true;
+    receiver.restart();
+  }
+  return runAlone(executable, bytes, maxBytes, receiver);
 }
 
 /** A child of this process for the one file: `sh` sets the limits, then becomes pdftotext. */
-function runAlone(executable: string, bytes: Uint8Array, maxBytes: number): Promise<Buffer | null> {
+function runAlone(executable: string, bytes: Uint8Array, maxBytes: number, receiver: TextReceiver): Promise<boolean> {
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', `${LIMITS}; exec "$0" -enc UTF-8 - -`, executable], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
     let size = 0;
     let complained = false;
     let settled = false;
-    const finish = (output: Buffer | null) => {
+    const finish = (ok: boolean) => {
       if (settled) return;
       settled = true;
-      resolve(output);
+      resolve(ok);
     };
     child.stdout.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > maxBytes) {
         child.kill('SIGKILL');
-        finish(null);
+        finish(false);
         return;
       }
-      chunks.push(chunk);
+      receiver.text(chunk);
     });
     child.stderr.on('data', () => {
       complained = true;
     });
-    child.on('error', () => finish(null));
-    child.on('close', (code) => finish(code !== 0 || complained ? null : Buffer.concat(chunks, size)));
-    child.stdin.on('error', () => finish(null));
+    child.on('error', () => finish(false));
+    child.on('close', (code) => finish(code === 0 && !complained));
+    child.stdin.on('error', () => finish(false));
     child.stdin.end(bytes);
   });
 }
@@ -97,9 +110,11 @@ const END_LINE_MAX = 64;
 interface Job {
   token: string;
   maxBytes: number;
-  chunks: Buffer[];
+  receiver: TextReceiver;
+  /** The last bytes received, not yet passed on: they may be the end line. */
+  held: Buffer;
   size: number;
-  resolve: (output: Buffer | undefined) => void;
+  resolve: (ok: boolean) => void;
 }
 
 class PdftotextShell {
@@ -110,24 +125,24 @@ class PdftotextShell {
 
   constructor(private readonly executable: string) {}
 
-  /** The output on a clean success; undefined for anything else (the caller then runs the file alone). */
-  run(bytes: Uint8Array, maxBytes: number): Promise<Buffer | undefined> {
-    const next = this.queue.then(() => this.runNow(bytes, maxBytes));
+  /** True on a clean success; false for anything else (the caller then runs the file alone). */
+  run(bytes: Uint8Array, maxBytes: number, receiver: TextReceiver): Promise<boolean> {
+    const next = this.queue.then(() => this.runNow(bytes, maxBytes, receiver));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private runNow(bytes: Uint8Array, maxBytes: number): Promise<Buffer | undefined> {
+  private runNow(bytes: Uint8Array, maxBytes: number, receiver: TextReceiver): Promise<boolean> {
     return new Promise((resolve) => {
       let child: ShellChild;
       try {
         child = this.child ?? this.start();
       } catch {
-        resolve(undefined);
+        resolve(false);
         return;
       }
       const token = randomBytes(16).toString('hex');
-      this.job = { token, maxBytes, chunks: [], size: 0, resolve };
+      this.job = { token, maxBytes, receiver, held: Buffer.alloc(0), size: 0, resolve };
       handles(child).forEach((handle) => handle.ref?.());
       child.stdin.write(`${bytes.length} ${token}\n`);
       child.stdin.write(bytes);
@@ -147,37 +162,28 @@ class PdftotextShell {
   private received(chunk: Buffer): void {
     const job = this.job;
     if (!job) return this.lose(this.child);
-    job.chunks.push(chunk);
     job.size += chunk.length;
     // The end line is under 64 bytes; past the limit by more, the output is over it: stop the file.
     if (job.size > job.maxBytes + END_LINE_MAX) return this.lose(this.child);
-    if (chunk[chunk.length - 1] !== 0x0a) return;
-    const tail = this.tail(job);
-    const at = tail.lastIndexOf(`\n${job.token} `, tail.length - 2);
+    const data = job.held.length > 0 ? Buffer.concat([job.held, chunk]) : chunk;
+    if (data.length > END_LINE_MAX) job.receiver.text(data.subarray(0, data.length - END_LINE_MAX));
+    job.held = Buffer.from(data.subarray(Math.max(0, data.length - END_LINE_MAX)));
+    const held = job.held;
+    if (held[held.length - 1] !== 0x0a) return;
+    const at = held.lastIndexOf(`\n${job.token} `, held.length - 2);
     if (at < 0) return;
-    const status = tail.toString('latin1', at + 1 + job.token.length + 1, tail.length - 1);
-    const textEnd = job.size - tail.length + at;
+    const status = held.toString('latin1', at + 1 + job.token.length + 1, held.length - 1);
+    const textEnd = job.size - held.length + at;
     this.job = undefined;
     this.idle();
     if (status !== '0' || textEnd > job.maxBytes) {
       // Its input may have been left half read: the next file gets a fresh shell.
       this.lose(this.child);
-      job.resolve(undefined);
+      job.resolve(false);
       return;
     }
-    job.resolve(Buffer.concat(job.chunks, job.size).subarray(0, textEnd));
-  }
-
-  /** The last bytes received, enough to hold the end line, without joining a large output each time. */
-  private tail(job: Job): Buffer {
-    const pieces: Buffer[] = [];
-    let length = 0;
-    for (let i = job.chunks.length - 1; i >= 0 && length < END_LINE_MAX; i--) {
-      pieces.unshift(job.chunks[i]!);
-      length += job.chunks[i]!.length;
-    }
-    const joined = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length);
-    return joined.subarray(Math.max(0, joined.length - END_LINE_MAX));
+    if (at > 0) job.receiver.text(held.subarray(0, at));
+    job.resolve(true);
   }
 
   /** Kills the shell (pdftotext, under its own limits, dies on its next write) and gives up on its file. */
@@ -190,7 +196,7 @@ class PdftotextShell {
     child.stdout.destroy();
     const job = this.job;
     this.job = undefined;
-    job?.resolve(undefined);
+    job?.resolve(false);
   }
 
   /** Between files the shell must not keep the process (a library user's script) alive. */
