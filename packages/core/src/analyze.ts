@@ -57,12 +57,19 @@ export function defaultAnalysisSettings(overrides: Partial<AnalysisSettings> & {
  * scan reveals them.
  */
 export interface AnalyzerOptions {
-  /** Results carry their findings in columns (`packed`) for the trip to the main thread; `findings` stays empty. */
+  /**
+   * Results with at least `packMinFindings` findings carry them in columns (`packed`) for the trip to the main
+   * thread, `findings` then empty; smaller ones travel as objects, which costs them less.
+   */
   packed?: boolean;
+  /** Default 1024: below it, columns cost a file more than they save (tens of µs per file on a docx set). */
+  packMinFindings?: number;
 }
 
+const PACK_MIN_FINDINGS = 1024;
+
 export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOptions = {}): Analyzer {
-  const packed = options.packed === true;
+  const packFrom = options.packed === true ? (options.packMinFindings ?? PACK_MIN_FINDINGS) : Infinity;
   const engine: DetectionEngine = createEngine({
     detectors: settings.detectors,
     mrnPatterns: settings.mrnPatterns,
@@ -72,11 +79,12 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
   });
   // Remembered across the worker's files too: small exports repeat the same codes, dates and names.
   const fingerprint = cachedFingerprinter(createFingerprinter(settings.fingerprintKey));
+  const packers = new PackerPool();
 
   function analyzeSegments(segments: readonly TextSegment[], path: string, format: string, bytes: number): FileResult {
-    const file = new FileFindings(engine, settings, fingerprint);
+    const file = new FileFindings(engine, settings, fingerprint, packers);
     for (const segment of segments) file.add(segment);
-    return file.result(path, format, bytes, packed);
+    return file.result(path, format, bytes, packFrom);
   }
 
   async function analyze(bytes: Uint8Array, path: string): Promise<FileResult> {
@@ -135,7 +143,7 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
   ): Promise<{ result: FileResult; extracted?: Awaited<ReturnType<typeof extractText>> }> {
     const extractStarted = performance.now();
     // Table extractors hand cells to `file` as they read them, so detection runs inside extraction.
-    const file = new FileFindings(engine, settings, fingerprint);
+    const file = new FileFindings(engine, settings, fingerprint, packers);
     const extracted = await extractText(bytes, path, settings.limits, { ...context, sink: file });
     const extractMs = performance.now() - extractStarted - file.detectMs;
     if (!extracted.ok) {
@@ -156,7 +164,7 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
     }
     const detectStarted = performance.now();
     for (const segment of extracted.segments) file.add(segment);
-    const result = file.result(path, extracted.format, bytes.length, packed);
+    const result = file.result(path, extracted.format, bytes.length, packFrom);
     result.timings = { readMs: 0, extractMs, detectMs: file.detectMs + (performance.now() - detectStarted) };
     if (extracted.degraded) result.degraded = extracted.degraded;
     if (extracted.encoding) result.encoding = extracted.encoding;
@@ -192,7 +200,8 @@ interface Prepared {
 }
 
 class FileFindings implements SegmentSink {
-  private packer = new FindingPacker();
+  /** Made on the first finding: most files of a share have none. */
+  private packerOf: FindingPacker | undefined;
   /** The row's record key, as the last segment gave it: a row's cells follow each other. */
   private lastRecordKey: { key: string | undefined; id: number } = { key: undefined, id: -1 };
   private reasons: ConfidenceReason[][] = [];
@@ -211,6 +220,7 @@ class FileFindings implements SegmentSink {
     private readonly engine: DetectionEngine,
     private readonly settings: AnalysisSettings,
     private readonly fingerprint: Fingerprinter,
+    private readonly packers: PackerPool,
   ) {
     this.floor = CONFIDENCE_ORDER[settings.minConfidence];
     this.explain = settings.explain;
@@ -252,8 +262,13 @@ class FileFindings implements SegmentSink {
     return findings;
   }
 
+  private get packer(): FindingPacker {
+    return (this.packerOf ??= this.packers.take());
+  }
+
   reset(): void {
-    this.packer = new FindingPacker();
+    if (this.packerOf) this.packers.give(this.packerOf);
+    this.packerOf = undefined;
     this.lastRecordKey = { key: undefined, id: -1 };
     this.reasons = [];
     this.raisedReasons = [];
@@ -309,9 +324,13 @@ class FileFindings implements SegmentSink {
     return this.lastRecordKey.id;
   }
 
-  /** With `packed`, the findings stay in columns for the trip to the main thread (see packed-findings.ts). */
-  result(path: string, format: string, bytes: number, packed = false): FileResult {
-    const packer = this.packer;
+  /** From `packFrom` findings on, they stay in columns for the trip to the main thread (see packed-findings.ts). */
+  result(path: string, format: string, bytes: number, packFrom = Infinity): FileResult {
+    const packer = this.packerOf;
+    if (!packer) {
+      this.reset();
+      return { type: 'file', path, status: 'scanned', format, bytes, findings: [], records: 0, recordList: [] };
+    }
     const { reasons } = this;
     // Document context is only known at the end of the file: it decides the confidence, then who stays.
     let kept = 0;
@@ -338,11 +357,36 @@ class FileFindings implements SegmentSink {
       this.fingerprint,
     );
     const data = packer.pack(recordOf, this.explain ? reasons : undefined);
-    this.reset();
     const result: FileResult = { type: 'file', path, status: 'scanned', format, bytes, findings: [], records: records.length, recordList: records };
-    if (packed) result.packed = data;
-    else result.findings = new PackedFindings(data).materialize();
+    if (kept >= packFrom) {
+      result.packed = data;
+      // Its columns move with the result: the packer is not handed back.
+      this.packerOf = undefined;
+    } else {
+      result.findings = new PackedFindings(data).materialize();
+    }
+    this.reset();
     return result;
+  }
+}
+
+/**
+ * One packer per analyzer, reused file after file: a share's small files would otherwise each allocate a dozen
+ * typed arrays for a handful of findings. Files are analyzed one at a time (a container's own result is done
+ * before its members are read), so one spare is enough.
+ */
+class PackerPool {
+  #spare: FindingPacker | undefined;
+
+  take(): FindingPacker {
+    const packer = this.#spare ?? new FindingPacker();
+    this.#spare = undefined;
+    return packer;
+  }
+
+  give(packer: FindingPacker): void {
+    packer.clear();
+    this.#spare = packer;
   }
 }
 

@@ -26,7 +26,7 @@ function settings(overrides: Partial<AnalysisSettings> = {}): AnalysisSettings {
 
 function both(overrides: Partial<AnalysisSettings> = {}): { plain: FileResult; packed: FileResult } {
   const plain = createAnalyzer(settings(overrides)).analyzeSegments(segments, 'f.txt', 'text', 100);
-  const packed = createAnalyzer(settings(overrides), { packed: true }).analyzeSegments(segments, 'f.txt', 'text', 100);
+  const packed = createAnalyzer(settings(overrides), { packed: true, packMinFindings: 0 }).analyzeSegments(segments, 'f.txt', 'text', 100);
   // As a worker sends it: structured-cloned.
   return { plain, packed: adoptPackedFindings(structuredClone(packed)) };
 }
@@ -71,6 +71,12 @@ describe('packed findings', () => {
     const pieces = [...reportFileJson(packed)];
     expect(pieces.length).toBeGreaterThan(2);
     expect(pieces.join('')).toBe(JSON.stringify(toReportFile(plain)));
+  });
+
+  it('a file with few findings travels as objects', () => {
+    const few = createAnalyzer(settings(), { packed: true }).analyzeSegments(segments, 'f.txt', 'text', 100);
+    expect(few.packed).toBeUndefined();
+    expect(few.findings).toEqual(both().plain.findings);
   });
 
   it('a replaced findings array wins over the columns', () => {

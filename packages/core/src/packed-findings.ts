@@ -88,6 +88,11 @@ export class StringTable {
   readonly strings: string[] = [];
   #ids = new Map<string, number>();
 
+  clear(): void {
+    this.strings.length = 0;
+    this.#ids.clear();
+  }
+
   intern(text: string): number {
     let id = this.#ids.get(text);
     if (id === undefined) {
@@ -111,6 +116,12 @@ export class CharTable {
   count = 0;
   #length = 0;
   #ids = new Map<string, number>();
+
+  clear(): void {
+    this.count = 0;
+    this.#length = 0;
+    this.#ids.clear();
+  }
 
   intern(text: string): number {
     let id = this.#ids.get(text);
@@ -178,7 +189,7 @@ export class FindingPacker {
   /** Confidence once document context raises it, or NOT_RAISED; never shipped. */
   raised = new Uint8Array(0);
   static readonly NOT_RAISED = 255;
-  readonly kinds: FindingKind[] = [];
+  kinds: FindingKind[] = [];
   #shape = new Uint16Array(0);
   #slotStart = new Uint32Array(0);
   #slots = new Uint32Array(0);
@@ -194,6 +205,23 @@ export class FindingPacker {
   normalized = new Uint32Array(0);
   recordKey = new Int32Array(0);
   readonly local = new StringTable();
+
+  /**
+   * Empties the packer for the next file, keeping its arrays: a file whose findings were built as objects
+   * hands the packer back (the columns of a shipped one have moved to the main thread).
+   */
+  clear(): void {
+    this.count = 0;
+    this.kinds = [];
+    this.#slotCount = 0;
+    this.#shapes = [];
+    this.#fieldStrings = [];
+    this.#shapeIds.clear();
+    this.#lastShape = -1;
+    this.#kindIds.clear();
+    this.#strings.clear();
+    this.local.clear();
+  }
 
   kindOf(detector: string, hipaa: HipaaCategory, role: FindingRole): number {
     let ids = this.#kindIds.get(detector);
@@ -340,12 +368,15 @@ function fits(shape: LocationShape, location: object): boolean {
 export class PackedFindings {
   readonly count: number;
   readonly #data: PackedFindingsData;
-  /** A string is cached once asked for twice: table cells are asked once, values and fingerprints often. */
-  /** Built on first use: a writer asks for literals only. */
+  /**
+   * A string is cached once asked for twice: table cells are asked once, values and fingerprints often. Only
+   * for many findings (a few cost less decoded twice than the caches), and the text cache only on first use:
+   * a writer asks for literals only.
+   */
   #textAt: Int32Array | undefined;
-  readonly #literalAt: Int32Array;
+  #literalAt: Int32Array | undefined;
   readonly #cached: string[] = [];
-  readonly #asked: Uint8Array;
+  readonly #asked: Uint8Array | undefined;
   /** Per shape, each key as it opens its JSON member: `"sheet":`. */
   readonly #keyJson: string[][];
 
@@ -353,9 +384,7 @@ export class PackedFindings {
     this.#data = data;
     this.#keyJson = data.shapes.map((shape) => shape.keys.map((key) => `${JSON.stringify(key)}:`));
     this.count = data.count;
-    const strings = data.stringEnds.length;
-    this.#asked = new Uint8Array(strings);
-    this.#literalAt = new Int32Array(strings).fill(-1);
+    if (data.count >= CACHE_MIN_FINDINGS) this.#asked = new Uint8Array(data.stringEnds.length);
   }
 
   get kinds(): readonly FindingKind[] {
@@ -465,12 +494,14 @@ export class PackedFindings {
   }
 
   #text(id: number): string {
-    const textAt = (this.#textAt ??= new Int32Array(this.#asked.length).fill(-1));
+    const asked = this.#asked;
+    if (!asked) return this.#decoded(id);
+    const textAt = (this.#textAt ??= new Int32Array(asked.length).fill(-1));
     const at = textAt[id]!;
     if (at >= 0) return this.#cached[at]!;
     const text = this.#decoded(id);
-    if (this.#asked[id]! & 1) textAt[id] = this.#cached.push(text) - 1;
-    else this.#asked[id] = this.#asked[id]! | 1;
+    if (asked[id]! & 1) textAt[id] = this.#cached.push(text) - 1;
+    else asked[id] = asked[id]! | 1;
     return text;
   }
 
@@ -480,14 +511,19 @@ export class PackedFindings {
   }
 
   #literal(id: number): string {
-    const at = this.#literalAt[id]!;
+    const asked = this.#asked;
+    if (!asked) return JSON.stringify(this.#decoded(id));
+    const literalAt = (this.#literalAt ??= new Int32Array(asked.length).fill(-1));
+    const at = literalAt[id]!;
     if (at >= 0) return this.#cached[at]!;
     const literal = JSON.stringify(this.#decoded(id));
-    if (this.#asked[id]! & 2) this.#literalAt[id] = this.#cached.push(literal) - 1;
-    else this.#asked[id] = this.#asked[id]! | 2;
+    if (asked[id]! & 2) literalAt[id] = this.#cached.push(literal) - 1;
+    else asked[id] = asked[id]! | 2;
     return literal;
   }
 }
+
+const CACHE_MIN_FINDINGS = 1024;
 
 /** Code units per String.fromCharCode call: well under any engine's argument limit. */
 const DECODE_CHUNK = 4096;

@@ -1,12 +1,13 @@
 import { packedFindingsOf } from '../file-findings.js';
 import type { FileResult } from '../types.js';
-import { reportFileHead, reportFileTail, toReportFile, type ReportFileOptions } from './report-record.js';
+import { reportFileOf, toReportFile, type ReportFileOptions } from './report-record.js';
 
 /**
  * Findings per piece: about 250 KB of JSON. A file with 600,000 findings was one 147 MB string from
  * JSON.stringify (plus the object copy it stringified); in pieces, the writer holds a quarter of a megabyte.
  */
 const FINDINGS_PER_PIECE = 1024;
+const FINDINGS_KEY = '"findings":[]';
 
 /**
  * The report-file object of the machine formats as JSON text, in pieces to write one after the other. A
@@ -19,12 +20,12 @@ export function* reportFileJson(result: FileResult, options: ReportFileOptions =
     yield JSON.stringify(toReportFile(result, options));
     return;
   }
-  // Both are objects with at least one field (`type`, `records`): the findings go between their braces.
-  const head = JSON.stringify(reportFileHead(result));
-  const tail = JSON.stringify(reportFileTail(result));
+  // Inside a JSON string every quote is escaped, so the first `"findings":[]` is the key itself.
+  const empty = JSON.stringify(reportFileOf(result, []));
+  const cut = empty.indexOf(FINDINGS_KEY) + FINDINGS_KEY.length - 1;
   const kinds = packed.kinds.map(kindJson);
   const explain = options.explain === true;
-  let piece = `${head.slice(0, -1)},"findings":[`;
+  let piece = empty.slice(0, cut);
   for (let i = 0; i < packed.count; i++) {
     const kind = kinds[packed.kindId(i)]!;
     piece += i === 0 ? kind.open : kind.next;
@@ -40,7 +41,7 @@ export function* reportFileJson(result: FileResult, options: ReportFileOptions =
       piece = '';
     }
   }
-  yield `${piece}],${tail.slice(1)}`;
+  yield piece + empty.slice(cut);
 }
 
 /**
