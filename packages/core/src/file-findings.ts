@@ -50,12 +50,14 @@ export function findingCount(result: Pick<FileResult, 'findings'>): number {
 export function findingCountsByDetector(result: Pick<FileResult, 'findings'>): { detector: string; role: FindingRole; count: number }[] {
   const packed = packedOf.get(result as FileResult);
   if (packed) return packed.kindCounts().flatMap(({ kind, count }) => (count ? [{ detector: kind.detector, role: kind.role, count }] : []));
-  const counts = new Map<string, { detector: string; role: FindingRole; count: number }>();
-  for (const finding of result.findings) {
-    const key = `${finding.detector}\0${finding.role}`;
-    const entry = counts.get(key);
+  // Keyed by detector, then role: no string built per finding.
+  const counts = new Map<string, Map<FindingRole, { detector: string; role: FindingRole; count: number }>>();
+  for (const { detector, role } of result.findings) {
+    let byRole = counts.get(detector);
+    if (!byRole) counts.set(detector, (byRole = new Map()));
+    const entry = byRole.get(role);
     if (entry) entry.count++;
-    else counts.set(key, { detector: finding.detector, role: finding.role, count: 1 });
+    else byRole.set(role, { detector, role, count: 1 });
   }
-  return [...counts.values()];
+  return [...counts.values()].flatMap((byRole) => [...byRole.values()]);
 }
