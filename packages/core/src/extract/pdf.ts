@@ -96,6 +96,11 @@ class PageSplitter implements TextReceiver {
   private page = 0;
   /** Some page had more than whitespace: a PDF with none goes to pdf.js, which tells no-text from damage. */
   anyText = false;
+  /**
+   * What the sink threw. Pages arrive in a pipe's data events, where a throw would end the worker: it is
+   * kept and thrown again from the extractor once pdftotext is done, as a throw from the sink of a table.
+   */
+  private failed: { error: unknown } | undefined;
 
   constructor(
     private readonly limits: ExtractLimits,
@@ -111,10 +116,20 @@ class PageSplitter implements TextReceiver {
     this.pending = '';
     this.page = 0;
     this.anyText = false;
+    this.failed = undefined;
   }
 
   text(chunk: Buffer): void {
-    this.take(this.decoder.write(chunk));
+    if (this.failed) return;
+    try {
+      this.take(this.decoder.write(chunk));
+    } catch (error) {
+      this.failed = { error };
+    }
+  }
+
+  throwIfFailed(): void {
+    if (this.failed) throw this.failed.error;
   }
 
   /** The rest after the last form feed is a page when it has anything in it. */
@@ -155,6 +170,7 @@ async function extractWithPdftotext(executable: string, bytes: Uint8Array, limit
   try {
     // UTF-8 takes at most 4 bytes a character: past that the text limit is surely reached.
     const ok = await runPdftotext(executable, bytes, limits.maxTextChars * 4, pages);
+    pages.throwIfFailed();
     const result = ok ? pages.end() : null;
     if (result && pages.anyText) return result;
   } catch (err) {
