@@ -352,7 +352,7 @@ class FileFindings implements SegmentSink {
         detector: (i) => kinds[kind[i]!]!.detector,
         role: (i) => kinds[kind[i]!]!.role,
         normalized: (i) => local[normalized[i]!]!,
-        recordKey: (i) => (recordKey[i]! < 0 ? undefined : local[recordKey[i]!]),
+        recordKey: (i) => (recordKey[i]! < 0 ? undefined : recordKey[i]),
       },
       this.fingerprint,
     );

@@ -40,7 +40,8 @@ export interface GroupingSource {
   detector(i: number): string;
   role(i: number): GroupedFinding['role'];
   normalized(i: number): string;
-  recordKey(i: number): string | undefined;
+  /** Equal for the findings of one declared record (a row, a message); a string or a dense id. */
+  recordKey(i: number): string | number | undefined;
 }
 
 /**
@@ -80,7 +81,8 @@ export function groupRecordsOf(source: GroupingSource, fingerprint: Fingerprinte
   // Keyed fingerprints of the link keys: equal keys give the same (remembered) string, so rows of one patient
   // share them instead of each holding its own copy.
   const ownerOfKey = new Map<string, number>();
-  const keysOf = candidates.map((group) => linkKeys(source, membersOf(group)).map((key) => fingerprint('record-key', key)));
+  const hashed = new LinkKeyHashes(fingerprint);
+  const keysOf = candidates.map((group) => linkKeys(source, membersOf(group), hashed));
   keysOf.forEach((keys, index) => {
     for (const key of keys) {
       const owner = ownerOfKey.get(key);
@@ -119,7 +121,7 @@ export function groupRecordsOf(source: GroupingSource, fingerprint: Fingerprinte
 /** Groups in order of first appearance; group g's members, in document order, are members[first[g] .. first[g+1]). */
 function splitIntoGroups(source: GroupingSource): { groupCount: number; first: Int32Array; members: Int32Array } {
   const groupOf = new Int32Array(source.length);
-  const byKey = new Map<string, number>();
+  const byKey = new Map<string | number, number>();
   let groupCount = 0;
   let current = -1;
   /** Normalized values per distinguishing detector of the current free-text group: only it can be contradicted. */
@@ -173,7 +175,7 @@ function namesAgree(a: string, b: string): boolean {
 /** Values that identify the same patient wherever they appear; names alone only link records with nothing stronger. */
 const STRONG_LINKS = ['ssn', 'mrn', 'mbi', 'hicn'];
 
-function linkKeys(source: GroupingSource, members: Int32Array): string[] {
+function linkKeys(source: GroupingSource, members: Int32Array, hashed: LinkKeyHashes): string[] {
   // One pass over the group: a table row is a group, and a workbook has a hundred thousand of them.
   const seen = new Map<string, Set<string>>();
   for (const i of members) {
@@ -184,15 +186,41 @@ function linkKeys(source: GroupingSource, members: Int32Array): string[] {
     values.add(source.normalized(i));
   }
   const keys: string[] = [];
-  for (const id of STRONG_LINKS) for (const v of seen.get(id) ?? []) keys.push(`${id}:${v}`);
+  for (const id of STRONG_LINKS) for (const v of seen.get(id) ?? []) keys.push(hashed.of(id, v));
   const names = [...(seen.get('name') ?? [])];
   const dobs = [...(seen.get('dob') ?? [])];
-  for (const name of names) for (const dob of dobs) keys.push(`name+dob:${name}|${dob}`);
+  for (const name of names) for (const dob of dobs) keys.push(hashed.of('name+dob', name, dob));
   if (keys.length === 0) {
     // A record identified by a name alone: link on the full name (most tokens) so a repeated mention merges.
     const fullest = names.sort((a, b) => b.split(' ').length - a.split(' ').length)[0];
-    if (fullest) keys.push(`name:${fullest}`);
-    else for (const dob of dobs) keys.push(`dob:${dob}`);
+    if (fullest) keys.push(hashed.of('name', fullest));
+    else for (const dob of dobs) keys.push(hashed.of('dob', dob));
   }
   return keys;
+}
+
+/**
+ * The keyed fingerprint of each link key (`ssn:123456789`, `name+dob:JOHN SMITH|1962-03-14`), remembered by
+ * its parts: rows of one patient repeat the same keys, and building each key's text only to look it up was
+ * most of what grouping a workbook cost.
+ */
+class LinkKeyHashes {
+  readonly #byKind = new Map<string, Map<string, string | Map<string, string>>>();
+
+  constructor(private readonly fingerprint: Fingerprinter) {}
+
+  of(kind: string, value: string, second?: string): string {
+    let byValue = this.#byKind.get(kind);
+    if (!byValue) this.#byKind.set(kind, (byValue = new Map()));
+    if (second === undefined) {
+      let hash = byValue.get(value) as string | undefined;
+      if (hash === undefined) byValue.set(value, (hash = this.fingerprint('record-key', `${kind}:${value}`)));
+      return hash;
+    }
+    let bySecond = byValue.get(value) as Map<string, string> | undefined;
+    if (!bySecond) byValue.set(value, (bySecond = new Map()));
+    let hash = bySecond.get(second);
+    if (hash === undefined) bySecond.set(second, (hash = this.fingerprint('record-key', `${kind}:${value}|${second}`)));
+    return hash;
+  }
 }
