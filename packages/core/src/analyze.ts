@@ -185,10 +185,7 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
 const MEMO_MAX_CHARS = 64;
 const MEMO_MAX_ENTRIES = 16_384;
 
-/** Distinct findings whose reported form is remembered (see FileFindings.prepare). */
-const PREPARED_MAX_ENTRIES = 65_536;
-
-/** What a finding reports that depends on the finding alone, not where it sits: computed once per distinct finding. */
+/** What a finding reports that depends on the finding alone, not where it sits: computed once per memoized cell. */
 interface Prepared {
   kind: number;
   value: number;
@@ -199,6 +196,12 @@ interface Prepared {
   raisedReasons?: ConfidenceReason[];
 }
 
+/** A cell's findings, and what they report, computed the first time the cell is met (see FileFindings.detect). */
+interface Detected {
+  findings: readonly Finding[];
+  prepared?: Prepared[];
+}
+
 class FileFindings implements SegmentSink {
   /** Made on the first finding: most files of a share have none. */
   private packerOf: FindingPacker | undefined;
@@ -207,9 +210,8 @@ class FileFindings implements SegmentSink {
   private reasons: ConfidenceReason[][] = [];
   private raisedReasons: (ConfidenceReason[] | undefined)[] = [];
   private hasPatient = false;
-  private readonly memo = new Map<string | undefined, Map<string, readonly Finding[]>>();
+  private readonly memo = new Map<string | undefined, Map<string, Detected>>();
   private memoSize = 0;
-  private prepared = new Map<Finding, Prepared>();
   private readonly floor: number;
   private readonly explain: boolean;
   /** Time spent in the engine, so the caller can tell extraction from detection. */
@@ -228,8 +230,8 @@ class FileFindings implements SegmentSink {
 
   add(segment: TextSegment): void {
     const started = performance.now();
-    const findings = this.detect(segment);
-    if (findings.length > 0) this.take(findings, segment);
+    const detected = this.detect(segment);
+    if (detected.findings.length > 0) this.take(detected, segment);
     this.detectMs += performance.now() - started;
   }
 
@@ -239,27 +241,27 @@ class FileFindings implements SegmentSink {
    * before under the same header takes the findings of the first time. Findings are read, never changed, so
    * sharing them is safe. Per file and bounded, so it holds no more than a few thousand cells.
    */
-  private detect(segment: TextSegment): readonly Finding[] {
+  private detect(segment: TextSegment): Detected {
     const { text, columnHeader } = segment;
-    if (text.length > MEMO_MAX_CHARS) return this.engine.detect(text, { columnHeader, minConfidence: 'low' });
+    if (text.length > MEMO_MAX_CHARS) return { findings: this.engine.detect(text, { columnHeader, minConfidence: 'low' }) };
     let byText = this.memo.get(columnHeader);
     if (!byText) {
       byText = new Map();
       this.memo.set(columnHeader, byText);
     }
-    let findings = byText.get(text);
-    if (!findings) {
-      findings = this.engine.detect(text, { columnHeader, minConfidence: 'low' });
+    let detected = byText.get(text);
+    if (!detected) {
+      detected = { findings: this.engine.detect(text, { columnHeader, minConfidence: 'low' }) };
       if (this.memoSize >= MEMO_MAX_ENTRIES) {
         this.memo.clear();
         this.memoSize = 0;
         this.memo.set(columnHeader, byText);
         byText.clear();
       }
-      byText.set(text, findings);
+      byText.set(text, detected);
       this.memoSize++;
     }
-    return findings;
+    return detected;
   }
 
   private get packer(): FindingPacker {
@@ -275,18 +277,15 @@ class FileFindings implements SegmentSink {
     this.hasPatient = false;
     this.memo.clear();
     this.memoSize = 0;
-    this.prepared = new Map();
   }
 
   /**
-   * Masking, the fingerprint and document context depend on the finding only, and a memoized cell hands back the same finding
-   * objects: a column of 100,000 repeated codes masks each distinct code once.
+   * Masking, the fingerprint and document context depend on the finding only, and a memoized cell keeps what
+   * they gave: a column of 100,000 repeated codes masks each distinct code once.
    */
   private prepare(finding: Finding): Prepared {
-    let prepared = this.prepared.get(finding);
-    if (prepared) return prepared;
     const raised = raiseForDocument(finding);
-    prepared = {
+    return {
       kind: this.packer.kindOf(finding.detector, finding.hipaa, finding.role),
       value: this.packer.intern(this.settings.reveal ? finding.value : maskValue(finding.detector, finding.value)),
       fingerprint: this.packer.intern(this.fingerprint(finding.detector, finding.normalized)),
@@ -295,25 +294,23 @@ class FileFindings implements SegmentSink {
       raised: raised === finding ? FindingPacker.NOT_RAISED : CONFIDENCE_ORDER[raised.confidence],
       ...(raised !== finding && this.explain ? { raisedReasons: raised.reasons } : {}),
     };
-    if (this.prepared.size >= PREPARED_MAX_ENTRIES) this.prepared.clear();
-    this.prepared.set(finding, prepared);
-    return prepared;
   }
 
-  private take(findings: readonly Finding[], segment: TextSegment): void {
+  private take(detected: Detected, segment: TextSegment): void {
+    const { findings } = detected;
     // Document context looks at every finding, those below the floor included, as applyDocumentContext does.
     if (!this.hasPatient && hasPatientIdentifier(findings)) this.hasPatient = true;
     const recordKey = this.recordKeyId(segment.recordKey);
-    for (const finding of findings) {
-      const prepared = this.prepare(finding);
+    const prepared = (detected.prepared ??= findings.map((finding) => this.prepare(finding)));
+    for (let j = 0; j < findings.length; j++) {
+      const finding = findings[j]!;
+      const { kind, value, fingerprint, confidence, raised, normalized, raisedReasons } = prepared[j]!;
       // Below the floor even if raised: it can never be reported.
-      const best = prepared.raised === FindingPacker.NOT_RAISED ? prepared.confidence : prepared.raised;
-      if (best < this.floor) continue;
-      const { kind, value, fingerprint, confidence, raised, normalized } = prepared;
+      if ((raised === FindingPacker.NOT_RAISED ? confidence : raised) < this.floor) continue;
       this.packer.push(kind, value, fingerprint, confidence, raised, normalized, recordKey, locate(segment, finding));
       if (this.explain) {
         this.reasons.push(finding.reasons);
-        this.raisedReasons.push(prepared.raisedReasons);
+        this.raisedReasons.push(raisedReasons);
       }
     }
   }

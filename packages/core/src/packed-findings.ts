@@ -164,10 +164,17 @@ class FieldStrings {
 
   constructor(private readonly table: CharTable) {}
 
+  /** The last string and its id: a sheet name is the same object cell after cell. */
+  #last: string | undefined;
+  #lastId = -1;
+
   id(text: string): number {
+    if (text === this.#last) return this.#lastId;
     if (!this.#dedupe) return this.table.append(text);
     const known = this.table.count;
     const id = this.table.intern(text);
+    this.#last = text;
+    this.#lastId = id;
     if (id < known) this.#repeats++;
     // Fewer than one in four seen before: the field is unique text (cells, paths), appended from now on.
     if (++this.#looked === FIELD_TRIAL && this.#repeats * 4 < FIELD_TRIAL) this.#dedupe = false;
