@@ -45,7 +45,9 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 export async function* dispatch(entries: AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
   const pool = new Piscina({
     filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: options.threads,
+    // Workers start as tasks need them, up to the thread count: a scan of one large file or a handful of
+    // documents does not load (and hold, ~20 MB each) workers that would get nothing to do.
+    minThreads: 1,
     maxThreads: options.threads,
     idleTimeout: 30_000,
     resourceLimits: { maxOldGenerationSizeMb: options.workerMaxOldGenerationMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
