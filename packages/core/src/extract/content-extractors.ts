@@ -1,3 +1,4 @@
+import { loadOnce } from './load-once.js';
 import type { ContentFormat } from './sniff-content.js';
 import { extractPlainText } from './text.js';
 import type { Extractor } from './types.js';
@@ -23,29 +24,23 @@ function orAsText(extractor: Extractor, markup: 'xml' | 'txt'): Extractor {
 }
 
 const LOADERS: Partial<Record<ContentFormat, () => Promise<Extractor>>> = {
-  'fhir-json': async () => orAsText((await import('./fhir.js')).extractFhirJson, 'txt'),
-  'fhir-xml': async () => orAsText((await import('./fhir.js')).extractFhirXml, 'xml'),
-  cda: async () => orAsText((await import('./cda.js')).extractCda, 'xml'),
-  pptx: async () => (await import('./pptx.js')).extractPptx,
-  odf: async () => (await import('./odf.js')).extractOdf,
-  rtf: async () => orAsText((await import('./rtf.js')).extractRtf, 'txt'),
-  eml: async () => orAsText((await import('./mail.js')).extractEml, 'txt'),
-  mbox: async () => orAsText((await import('./mail.js')).extractMbox, 'txt'),
-  doc: async () => (await import('./ole.js')).extractDoc,
-  xls: async () => (await import('./ole.js')).extractXls,
-  msg: async () => (await import('./ole.js')).extractMsg,
-  ppt: async () => (await import('./ole.js')).extractPpt,
-  x12: async () => orAsText((await import('./x12.js')).extractX12, 'txt'),
-  dicom: async () => (await import('./dicom.js')).extractDicom,
+  'fhir-json': loadOnce(async () => orAsText((await import('./fhir.js')).extractFhirJson, 'txt')),
+  'fhir-xml': loadOnce(async () => orAsText((await import('./fhir.js')).extractFhirXml, 'xml')),
+  cda: loadOnce(async () => orAsText((await import('./cda.js')).extractCda, 'xml')),
+  pptx: loadOnce(async () => (await import('./pptx.js')).extractPptx),
+  odf: loadOnce(async () => (await import('./odf.js')).extractOdf),
+  rtf: loadOnce(async () => orAsText((await import('./rtf.js')).extractRtf, 'txt')),
+  eml: loadOnce(async () => orAsText((await import('./mail.js')).extractEml, 'txt')),
+  mbox: loadOnce(async () => orAsText((await import('./mail.js')).extractMbox, 'txt')),
+  doc: loadOnce(async () => (await import('./ole.js')).extractDoc),
+  xls: loadOnce(async () => (await import('./ole.js')).extractXls),
+  msg: loadOnce(async () => (await import('./ole.js')).extractMsg),
+  ppt: loadOnce(async () => (await import('./ole.js')).extractPpt),
+  x12: loadOnce(async () => orAsText((await import('./x12.js')).extractX12, 'txt')),
+  dicom: loadOnce(async () => (await import('./dicom.js')).extractDicom),
 };
-
-const loaded = new Map<string, Promise<Extractor>>();
 
 /** The extractor of a content format, its module loaded on first use; undefined for formats without one. */
 export function loadContentExtractor(format: string): Promise<Extractor> | undefined {
-  const load = LOADERS[format as ContentFormat];
-  if (!load) return undefined;
-  let extractor = loaded.get(format);
-  if (!extractor) loaded.set(format, (extractor = load()));
-  return extractor;
+  return LOADERS[format as ContentFormat]?.();
 }

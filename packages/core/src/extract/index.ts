@@ -7,6 +7,7 @@ import { extractPlainText } from './text.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult, type Extractor, type SegmentSink } from './types.js';
 import { DEFAULT_ARCHIVE_DEPTH, extractArchive, newArchiveBudget, type ArchiveBudget, type ArchiveKind } from './archive.js';
 import { loadContentExtractor } from './content-extractors.js';
+import { loadOnce } from './load-once.js';
 import type * as Docx from './docx.js';
 import type * as Json from './json.js';
 import type * as Pdf from './pdf.js';
@@ -25,16 +26,11 @@ export { extractPlainText, markupToText } from './text.js';
  * scan never sees. The text, CSV, HL7 and Markdown modules stay static: they are small, plain text is in
  * nearly every scan, and this module re-exports synchronous helpers of theirs.
  */
-function lazy<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () => (loading ??= load());
-}
-
-const docxModule = lazy(() => import('./docx.js'));
-const xlsxModule = lazy(() => import('./xlsx.js'));
-const pdfModule = lazy(() => import('./pdf.js'));
-const jsonModule = lazy(() => import('./json.js'));
-const xmlModule = lazy(() => import('./xml.js'));
+const docxModule = loadOnce(() => import('./docx.js'));
+const xlsxModule = loadOnce(() => import('./xlsx.js'));
+const pdfModule = loadOnce(() => import('./pdf.js'));
+const jsonModule = loadOnce(() => import('./json.js'));
+const xmlModule = loadOnce(() => import('./xml.js'));
 
 export const extractDocx: typeof Docx.extractDocx = async (bytes, limits) => (await docxModule()).extractDocx(bytes, limits);
 export const extractXlsx: typeof Xlsx.extractXlsx = async (bytes, limits, sink) => (await xlsxModule()).extractXlsx(bytes, limits, sink);
