@@ -235,11 +235,12 @@ export async function runBenchmarks(options) {
     } finally {
       if (single) fs.rmSync(single.dir, { recursive: true, force: true });
     }
+    // The one-file run's own share of the set: its bytes and (for PDFs) its pages.
+    const startupShare = single && { bytes: single.bytes, pages: manifest?.pageCounts?.[path.relative(corpusDir, single.source)] ?? 0 };
     for (const tool of tools) {
       if (!runs[tool].length) continue;
-      const startup = startups[tool].length ? bestOf(startups[tool]).seconds : undefined;
-      const pages = manifest?.pageCounts?.[path.relative(corpusDir, single?.source ?? '')] ?? 0;
-      addRow(label, tool, t, cache, sizeInfo, bestOf(runs[tool]), startup === undefined ? undefined : { seconds: startup, bytes: single.bytes, pages });
+      const startup = startups[tool].length ? { ...startupShare, seconds: bestOf(startups[tool]).seconds } : undefined;
+      addRow(label, tool, t, cache, sizeInfo, bestOf(runs[tool]), startup);
     }
   };
 
