@@ -3,7 +3,7 @@ import RE2 from 're2';
 import type { DetectorDefinition, MatchInput, PatternSpec } from '../detector.js';
 import { BUILTIN_DETECTORS } from '../detectors/index.js';
 import { MRN_STRONG_KEYWORDS } from '../detectors/mrn.js';
-import { findKeyword, normalizeHeader } from '../text/keywords.js';
+import { findKeyword, memoByHeader, normalizeHeader } from '../text/keywords.js';
 import type { Confidence, ConfidenceReason, DetectOptions, DetectorInfo, Finding } from '../types.js';
 import { compileDetectors, siteMrnPatterns, type CompiledDetector, type CompiledDetectors, type CompiledPattern } from './compile.js';
 import { atLeast, lowerOf, stepConfidence } from './confidence.js';
@@ -300,23 +300,19 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     /** The column patterns of the detectors whose field the header names. */
     cellPatterns: { detector: CompiledDetector; pattern: CompiledPattern }[];
   }
+  function planOf(columnHeader: string | undefined): HeaderPlan {
+    const header = columnHeader === undefined || columnHeader.trim() === '' ? undefined : normalizeHeader(columnHeader);
+    const facts = compiled.detectors.map((d) => headerFacts(d.definition, header));
+    const cellPatterns = compiled.detectors.flatMap((detector, i) =>
+      facts[i]!.namesField ? detector.patterns.filter((p) => p.spec.scope === 'cell').map((pattern) => ({ detector, pattern })) : [],
+    );
+    return { header, facts, cellPatterns };
+  }
   // A table repeats a handful of headers over millions of cells: what a header says (normalised form
   // included) is worked out once per header as the extractor gave it.
-  const planByHeader = new Map<string | undefined, HeaderPlan>();
-  function planFor(columnHeader: string | undefined): HeaderPlan {
-    let plan = planByHeader.get(columnHeader);
-    if (!plan) {
-      const header = columnHeader === undefined || columnHeader.trim() === '' ? undefined : normalizeHeader(columnHeader);
-      const facts = compiled.detectors.map((d) => headerFacts(d.definition, header));
-      const cellPatterns = compiled.detectors.flatMap((detector, i) =>
-        facts[i]!.namesField ? detector.patterns.filter((p) => p.spec.scope === 'cell').map((pattern) => ({ detector, pattern })) : [],
-      );
-      plan = { header, facts, cellPatterns };
-      if (planByHeader.size >= 512) planByHeader.clear();
-      planByHeader.set(columnHeader, plan);
-    }
-    return plan;
-  }
+  const noHeaderPlan = planOf(undefined);
+  const planOfHeader = memoByHeader(planOf);
+  const planFor = (columnHeader: string | undefined): HeaderPlan => (columnHeader === undefined ? noHeaderPlan : planOfHeader(columnHeader));
 
   const { prefilter } = compiled;
 

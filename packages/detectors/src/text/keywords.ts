@@ -53,7 +53,9 @@ const HEADER_MEMO_SIZE = 512;
 export function memoByHeader<T>(fact: (columnHeader: string) => T): (columnHeader: string) => T {
   const known = new Map<string, T>();
   return (columnHeader) => {
-    if (known.has(columnHeader)) return known.get(columnHeader)!;
+    const memo = known.get(columnHeader);
+    // One lookup per call; has() only for a fact that is itself undefined.
+    if (memo !== undefined || known.has(columnHeader)) return memo as T;
     const value = fact(columnHeader);
     if (known.size >= HEADER_MEMO_SIZE) known.clear();
     known.set(columnHeader, value);
