@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import RE2 from 're2';
 import { BUILTIN_DETECTORS } from '../detectors/index.js';
 import { readValueGroup } from './compile.js';
@@ -7,7 +7,10 @@ import { HitRanges, lineGroups, narrowing } from './narrow.js';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
 const tuned = { ...narrowing };
-afterEach(() => Object.assign(narrowing, tuned));
+afterEach(() => {
+  Object.assign(narrowing, tuned);
+  vi.restoreAllMocks();
+});
 
 /**
  * What a built-in pattern may take of a line break: one before the value, one after it, nothing else; and
@@ -68,14 +71,43 @@ describe('narrowing', () => {
     expect(ranges.of(7)).toEqual([]);
   });
 
+  const engine = createEngine({ custom: [{ id: 'badge', patterns: ['\\bBADGE[ ]?[0-9]{5}\\b'], keywords: ['badge'] }], mrnPatterns: ['\\bZX[0-9]{6}\\b'] });
+  const examples = BUILTIN_DETECTORS.flatMap((d) => [...d.examples.positive, ...d.examples.negative].map((e) => e.text));
+  const filler = 'The quarterly report covers shipments and the new warehouse; see item 4412 and 2024-03-14.';
+  const pieces = [...examples, 'BADGE 12345', 'ZX123456', '(217) 482-3100', '(217) 482-3101', '217-482-3102', filler];
+  function textWith(separator: string): string {
+    let text = '';
+    for (let i = 0; text.length < 70_000; i++) text += pieces[(i * 7) % pieces.length] + separator;
+    return text;
+  }
+
+  it('asks about line groups and runs the patterns over less than whole blocks', () => {
+    // The comparison with whole blocks (next) would pass just as well if narrowing never happened.
+    const text = textWith('\n');
+    const cost = (options: Partial<typeof narrowing>) => {
+      Object.assign(narrowing, tuned, options);
+      const asked = vi.spyOn(RE2.Set.prototype, 'match');
+      const exec = RE2.prototype.exec;
+      let searched = 0;
+      // A pattern's pass over a subject starts from lastIndex 0 (confirm() resets it): count what it reads.
+      vi.spyOn(RE2.prototype, 'exec').mockImplementation(function (this: RE2, ...args: Parameters<typeof exec>) {
+        if (this.lastIndex === 0) searched += args[0].length;
+        return exec.apply(this, args);
+      });
+      engine.detect(text, { referenceDate });
+      const result = { asked: asked.mock.calls.length, searched };
+      vi.restoreAllMocks();
+      return result;
+    };
+    const whole = cost({ minPatterns: Infinity });
+    const narrowed = cost({});
+    expect(narrowed.asked).toBeGreaterThan(whole.asked);
+    expect(narrowed.searched).toBeLessThan(whole.searched);
+  });
+
   it('finds what a pass over whole blocks finds', () => {
-    const engine = createEngine({ custom: [{ id: 'badge', patterns: ['\\bBADGE[ ]?[0-9]{5}\\b'], keywords: ['badge'] }], mrnPatterns: ['\\bZX[0-9]{6}\\b'] });
-    const examples = BUILTIN_DETECTORS.flatMap((d) => [...d.examples.positive, ...d.examples.negative].map((e) => e.text));
-    const filler = 'The quarterly report covers shipments and the new warehouse; see item 4412 and 2024-03-14.';
-    const pieces = [...examples, 'BADGE 12345', 'ZX123456', '(217) 482-3100', '(217) 482-3101', '217-482-3102', filler];
     for (const separator of ['\n', '\r\n', '\r', ' ', '\n\n']) {
-      let text = '';
-      for (let i = 0; text.length < 70_000; i++) text += pieces[(i * 7) % pieces.length] + separator;
+      const text = textWith(separator);
       const findings = (options: Partial<typeof narrowing>) => {
         Object.assign(narrowing, tuned, options);
         return engine.detect(text, { referenceDate });
