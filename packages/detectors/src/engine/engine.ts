@@ -229,10 +229,14 @@ interface PatternEntry {
   pattern: CompiledPattern;
 }
 
-/** The prefilter asked about each group of lines of a block: which pattern can match where. */
-function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string): HitRanges {
-  const ranges = new HitRanges();
+/**
+ * The prefilter asked about each group of lines of a block: which pattern can match where. Undefined when the
+ * block is one group (no '\n' to cut at: HL7 segments, a long line): asking again would only repeat the block's answer.
+ */
+function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string): HitRanges | undefined {
   const cuts = lineGroups(block, narrowing.groupSize);
+  if (cuts.length <= 2) return undefined;
+  const ranges = new HitRanges();
   for (let i = 1; i < cuts.length; i++) {
     const start = cuts[i - 1]!;
     const end = cuts[i]!;
