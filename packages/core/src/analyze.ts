@@ -317,7 +317,7 @@ class FileFindings implements SegmentSink {
 
   private recordKeyId(key: string | undefined): number {
     if (key === undefined) return -1;
-    if (key !== this.lastRecordKey.key) this.lastRecordKey = { key, id: this.packer.local.intern(key) };
+    if (key !== this.lastRecordKey.key) this.lastRecordKey = { key, id: this.packer.recordKeyId(key) };
     return this.lastRecordKey.id;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings } from './analyze.js';
 import type { TextSegment } from './extract/types.js';
+import { FindingPacker } from './packed-findings.js';
 import { adoptPackedFindings, findingCount, findingCountsByDetector, packedFindingsOf } from './file-findings.js';
 import { reportFileJson } from './report/file-json.js';
 import { toReportFile } from './report/report-record.js';
@@ -77,6 +78,18 @@ describe('packed findings', () => {
     const few = createAnalyzer(settings(), { packed: true }).analyzeSegments(segments, 'f.txt', 'text', 100);
     expect(few.packed).toBeUndefined();
     expect(few.findings).toEqual(both().plain.findings);
+  });
+
+  it('a record key keeps its id however many strings and keys come between', () => {
+    // A JSON or XML record resumed after its nested ones: a new id would make it a second record.
+    const packer = new FindingPacker();
+    const id = packer.recordKeyId('P');
+    for (let i = 0; i < (1 << 17) + 16; i++) {
+      packer.local.intern(`value ${i}`);
+      packer.recordKeyId(`Q${i}`);
+    }
+    expect(packer.recordKeyId('P')).toBe(id);
+    expect(packer.recordKeyId('Q7')).not.toBe(id);
   });
 
   it('a replaced findings array wins over the columns', () => {

@@ -208,10 +208,18 @@ export class FindingPacker {
   #lastShape = -1;
   #kindIds = new Map<string, number[]>();
   readonly #strings = new CharTable();
-  /** What only the worker needs (grouping reads them): ids into `local`; recordKey -1 when the segment has none. */
+  /**
+   * What only the worker needs (grouping reads them): normalized values as ids into `local`, record keys as ids
+   * from `recordKeyId` (-1 when the segment has none).
+   */
   normalized = new Uint32Array(0);
   recordKey = new Int32Array(0);
   readonly local = new StringTable();
+  /**
+   * Not in `local`: its map starts afresh past a size, and a key met again after that (a JSON or XML record
+   * resumed after its nested ones) would get a new id, which grouping reads as another record.
+   */
+  readonly #recordKeyIds = new Map<string, number>();
 
   /**
    * Empties the packer for the next file, keeping its arrays: a file whose findings were built as objects
@@ -228,6 +236,14 @@ export class FindingPacker {
     this.#kindIds.clear();
     this.#strings.clear();
     this.local.clear();
+    this.#recordKeyIds.clear();
+  }
+
+  /** The same id for the same key, however many strings the file has. */
+  recordKeyId(key: string): number {
+    let id = this.#recordKeyIds.get(key);
+    if (id === undefined) this.#recordKeyIds.set(key, (id = this.#recordKeyIds.size));
+    return id;
   }
 
   kindOf(detector: string, hipaa: HipaaCategory, role: FindingRole): number {
