@@ -19,6 +19,14 @@ const segments: TextSegment[] = [
   { text: 'PID|1||55270447^^^MRN||Jones^Mary||19500101', location: { message: 1, field: 'PID-3', line: 2 } },
   { text: 'Line one\nSSN 223-45-6789 on the second line', location: { page: 3 } },
   { text: 'SSN\n323-45-6789', location: { part: 'word/document.xml', paragraph: 7 } },
+  // No extractor writes these, but a slot must keep them: numbers that are not 32-bit whole ones, null, an
+  // emoji and a lone surrogate in a string.
+  {
+    text: '423-45-6789',
+    location: { sheet: 'S \ud83d\ude00 \udc00', cell: 'B2', row: -1, column: null, share: 2.5, big: 2 ** 40 } as unknown as TextSegment['location'],
+    columnHeader: 'SSN',
+    recordKey: 'odd',
+  },
 ];
 
 function settings(overrides: Partial<AnalysisSettings> = {}): AnalysisSettings {
@@ -48,6 +56,8 @@ describe('packed findings', () => {
       expect(packed).toEqual(plain);
       expect(Object.keys(packed)).toEqual(Object.keys(plain));
       expect(JSON.stringify(packed.findings)).toBe(JSON.stringify(plain.findings));
+      const odd = packed.findings.find((finding) => finding.location && 'cell' in finding.location && finding.location.cell === 'B2');
+      expect(odd?.location).toEqual({ sheet: 'S \ud83d\ude00 \udc00', cell: 'B2', row: -1, column: null, share: 2.5, big: 2 ** 40 });
       // Once built, the array is the result's own, as any other.
       expect(packedFindingsOf(packed)).toBeUndefined();
       expect(packed.findings).toBe(packed.findings);
