@@ -93,6 +93,20 @@ describe('groupRecords', () => {
     expect(groupRecords(items, fingerprint).records).toHaveLength(2);
   });
 
+  it('lists each key of a record merged from many rows once, in the order the rows first give it', () => {
+    const items: LocatedFinding[] = [];
+    for (let row = 0; row < 3000; row++) {
+      const key = `row:${row}`;
+      items.push(f('name', 'JOHN SMITH', key), f('dob', '1962-03-14', key), f('ssn', String(100_000_000 + (row % 1000)), key));
+    }
+    const { records } = groupRecords(items, fingerprint);
+    expect(records).toHaveLength(1);
+    const key = (text: string) => fingerprint('record-key', text);
+    const expected = [key('ssn:100000000'), key('name+dob:JOHN SMITH|1962-03-14')];
+    for (let ssn = 1; ssn < 1000; ssn++) expected.push(key(`ssn:${100_000_000 + ssn}`));
+    expect(records[0]!.keys).toEqual(expected);
+  });
+
   it('gives records keyed fingerprints, never raw values', () => {
     const { records } = groupRecords([f('ssn', '123456780')], fingerprint);
     expect(records[0]!.keys).toHaveLength(1);
