@@ -1,7 +1,12 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings } from './analyze.js';
 import type { TextSegment } from './extract/types.js';
 import { FindingPacker } from './packed-findings.js';
+import { AccountNames } from './exposure/access.js';
+import { ExposureAssessor } from './exposure/assess.js';
+import { createReporter } from './report/index.js';
+import { SummaryBuilder } from './summary.js';
 import { adoptPackedFindings, findingCount, findingCountsByDetector, packedFindingsOf } from './file-findings.js';
 import { reportFileJson } from './report/file-json.js';
 import { toReportFile } from './report/report-record.js';
@@ -83,6 +88,32 @@ describe('packed findings', () => {
     expect(pieces.length).toBeGreaterThan(2);
     expect(pieces.join('')).toBe(JSON.stringify(toReportFile(plain)));
   });
+
+  for (const format of ['jsonl', 'json'] as const) {
+    it(`go through exposure, summary and the ${format} reporter unbuilt, with the output of the objects`, async () => {
+      const run = async (result: FileResult) => {
+        result.ownership = { uid: 0, gid: 0, mode: 0o644 };
+        const out = new (class extends Writable {
+          text = '';
+          override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+            this.text += chunk.toString('utf8');
+            done();
+          }
+        })();
+        const reporter = createReporter(format, out, { reveal: false });
+        const summary = new SummaryBuilder({ minConfidence: 'medium', masked: true, startedAt: new Date(0), now: () => 1 });
+        await new ExposureAssessor(new AccountNames()).assess(result);
+        summary.add(result);
+        await reporter.file(result);
+        await reporter.end(summary.summary({ complete: true }));
+        return out.text;
+      };
+      const { plain, packed } = both();
+      const expected = await run(plain);
+      expect(await run(packed)).toBe(expected);
+      expect(packedFindingsOf(packed)).toBeDefined();
+    });
+  }
 
   it('a file with few findings travels as objects', () => {
     const few = createAnalyzer(settings(), { packed: true }).analyzeSegments(segments, 'f.txt', 'text', 100);
