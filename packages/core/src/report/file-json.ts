@@ -1,4 +1,5 @@
 import { packedFindingsOf } from '../file-findings.js';
+import { CONFIDENCE_NAMES } from '../packed-findings.js';
 import type { FileResult } from '../types.js';
 import { reportFileOf, toReportFile, type ReportFileOptions } from './report-record.js';
 
@@ -60,5 +61,5 @@ function kindJson(kind: { detector: string; hipaa: string; role: string }): Kind
 }
 
 const CONFIDENCE_JSON: Record<string, string> = Object.fromEntries(
-  ['low', 'medium', 'high'].map((name) => [name, `,"confidence":${JSON.stringify(name)},"location":`]),
+  CONFIDENCE_NAMES.map((name) => [name, `,"confidence":${JSON.stringify(name)},"location":`]),
 );
