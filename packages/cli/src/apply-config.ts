@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createEngine, type CustomDetectorConfig, type ListEntry } from '@phi-scan/detectors';
+import type { CustomDetectorConfig, ListEntry } from '@phi-scan/detectors';
 import type { CliContext } from './context.js';
 import { loadConfig, type ConfigValues } from './config-file.js';
 import { say } from './context.js';
@@ -22,10 +22,10 @@ export async function withConfig(context: CliContext, command: Command, options:
   }
   if (disableDetectors?.length) {
     const all = merged.detectors as string[] | undefined;
-    const base = all ?? context.deps.listDetectors().map((detector) => detector.id);
+    const base = all ?? (await context.deps.listDetectors()).map((detector) => detector.id);
     merged.detectors = base.filter((id) => !disableDetectors.includes(id));
   }
-  checkEngineLists(loaded.path, values);
+  await checkEngineLists(loaded.path, values);
   if (!options.quiet && !merged.quiet) say(context, `using the config file ${loaded.path}`);
   return merged as unknown as ScanCommandOptions;
 }
@@ -34,8 +34,9 @@ export async function withConfig(context: CliContext, command: Command, options:
  * Custom detectors and allow/deny lists go to the detection engine as they are; compiling them once here turns
  * a bad pattern into one usage error naming it, instead of every worker task failing on it.
  */
-function checkEngineLists(path: string, values: ConfigValues): void {
+async function checkEngineLists(path: string, values: ConfigValues): Promise<void> {
   if (!values.customDetectors && !values.allow && !values.deny) return;
+  const { createEngine } = await import('@phi-scan/detectors');
   try {
     createEngine({
       custom: values.customDetectors as CustomDetectorConfig[] | undefined,

@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
-import { scan } from '@phi-scan/core';
-import { listDetectors } from '@phi-scan/detectors';
+import { scan } from '@phi-scan/core/main';
 import type { CliContext, CliDeps, CliIo } from './context.js';
 import { processInterrupts } from './interrupt.js';
 import { buildProgram } from './program.js';
@@ -8,7 +7,13 @@ import { UsageError } from './usage-error.js';
 
 export type { CliDeps, CliIo } from './context.js';
 
-const DEFAULT_DEPS: CliDeps = { scan, listDetectors, interrupts: processInterrupts };
+const DEFAULT_DEPS: CliDeps = {
+  scan,
+  // Only for --detectors, a config's disableDetectors and `phi-scan detectors`: a scan runs the detectors in
+  // its workers, and loading them on the main thread too would cost it ~50 ms.
+  listDetectors: async () => (await import('@phi-scan/detectors')).listDetectors(),
+  interrupts: processInterrupts,
+};
 
 /**
  * Runs phi-scan with the arguments after the program name and returns the exit code: 0 clean, 1 findings,

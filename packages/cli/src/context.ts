@@ -16,7 +16,7 @@ export interface CliIo {
 /** What the CLI drives but does not implement: injected so tests run the real argument handling without a scan. */
 export interface CliDeps {
   scan(roots: readonly string[], options: ScanOptions): AsyncIterable<ScanEvent>;
-  listDetectors(): readonly DetectorInfo[];
+  listDetectors(): readonly DetectorInfo[] | Promise<readonly DetectorInfo[]>;
   interrupts: InterruptSource;
 }
 

@@ -2,7 +2,7 @@ import type { DetectorInfo } from '@phi-scan/detectors';
 import type { CliContext } from './context.js';
 
 export async function runDetectorsCommand(context: CliContext, format: 'text' | 'json'): Promise<number> {
-  const detectors = [...context.deps.listDetectors()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const detectors = [...(await context.deps.listDetectors())].sort((a, b) => (a.id < b.id ? -1 : 1));
   const text = format === 'json' ? JSON.stringify(detectors, null, 2) + '\n' : detectorTable(detectors);
   await new Promise<void>((resolve) => context.io.stdout.write(text, () => resolve()));
   return 0;

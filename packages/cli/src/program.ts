@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { REPORT_FORMATS } from '@phi-scan/core';
+import { REPORT_FORMATS } from '@phi-scan/core/main';
 import type { CliContext } from './context.js';
 import { runDetectorsCommand } from './detectors-command.js';
 import { appendList, appendValue, parseMegabytes, parseSeconds, parseSize, parseThreads } from './option-values.js';

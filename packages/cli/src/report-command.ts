@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { assessRisk, createReporter, colorWanted, SummaryBuilder, type ReportFormat, type ScanSummary } from '@phi-scan/core';
+import { assessRisk, createReporter, colorWanted, SummaryBuilder, type ReportFormat, type ScanSummary } from '@phi-scan/core/main';
 import { say, type CliContext } from './context.js';
 import { describeFsError, openReportFile, stdoutReportOutput } from './report-output.js';
 import { readSavedReport } from './saved-report.js';

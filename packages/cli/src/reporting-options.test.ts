@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileResult, ScanEvent, ScanOptions } from '@phi-scan/core';
 import { Baseline } from './baseline.js';
 import { main } from './cli.js';
-import { parseConfig } from './config-file.js';
-import { PathIgnore } from './ignore-file.js';
+import { parseConfig } from './config-parse.js';
+import { PathIgnore } from './path-ignore.js';
 
 class FakeStream extends Writable {
   text = '';

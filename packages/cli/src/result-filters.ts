@@ -1,6 +1,7 @@
 import type { FileResult } from '@phi-scan/core';
 import { loadBaseline, type Baseline } from './baseline.js';
-import { loadIgnoreFile, type PathIgnore } from './ignore-file.js';
+import { loadIgnoreFile } from './ignore-file.js';
+import type { PathIgnore } from './path-ignore.js';
 
 /** What the operator asked to leave out of a report: ignored paths, and findings already in a baseline. */
 export class ResultFilters {

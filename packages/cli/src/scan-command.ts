@@ -12,8 +12,8 @@ import {
   type ReportFormat,
   type ScanOptions,
   type ScanSummary,
-} from '@phi-scan/core';
-import { createEngine, type Confidence } from '@phi-scan/detectors';
+} from '@phi-scan/core/main';
+import type { Confidence } from '@phi-scan/detectors';
 import { say, type CliContext } from './context.js';
 import type { ReportingOptions } from './extra-options.js';
 import { fingerprintKeyFrom } from './fingerprint-key.js';
@@ -46,9 +46,9 @@ export interface ScanCommandOptions extends ReportingOptions {
 
 export async function runScanCommand(context: CliContext, paths: string[], options: ScanCommandOptions): Promise<number> {
   await checkPathsExist(paths);
-  checkDetectorIds(context, options.detectors);
+  await checkDetectorIds(context, options.detectors);
   fingerprintKeyFrom(options.fingerprintKey, context.io.env);
-  checkScanLimits(options);
+  await checkScanLimits(options);
   if (options.reveal) say(context, 'warning: --reveal is set: the report holds raw, unmasked PHI values; handle it as PHI');
 
   const filters = await loadResultFilters(options, context.io.cwd, paths, (line) => say(context, `warning: ${line}`));
@@ -202,9 +202,9 @@ async function checkPathsExist(paths: string[]): Promise<void> {
   }
 }
 
-function checkDetectorIds(context: CliContext, ids: readonly string[] | undefined): void {
+async function checkDetectorIds(context: CliContext, ids: readonly string[] | undefined): Promise<void> {
   if (!ids) return;
-  const known = new Set(context.deps.listDetectors().map((detector) => detector.id));
+  const known = new Set((await context.deps.listDetectors()).map((detector) => detector.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new UsageError(`unknown detector id: ${unknown.join(', ')} (see 'phi-scan detectors')`);
@@ -215,11 +215,15 @@ function checkDetectorIds(context: CliContext, ids: readonly string[] | undefine
  * Caught here rather than in the workers: an invalid --mrn-pattern would otherwise fail every task, and each
  * file would be reported as a crashed worker.
  */
-function checkScanLimits(options: ScanCommandOptions): void {
-  try {
-    createEngine({ mrnPatterns: options.mrnPattern ?? [] });
-  } catch (error) {
-    throw new UsageError(`--mrn-pattern: ${error instanceof Error ? error.message : String(error)} (RE2 syntax: no backreferences or lookaround)`);
+async function checkScanLimits(options: ScanCommandOptions): Promise<void> {
+  // The built-in patterns always compile: only site patterns are worth compiling the detectors for here.
+  if (options.mrnPattern?.length) {
+    const { createEngine } = await import('@phi-scan/detectors');
+    try {
+      createEngine({ mrnPatterns: options.mrnPattern });
+    } catch (error) {
+      throw new UsageError(`--mrn-pattern: ${error instanceof Error ? error.message : String(error)} (RE2 syntax: no backreferences or lookaround)`);
+    }
   }
   if (options.maxFileSize !== undefined && options.maxFileSize > MAX_READ_BYTES) {
     throw new UsageError(`--max-file-size: at most ${formatCount(MAX_READ_BYTES)} bytes (1 GiB); files are read into memory whole, and larger ones are always skipped as too-large`);

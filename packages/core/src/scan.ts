@@ -1,83 +1,12 @@
-import os from 'node:os';
-import { createHash } from 'node:crypto';
-import { createAnalyzer, defaultAnalysisSettings, type AnalysisSettings, type Analyzer } from './analyze.js';
-import { crawl } from './crawl.js';
-import { dispatch } from './dispatch.js';
-import { adoptPackedFindings, findingCount } from './file-findings.js';
-import { DEFAULT_EXTRACT_LIMITS } from './extract/types.js';
-import { randomFingerprintKey } from './fingerprint.js';
+import { createAnalyzer, type Analyzer } from './analyze.js';
 import { readListedFile } from './read-file.js';
-import type { ScanEvent, ScanOptions } from './scan-types.js';
+import { DEFAULT_MAX_FILE_SIZE, settingsFrom } from './scan-roots.js';
+import { randomFingerprintKey } from './fingerprint.js';
+import type { ScanOptions } from './scan-types.js';
 import type { FileResult } from './types.js';
 
-export const DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024;
-export const DEFAULT_FILE_TIMEOUT_MS = 60_000;
-const PROGRESS_INTERVAL_MS = 200;
-
-/**
- * Scans the roots and yields every file the crawl saw as it completes, plus progress events. Memory does not
- * grow with the number of files: entries stream from the crawl, results stream out, nothing is collected.
- */
-export async function* scan(roots: readonly string[], options: ScanOptions = {}): AsyncGenerator<ScanEvent> {
-  const settings = settingsFrom(options);
-  // Compiled once here so an invalid site pattern fails the scan with its own message, not every worker task.
-  createAnalyzer(settings);
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const started = performance.now();
-  const progress = { type: 'progress' as const, filesSeen: 0, filesDone: 0, bytesDone: 0, filesWithFindings: 0, elapsedMs: 0, crawlMs: 0 };
-  let lastProgress = 0;
-
-  const entries = crawl(roots, {
-    include: options.include,
-    exclude: options.exclude,
-    ignorePath: options.ignorePath,
-    maxFileSize,
-    followSymlinks: options.followSymlinks,
-    signal: options.signal,
-  });
-  const counted = (async function* () {
-    const iterator = entries[Symbol.asyncIterator]();
-    try {
-      for (;;) {
-        // Only the wait for the next entry is the crawl's: time between yields is dispatch's.
-        const waitStarted = performance.now();
-        const next = await iterator.next();
-        progress.crawlMs += performance.now() - waitStarted;
-        if (next.done) return;
-        progress.filesSeen++;
-        await options.onEntry?.(next.value);
-        yield next.value;
-      }
-    } finally {
-      // An interrupted scan stops the crawl as for-await would.
-      await iterator.return?.(undefined);
-    }
-  })();
-
-  for await (const result of dispatch(counted, {
-    threads: Math.max(1, options.threads ?? os.availableParallelism()),
-    fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
-    workerMaxOldGenerationMb: options.workerMaxOldGenerationMb ?? 1024,
-    maxFileSize,
-    settings,
-    settingsId: createHash('sha256').update(JSON.stringify(settings)).digest('hex'),
-    signal: options.signal,
-  })) {
-    adoptPackedFindings(result);
-    progress.filesDone++;
-    // Archive members and mail attachments are files the crawl could not see: they are seen when they arrive.
-    if (result.container !== undefined) progress.filesSeen++;
-    if (result.status === 'scanned') progress.bytesDone += result.bytes;
-    if (findingCount(result)) progress.filesWithFindings++;
-    yield result;
-    const now = performance.now();
-    if (now - lastProgress >= PROGRESS_INTERVAL_MS) {
-      lastProgress = now;
-      yield { ...progress, elapsedMs: Math.round(now - started) };
-    }
-  }
-  yield { ...progress, elapsedMs: Math.round(performance.now() - started) };
-}
+// The pool-driven scan lives apart so a program that only drives scans loads no detectors on its main thread.
+export { scan, DEFAULT_MAX_FILE_SIZE, DEFAULT_FILE_TIMEOUT_MS } from './scan-roots.js';
 
 /** Scans one file in the calling thread: no pool, no crawl. For tools that already know which file. */
 export async function scanFile(filePath: string, options: Omit<ScanOptions, 'threads' | 'include' | 'exclude'> = {}): Promise<FileResult> {
@@ -115,18 +44,3 @@ function analyzerFor(options: ScanOptions): Analyzer {
   return analyzer;
 }
 
-function settingsFrom(options: ScanOptions, defaultKey?: string): AnalysisSettings {
-  const key = options.fingerprintKey ?? defaultKey ?? randomFingerprintKey();
-  return defaultAnalysisSettings({
-    minConfidence: options.minConfidence ?? 'medium',
-    reveal: options.reveal ?? false,
-    explain: options.explain ?? false,
-    detectors: options.detectors ? [...options.detectors] : undefined,
-    mrnPatterns: options.mrnPatterns ? [...options.mrnPatterns] : undefined,
-    customDetectors: options.customDetectors ? [...options.customDetectors] : undefined,
-    allow: options.allow ? [...options.allow] : undefined,
-    deny: options.deny ? [...options.deny] : undefined,
-    fingerprintKey: typeof key === 'string' ? key : Buffer.from(key).toString('hex'),
-    limits: DEFAULT_EXTRACT_LIMITS,
-  });
-}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { listDetectors, type DetectorInfo } from '@phi-scan/detectors';
+import type { DetectorInfo } from '@phi-scan/detectors';
 import type { FileResult, ReportedFinding } from '../types.js';
 import type { ScanSummary } from '../scan-types.js';
 import type { Reporter, ReporterOptions } from './reporter.js';
@@ -46,10 +46,12 @@ export class SarifReporter implements Reporter {
     return this.#sink.write(parts.join(''));
   }
 
-  end(summary: ScanSummary): Promise<void> {
+  async end(summary: ScanSummary): Promise<void> {
+    // Loaded only here: the detectors' tables are worker-side weight that only this report's rules need.
+    const { listDetectors } = await import('@phi-scan/detectors');
     const opening = this.#resultsWritten === 0 ? this.#preamble() : '\n';
     const run = {
-      tool: { driver: { name: 'phi-scan', semanticVersion: this.#version, version: this.#version, rules: this.#rules() } },
+      tool: { driver: { name: 'phi-scan', semanticVersion: this.#version, version: this.#version, rules: this.#rules(listDetectors()) } },
       invocations: [
         {
           executionSuccessful: summary.complete,
@@ -75,8 +77,8 @@ export class SarifReporter implements Reporter {
     return `{"$schema":"${SARIF_SCHEMA}","version":"${SARIF_VERSION}","runs":[{"results":[\n`;
   }
 
-  #rules(): object[] {
-    const known = new Map<string, DetectorInfo>(listDetectors().map((detector) => [detector.id, detector]));
+  #rules(detectors: readonly DetectorInfo[]): object[] {
+    const known = new Map<string, DetectorInfo>(detectors.map((detector) => [detector.id, detector]));
     return [...this.#rulesSeen].sort().map((id) => {
       const info = known.get(id);
       return {

@@ -1,0 +1,16 @@
+/**
+ * What a program that drives scans needs on its own thread: the pooled scan, the crawl, reporters, summaries
+ * and exposure. The package index adds the side that detects and extracts (scanText, extractText, …), which
+ * only the workers run; importing this entry instead keeps that weight (~90 ms of module loading: detector
+ * tables, parsers) off the main thread.
+ */
+export * from './types.js';
+export * from './scan-types.js';
+export { scan, DEFAULT_MAX_FILE_SIZE, DEFAULT_FILE_TIMEOUT_MS } from './scan-roots.js';
+export { crawl, type CrawlOptions } from './crawl.js';
+export { MAX_READ_BYTES } from './read-file.js';
+export { findingCount, findingCountsByDetector } from './file-findings.js';
+export * from './report/index.js';
+export * from './summary.js';
+export { ScanStats, type StageTimings } from './stats.js';
+export * from './exposure/index.js';
