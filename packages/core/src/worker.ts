@@ -1,7 +1,8 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
 import { transferablesOf } from './packed-findings.js';
-import { readListedFile } from './read-file.js';
+import { prefetchText, releasePrefetched } from './extract/index.js';
+import { readListedFile, type ReadOutcome } from './read-file.js';
 import type { FileEntry, FileResult } from './types.js';
 
 export interface WorkerTask {
@@ -36,18 +37,60 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
   if (task.progress) Atomics.store(task.progress, 0, 1);
   if (cached?.id !== task.settingsId) cached = { id: task.settingsId, analyzer: createAnalyzer(task.settings, { packed: true }) };
   const results: FileResult[] = [];
-  for (const [i, entry] of task.entries.entries()) {
+  const { entries } = task;
+  let ahead: TimedRead | undefined;
+  for (const [i, entry] of entries.entries()) {
     if (task.progress) Atomics.store(task.progress, 0, i + 1);
-    results.push(...(await scanEntry(cached.analyzer, entry, task.maxFileSize)));
+    // A PDF read in its turn still asks for its pdftotext run first, so the next one queues behind it.
+    const read = ahead ?? (await readAndPrefetch(entry, task));
+    ahead = undefined;
+    const next = entries[i + 1];
+    if (next && worthReadingAhead(next)) {
+      // While it is read, a hang is the next file's.
+      if (task.progress) Atomics.store(task.progress, 0, i + 2);
+      ahead = await readAndPrefetch(next, task);
+      if (task.progress) Atomics.store(task.progress, 0, i + 1);
+    }
+    try {
+      results.push(...(await scanEntry(cached.analyzer, entry, read)));
+    } finally {
+      if (read.outcome.ok) await releasePrefetched(read.outcome.bytes);
+    }
   }
   return results;
 }
 
-/** The file's result, then one per file inside it (archive members, mail attachments) when it holds any. */
-async function scanEntry(analyzer: Analyzer, entry: FileEntry, maxFileSize: number): Promise<FileResult[]> {
+/**
+ * The next file is read before this one is scanned only when it is likely a PDF and small enough to hold
+ * beside it: its pdftotext run then starts as soon as this file's is done, while this worker still detects
+ * and reports this one (see extract/pdf.ts prefetchPdf). Other files are read in their turn.
+ */
+const READ_AHEAD_MAX_BYTES = 16 * 1024 * 1024;
+
+function worthReadingAhead(entry: FileEntry): boolean {
+  return entry.size <= READ_AHEAD_MAX_BYTES && /\.pdf$/i.test(entry.path);
+}
+
+async function readAndPrefetch(entry: FileEntry, task: WorkerTask): Promise<TimedRead> {
+  const read = await timedRead(entry, task.maxFileSize);
+  if (read.outcome.ok && worthReadingAhead(entry)) await prefetchText(read.outcome.bytes, entry.path, task.settings.limits);
+  return read;
+}
+
+interface TimedRead {
+  outcome: ReadOutcome;
+  readMs: number;
+}
+
+async function timedRead(entry: FileEntry, maxFileSize: number): Promise<TimedRead> {
   const started = performance.now();
-  const read = await readListedFile(entry.path, maxFileSize, entry.rawPath);
-  const readMs = performance.now() - started;
+  const outcome = await readListedFile(entry.path, maxFileSize, entry.rawPath);
+  return { outcome, readMs: performance.now() - started };
+}
+
+/** The file's result, then one per file inside it (archive members, mail attachments) when it holds any. */
+async function scanEntry(analyzer: Analyzer, entry: FileEntry, { outcome: read, readMs }: TimedRead): Promise<FileResult[]> {
+  const started = performance.now() - readMs;
   let result: FileResult;
   let inside: FileResult[] = [];
   if (!read.ok) {

@@ -38,6 +38,33 @@ export const extractPdf: typeof Pdf.extractPdf = async (bytes, limits, sink) => 
 export const extractJson: typeof Json.extractJson = async (bytes, limits) => (await jsonModule()).extractJson(bytes, limits);
 export const extractXml: typeof Xml.extractXml = async (bytes, limits) => (await xmlModule()).extractXml(bytes, limits);
 
+/**
+ * For a worker that has read the next file while it scans this one: when it is a PDF that pdftotext will
+ * read, pdftotext starts on it now (see extract/pdf.ts prefetchPdf), and extractText on the same bytes at
+ * the top level takes that run. `releasePrefetched` after the file's scan drops a run nobody took. The cheap
+ * look for '%PDF-' comes first, so other files cost no second sniff.
+ */
+export async function prefetchText(bytes: Uint8Array, path: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<void> {
+  if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, PDF_MAGIC_WINDOW)).includes('%PDF-', 0, 'latin1')) return;
+  let format: SniffedFormat;
+  try {
+    format = sniffDetail(bytes, path).format;
+  } catch {
+    return;
+  }
+  if (format !== 'pdf') return;
+  (await pdfModule()).prefetchPdf(bytes, limits);
+  pdfPrefetches.add(bytes);
+}
+
+export async function releasePrefetched(bytes: Uint8Array): Promise<void> {
+  if (pdfPrefetches.delete(bytes)) (await pdfModule()).releasePdf(bytes);
+}
+
+/** Only a first look: sniffDetail decides. At least as far as sniff looks for the header (it allows junk before it). */
+const PDF_MAGIC_WINDOW = 1024;
+const pdfPrefetches = new WeakSet<Uint8Array>();
+
 /** Extractors by sniffed format; plain text is bound per call because it looks at the extension. */
 const EXTRACTORS: Partial<Record<SniffedFormat, Extractor>> = {
   docx: extractDocx,

@@ -4,7 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 // Types only: pdf.js loads slowly and reads only what pdftotext did not, so it is imported when first needed.
 import type { PDFParse } from 'pdf-parse';
 import { failure, SegmentCollector } from './limits.js';
-import { findOnPath, runPdftotext, type TextReceiver } from './pdftotext.js';
+import { findOnPath, startPdftotext, type PendingPdftotext, type TextReceiver } from './pdftotext.js';
 import type { ExtractLimits, ExtractResult, SegmentSink } from './types.js';
 
 interface PdfjsData {
@@ -159,6 +159,35 @@ class PageSplitter implements TextReceiver {
   }
 }
 
+/** UTF-8 takes at most 4 bytes a character: past that the text limit is surely reached. */
+function maxPdftotextBytes(limits: ExtractLimits): number {
+  return limits.maxTextChars * 4;
+}
+
+/** pdftotext runs asked for ahead of their file's turn (prefetchPdf), by the bytes the worker read. */
+const prefetched = new WeakMap<Uint8Array, PendingPdftotext>();
+
+/**
+ * Starts pdftotext on a PDF the worker will scan next, while it still scans the one before (see
+ * PendingPdftotext): extractPdf on these same bytes takes the run. `releasePdf` must follow the file's scan,
+ * so a run the extractor did not take (the file was read another way) is dropped. Nothing without pdftotext.
+ */
+export function prefetchPdf(bytes: Uint8Array, limits: ExtractLimits): void {
+  const executable = locatePdftotext();
+  if (!executable || prefetched.has(bytes)) return;
+  prefetched.set(bytes, startPdftotext(executable, bytes, maxPdftotextBytes(limits)));
+}
+
+export function releasePdf(bytes: Uint8Array): void {
+  takePrefetched(bytes)?.drop();
+}
+
+function takePrefetched(bytes: Uint8Array): PendingPdftotext | undefined {
+  const pending = prefetched.get(bytes);
+  prefetched.delete(bytes);
+  return pending;
+}
+
 /**
  * The same result shape as pdf.js gives: a segment per page that has text. Null when pdftotext did not cleanly
  * succeed (a non-zero exit, any complaint on stderr, output past the text limit) or found no text: every
@@ -168,8 +197,7 @@ class PageSplitter implements TextReceiver {
 async function extractWithPdftotext(executable: string, bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult | null> {
   const pages = new PageSplitter(limits, sink);
   try {
-    // UTF-8 takes at most 4 bytes a character: past that the text limit is surely reached.
-    const ok = await runPdftotext(executable, bytes, limits.maxTextChars * 4, pages);
+    const ok = await takePrefetched(bytes)?.deliver(pages) ?? (await startPdftotext(executable, bytes, maxPdftotextBytes(limits)).deliver(pages));
     pages.throwIfFailed();
     const result = ok ? pages.end() : null;
     if (result && pages.anyText) return result;
