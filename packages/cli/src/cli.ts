@@ -1,5 +1,4 @@
 import { CommanderError } from 'commander';
-import { scan } from '@phi-scan/core/main';
 import type { CliContext, CliDeps, CliIo } from './context.js';
 import { processInterrupts } from './interrupt.js';
 import { buildProgram } from './program.js';
@@ -8,7 +7,10 @@ import { UsageError } from './usage-error.js';
 export type { CliDeps, CliIo } from './context.js';
 
 const DEFAULT_DEPS: CliDeps = {
-  scan,
+  async *scan(roots, options) {
+    yield* (await import('@phi-scan/core/main')).scan(roots, options);
+  },
+  startWorkers: async (limits) => (await import('@phi-scan/core/workers')).startWorkers(limits),
   // Only for --detectors, a config's disableDetectors and `phi-scan detectors`: a scan runs the detectors in
   // its workers, and loading them on the main thread too would cost it ~50 ms.
   listDetectors: async () => (await import('@phi-scan/detectors')).listDetectors(),
@@ -22,7 +24,8 @@ const DEFAULT_DEPS: CliDeps = {
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}, deps: Partial<CliDeps> = {}): Promise<number> {
   const context: CliContext = {
     io: { stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr, env: io.env ?? process.env, cwd: io.cwd ?? process.cwd() },
-    deps: { ...DEFAULT_DEPS, ...deps },
+    // The workers started early are the real scan's: a test's own scan gets none.
+    deps: { ...DEFAULT_DEPS, ...(deps.scan ? { startWorkers: undefined } : {}), ...deps },
   };
   let exitCode = 0;
   try {

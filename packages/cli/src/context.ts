@@ -17,6 +17,8 @@ export interface CliIo {
 export interface CliDeps {
   scan(roots: readonly string[], options: ScanOptions): AsyncIterable<ScanEvent>;
   listDetectors(): readonly DetectorInfo[] | Promise<readonly DetectorInfo[]>;
+  /** Starts the scan's first worker ahead of it; resolves to a release for when no scan took it. */
+  startWorkers?(limits: { threads?: number; workerMaxOldGenerationMb?: number }): Promise<() => Promise<void>>;
   interrupts: InterruptSource;
 }
 

@@ -1,11 +1,10 @@
 import { Command, Option } from 'commander';
-import { REPORT_FORMATS } from '@phi-scan/core/main';
+import { REPORT_FORMATS } from '@phi-scan/core/report-formats';
 import type { CliContext } from './context.js';
-import { runDetectorsCommand } from './detectors-command.js';
 import { appendList, appendValue, parseMegabytes, parseSeconds, parseSize, parseThreads } from './option-values.js';
-import { runScanCommand, type ScanCommandOptions } from './scan-command.js';
+import type { ScanCommandOptions } from './scan-command.js';
 import { withConfig } from './apply-config.js';
-import { runReportCommand, type ReportCommandOptions } from './report-command.js';
+import type { ReportCommandOptions } from './report-command.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -70,7 +69,16 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .option('--debug', 'print stack traces on fatal errors')
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], options: ScanCommandOptions, command: Command) => {
-      setExitCode(await runScanCommand(context, paths, await withConfig(context, command, options, paths)));
+      const scanOptions = await withConfig(context, command, options, paths);
+      // Each command loads its own modules when it runs; the scan's first worker starts before them, so its
+      // start-up (a thread, the detectors) overlaps this thread's loading on the other core.
+      const release = await context.deps.startWorkers?.({ threads: scanOptions.threads, workerMaxOldGenerationMb: scanOptions.workerMemory });
+      try {
+        const { runScanCommand } = await import('./scan-command.js');
+        setExitCode(await runScanCommand(context, paths, scanOptions));
+      } finally {
+        await release?.();
+      }
     });
 
   program
@@ -85,6 +93,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .option('-q, --quiet', 'no message on stderr')
     .option('--debug', 'print stack traces on fatal errors')
     .action(async (saved: string, options: ReportCommandOptions) => {
+      const { runReportCommand } = await import('./report-command.js');
       setExitCode(await runReportCommand(context, saved, options));
     });
 
@@ -94,6 +103,7 @@ export function buildProgram(context: CliContext, setExitCode: (code: number) =>
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--debug', 'print stack traces on fatal errors')
     .action(async (options: { format: 'text' | 'json' }) => {
+      const { runDetectorsCommand } = await import('./detectors-command.js');
       setExitCode(await runDetectorsCommand(context, options.format));
     });
 

@@ -1,12 +1,17 @@
+import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { AnalysisSettings } from './analyze.js';
 import type { WorkerTask } from './worker.js';
 import type { FileEntry, FileResult } from './types.js';
 
-export interface DispatchOptions {
+/** What a pool is made with; a pool started early serves a scan that asks for the same. */
+export interface PoolLimits {
   threads: number;
-  fileTimeoutMs: number;
   workerMaxOldGenerationMb: number;
+}
+
+export interface DispatchOptions extends PoolLimits {
+  fileTimeoutMs: number;
   maxFileSize: number;
   settings: AnalysisSettings;
   settingsId: string;
@@ -43,15 +48,7 @@ const WORKER_YOUNG_GENERATION_MB = 8;
  * the guilty file is reported and every other file is still scanned.
  */
 export async function* dispatch(entries: AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
-  const pool = new Piscina({
-    filename: new URL('./worker.js', import.meta.url).href,
-    // Workers start as tasks need them, up to the thread count: a scan of one large file or a handful of
-    // documents does not load (and hold, ~20 MB each) workers that would get nothing to do.
-    minThreads: 1,
-    maxThreads: options.threads,
-    idleTimeout: 30_000,
-    resourceLimits: { maxOldGenerationSizeMb: options.workerMaxOldGenerationMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-  });
+  const pool = takeStartedPool(options) ?? createPool(options);
   const running = new Set<Promise<FileResult[]>>();
   const finished: FileResult[][] = [];
   let wake: (() => void) | undefined;
@@ -102,6 +99,56 @@ export async function* dispatch(entries: AsyncIterable<FileEntry>, options: Disp
   } finally {
     await pool.destroy();
   }
+}
+
+/** The defaults a scan's pool gets: a thread per core, 1 GiB of old generation per worker. */
+export function poolLimitsOf(options: { threads?: number; workerMaxOldGenerationMb?: number }): PoolLimits {
+  return { threads: Math.max(1, options.threads ?? os.availableParallelism()), workerMaxOldGenerationMb: options.workerMaxOldGenerationMb ?? 1024 };
+}
+
+function createPool(limits: PoolLimits): Piscina {
+  return new Piscina({
+    filename: new URL('./worker.js', import.meta.url).href,
+    // Workers start as tasks need them, up to the thread count: a scan of one large file or a handful of
+    // documents does not load (and hold, ~20 MB each) workers that would get nothing to do.
+    minThreads: 1,
+    maxThreads: limits.threads,
+    idleTimeout: 30_000,
+    resourceLimits: { maxOldGenerationSizeMb: limits.workerMaxOldGenerationMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
+}
+
+let started: { key: string; pool: Piscina } | undefined;
+
+const keyOf = (limits: PoolLimits) => `${limits.threads}/${limits.workerMaxOldGenerationMb}`;
+
+/**
+ * Starts the first worker of the next scan's pool now, for a caller that still has modules to load or options
+ * to check: the worker's own start-up (a thread, ~150 ms of module loading) then runs beside that on another
+ * core instead of after it. The next dispatch with the same limits takes the pool. The function returned
+ * releases a pool no scan took.
+ */
+export function startWorkers(options: { threads?: number; workerMaxOldGenerationMb?: number }): () => Promise<void> {
+  const limits = poolLimitsOf(options);
+  if (started?.key !== keyOf(limits)) {
+    void started?.pool.destroy();
+    started = { key: keyOf(limits), pool: createPool(limits) };
+  }
+  const mine = started;
+  // For a caller whose scan did not start after all (a usage error): a booting worker would hold the process.
+  return async () => {
+    if (started !== mine) return;
+    started = undefined;
+    await mine.pool.destroy();
+  };
+}
+
+function takeStartedPool(limits: PoolLimits): Piscina | undefined {
+  const taken = started;
+  started = undefined;
+  if (taken?.key === keyOf(limits)) return taken.pool;
+  void taken?.pool.destroy();
+  return undefined;
 }
 
 async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: DispatchOptions): Promise<FileResult[]> {

@@ -1,8 +1,7 @@
-import os from 'node:os';
 import { createHash } from 'node:crypto';
 import type { AnalysisSettings } from './analyze.js';
 import { crawl } from './crawl.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, poolLimitsOf } from './dispatch.js';
 import { adoptPackedFindings, findingCount } from './file-findings.js';
 import { DEFAULT_EXTRACT_LIMITS } from './extract/types.js';
 import { randomFingerprintKey } from './fingerprint.js';
@@ -55,9 +54,8 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
   })();
 
   for await (const result of dispatch(counted, {
-    threads: Math.max(1, options.threads ?? os.availableParallelism()),
+    ...poolLimitsOf(options),
     fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
-    workerMaxOldGenerationMb: options.workerMaxOldGenerationMb ?? 1024,
     maxFileSize,
     settings,
     settingsId: createHash('sha256').update(JSON.stringify(settings)).digest('hex'),

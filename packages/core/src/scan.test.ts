@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan, scanFile, scanText } from '@phi-scan/core';
+import { startWorkers } from '@phi-scan/core/workers';
 import type { FileResult } from '@phi-scan/core';
 
 // Runs against the built package: the worker pool loads dist/worker.js.
@@ -85,6 +86,24 @@ describe('scan', () => {
     const medium = scanText('Part E11.9 in stock');
     expect(low.findings.some((f) => f.detector === 'icd10')).toBe(true);
     expect(medium.findings).toEqual([]);
+  });
+
+  it('finds the same with its workers started ahead, and without them once they are released unused', async () => {
+    const digest = (results: FileResult[]) =>
+      results.map((r) => JSON.stringify([path.relative(root, r.path), r.status, r.findings.map((f) => [f.detector, f.value, f.fingerprint])])).sort();
+    const key = { fingerprintKey: 'k1' };
+    const plain = digest(await run(key));
+    startWorkers({ threads: 2 });
+    expect(digest(await run(key))).toEqual(plain);
+    // Other limits than the scan's: that pool is not used, and the scan makes its own.
+    startWorkers({ threads: 1, workerMaxOldGenerationMb: 512 });
+    expect(digest(await run(key))).toEqual(plain);
+    await startWorkers({ threads: 2 })();
+    expect(digest(await run(key))).toEqual(plain);
+  });
+
+  it('refuses an unknown detector id before any file is scanned', async () => {
+    await expect(run({ detectors: ['ssn', 'no-such-detector'] })).rejects.toThrow(/no-such-detector/);
   });
 
   it('stops when aborted and yields only what finished', async () => {
