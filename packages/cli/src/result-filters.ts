@@ -1,5 +1,5 @@
 import type { FileResult } from '@phi-scan/core';
-import { loadBaseline, type Baseline } from './baseline.js';
+import type { Baseline } from './baseline.js';
 import { loadIgnoreFile } from './ignore-file.js';
 import type { PathIgnore } from './path-ignore.js';
 
@@ -43,6 +43,7 @@ export async function loadResultFilters(
   warn?: (line: string) => void,
 ): Promise<ResultFilters> {
   const ignore = await loadIgnoreFile(options.ignoreFile, cwd, roots, warn);
-  const baseline = options.baseline ? await loadBaseline(options.baseline) : undefined;
+  // The baseline reader (readline, the saved-report parser) only for a scan that has a baseline.
+  const baseline = options.baseline ? await (await import('./baseline.js')).loadBaseline(options.baseline) : undefined;
   return new ResultFilters(ignore, baseline);
 }

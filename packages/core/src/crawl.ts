@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import { MAX_READ_BYTES } from './read-file.js';
 import type { FileEntry } from './types.js';
 
@@ -24,8 +23,10 @@ export interface CrawlOptions {
  * Here directories are read with Buffer names, so every name reaches the report.
  */
 export async function* crawl(roots: readonly string[], options: CrawlOptions): AsyncGenerator<FileEntry> {
-  const include = options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
-  const globs = options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
+  // The glob library (~8 ms to load) only for a scan that has globs.
+  const picomatch = options.include?.length || options.exclude?.length ? (await import('picomatch')).default : undefined;
+  const include = picomatch && options.include?.length ? picomatch([...options.include], { dot: true }) : undefined;
+  const globs = picomatch && options.exclude?.length ? picomatch([...options.exclude], { dot: true }) : undefined;
   const { ignorePath } = options;
   const exclude = globs && ignorePath ? (relative: string) => globs(relative) || ignorePath(relative) : (globs ?? ignorePath);
   for (const root of roots) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileResult, PatientRecord, ReportedFinding } from '../types.js';
 import { AccountNames, accessWords, describeAccess, statAccess } from './access.js';
-import { linksAcrossFiles } from './link.js';
+import { identifierSet, linksAcrossFiles } from './link.js';
 import { assessRisk } from './risk.js';
 import { ExposureTally } from './tally.js';
 import { createFingerprinter } from '../fingerprint.js';
@@ -38,6 +38,13 @@ describe('linking across files', () => {
     const medicare = groupRecords([finding('name', 'MARY JOHNSON'), finding('mbi', '1EG4TE5MK73')], fingerprint).records[0]!;
     expect(medicare.keys).toHaveLength(1);
     expect(linksAcrossFiles(medicare)).toBe(true);
+  });
+
+  it('names a record\'s identifier set in sorted order, however its identifiers are listed', () => {
+    expect(identifierSet({ identifiers: ['dob', 'icd10', 'mrn', 'name'] })).toBe('dob+icd10+mrn+name');
+    expect(identifierSet({ identifiers: ['name', 'dob', 'ssn', 'dob'] })).toBe('dob+dob+name+ssn');
+    expect(identifierSet({ identifiers: ['ssn'] })).toBe('ssn');
+    expect(identifierSet({ identifiers: [] })).toBe('');
   });
 
   it('counts distinct patients, PHI and PII records, identifier sets and patients per folder', () => {
