@@ -75,6 +75,17 @@ describe('sniffFormat', () => {
     expect(sniffFormat(Buffer.from('Name: Zoë', 'utf16le'), 'x.weird')).toBe('text');
   });
 
+  it('tells markup by how it opens, in any case, after a BOM and whitespace', () => {
+    expect(sniffFormat(Buffer.from('\ufeff \n<!DOCTYPE HTML><p>x</p>'), 'page.txt')).toBe('html');
+    expect(sniffFormat(Buffer.from('<HTML><body>x</body></HTML>'), 'page')).toBe('html');
+    expect(sniffFormat(Buffer.from('<?XML version="1.0"?><!-- <html> --><note>x</note>'), 'export')).toBe('xml');
+    expect(sniffFormat(Buffer.from('<?xml version="1.0"?>\n<HTML xmlns="http://www.w3.org/1999/xhtml"/>'), 'export')).toBe('html');
+    expect(sniffFormat(Buffer.from('<note>x</note>'), 'export.XML')).toBe('xml');
+    expect(sniffFormat(Buffer.from('<!-- x --><Html/>'), 'export.xml')).toBe('html');
+    expect(sniffFormat(Buffer.from('  [INFO] started'), 'run.log')).toBe('json');
+    expect(sniffFormat(Buffer.from('<!doctype htm'), 'short')).toBe('text');
+  });
+
   it('calls known binary formats and NUL-laden data binary', () => {
     expect(sniffFormat(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), 'a.txt')).toBe('binary');
     expect(sniffFormat(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x41]), 'a.csv')).toBe('binary');
@@ -104,6 +115,24 @@ describe('control bytes in ASCII', () => {
     const withControls = (share: number) => Buffer.from(Array.from({ length: 1000 }, (_, i) => (i % 100 < share ? 0x01 : 0x61)));
     expect(sniffFormat(withControls(9), 'a.txt')).toBe('text');
     expect(sniffFormat(withControls(11), 'a.txt')).toBe('binary');
+  });
+});
+
+describe('plain text read whole by the sniff', () => {
+  it('extracts the text of the file sniffed, not of the one sniffed before it', async () => {
+    const first = Buffer.from('Patient notes, first file.\nSeen on Tuesday.\n');
+    const second = Buffer.from('Second file, other words.\n');
+    const large = Buffer.from(`${'word '.repeat(4000)}\nend of a file larger than the sniff's head\n`);
+    const textOf = async (bytes: Uint8Array, path: string) => {
+      const result = await extractText(bytes, path);
+      return result.ok ? result.segments.map((segment) => segment.text).join('') : undefined;
+    };
+    expect(sniffFormat(first, 'a.txt')).toBe('text');
+    expect(await textOf(second, 'b.txt')).toBe(second.toString('latin1'));
+    expect(await textOf(first, 'a.txt')).toBe(first.toString('latin1'));
+    expect(await textOf(Buffer.from(first), 'a.txt')).toBe(first.toString('latin1'));
+    expect(await textOf(large, 'c.txt')).toBe(large.toString('latin1'));
+    expect(await textOf(first, 'a.txt')).toBe(first.toString('latin1'));
   });
 });
 
