@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { assessRisk, createReporter, colorWanted, SummaryBuilder, type ReportFormat, type ScanSummary } from '@phi-scan/core/main';
+import { assessRisk, openReporter, colorWanted, SummaryBuilder, type ReportFormat, type ScanSummary } from '@phi-scan/core/main';
 import { say, type CliContext } from './context.js';
 import { describeFsError, openReportFile, stdoutReportOutput } from './report-output.js';
 import { readSavedReport } from './saved-report.js';
@@ -32,7 +32,7 @@ export async function runReportCommand(context: CliContext, input: string, optio
   try {
     // The values are as the scan wrote them; the saved summary says whether they are masked, and the
     // reporters' banners follow the summary.
-    const reporter = createReporter(options.format, output.stream, {
+    const reporter = await openReporter(options.format, output.stream, {
       reveal: false,
       explain: options.explain,
       verbose: options.verbose,

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import {
   colorWanted,
-  createReporter,
+  openReporter,
   ExposureAssessor,
   formatCount,
   MAX_READ_BYTES,
@@ -88,7 +88,7 @@ async function scanIntoReport(
   interrupted: () => boolean,
   filters: ResultFilters,
 ): Promise<ScanSummary> {
-  const reporter = createReporter(options.format, output.stream, {
+  const reporter = await openReporter(options.format, output.stream, {
     reveal: options.reveal === true,
     explain: options.explain,
     verbose: options.verbose,

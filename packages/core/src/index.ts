@@ -1,4 +1,5 @@
 export * from './main.js';
+export * from './report/index.js';
 export * from './extract/types.js';
 export { scanFile, scanText } from './scan.js';
 export { maskValue } from './mask.js';

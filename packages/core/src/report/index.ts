@@ -1,5 +1,4 @@
-import type { Reporter, ReporterOptions, ReportFormat } from './reporter.js';
-import { colorWanted } from './format.js';
+import { construct, type Reporter, type ReporterClass, type ReporterOptions, type ReportFormat } from './reporter.js';
 import { JsonReporter } from './json-reporter.js';
 import { JsonlReporter } from './jsonl-reporter.js';
 import { TextReporter } from './text-reporter.js';
@@ -17,19 +16,17 @@ export { toReportFile, type ReportFile, type ReportFinding } from './report-reco
 export { ProgressLine, type ProgressLineOptions } from './progress.js';
 export { colorWanted, formatBytes, formatCount } from './format.js';
 
+export { openReporter } from './open.js';
+
+const REPORTERS: Record<ReportFormat, ReporterClass> = {
+  jsonl: JsonlReporter,
+  json: JsonReporter,
+  text: TextReporter,
+  csv: CsvReporter,
+  sarif: SarifReporter,
+  html: HtmlReporter,
+};
+
 export function createReporter(format: ReportFormat, out: NodeJS.WritableStream, options: ReporterOptions): Reporter {
-  switch (format) {
-    case 'jsonl':
-      return new JsonlReporter(out, options);
-    case 'json':
-      return new JsonReporter(out, options);
-    case 'text':
-      return new TextReporter(out, { ...options, color: options.color ?? colorWanted(out) });
-    case 'csv':
-      return new CsvReporter(out, options);
-    case 'sarif':
-      return new SarifReporter(out, options);
-    case 'html':
-      return new HtmlReporter(out, options);
-  }
+  return construct(REPORTERS[format], out, options);
 }

@@ -1,5 +1,6 @@
 import type { FileResult } from '../types.js';
 import type { ScanSummary } from '../scan-types.js';
+import { colorWanted } from './format.js';
 
 /**
  * Every report format behind one shape: results stream in as files complete, bytes stream out. A reporter
@@ -29,4 +30,12 @@ export interface ReporterOptions {
   csvPer?: 'finding' | 'file';
   /** SARIF: the tool version to name in the report. */
   toolVersion?: string;
+}
+
+/** Colour is decided before a reporter is made (only the text report uses it). */
+export type ReporterClass = new (out: NodeJS.WritableStream, options: ReporterOptions & { color: boolean }) => Reporter;
+
+/** One way to make any format's reporter, whether its class was imported up front or on demand. */
+export function construct(Reporter: ReporterClass, out: NodeJS.WritableStream, options: ReporterOptions): Reporter {
+  return new Reporter(out, { ...options, color: options.color ?? colorWanted(out) });
 }
