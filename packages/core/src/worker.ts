@@ -1,4 +1,3 @@
-import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
 import { transferablesOf } from './packed-findings.js';
 import { prefetchText, releasePrefetched } from './extract/index.js';
@@ -29,7 +28,10 @@ let cached: { id: string; analyzer: Analyzer } | undefined;
 export default async function scanBatch(task: WorkerTask): Promise<unknown> {
   const results = await scanEntries(task);
   const buffers = results.flatMap((result) => (result.packed ? transferablesOf(result.packed) : []));
-  return move({ [transferableSymbol]: buffers, [valueSymbol]: results });
+  if (buffers.length === 0) return results;
+  // Piscina's pool side, which `move` comes with, costs a worker ~15 ms to load: only a batch with columns needs it.
+  const piscina = await import('piscina');
+  return piscina.move({ [piscina.transferableSymbol]: buffers, [piscina.valueSymbol]: results });
 }
 
 async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
