@@ -7,9 +7,6 @@ import { UsageError } from './usage-error.js';
 export type { CliDeps, CliIo } from './context.js';
 
 const DEFAULT_DEPS: CliDeps = {
-  async *scan(roots, options) {
-    yield* (await import('@phi-scan/core/main')).scan(roots, options);
-  },
   startWorkers: async (limits) => (await import('@phi-scan/core/workers')).startWorkers(limits),
   // Only for --detectors, a config's disableDetectors and `phi-scan detectors`: a scan runs the detectors in
   // its workers, and loading them on the main thread too would cost it ~50 ms.

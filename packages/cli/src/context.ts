@@ -15,7 +15,8 @@ export interface CliIo {
 
 /** What the CLI drives but does not implement: injected so tests run the real argument handling without a scan. */
 export interface CliDeps {
-  scan(roots: readonly string[], options: ScanOptions): AsyncIterable<ScanEvent>;
+  /** Default: the real scan, imported by the scan command itself (the other commands never load it). */
+  scan?(roots: readonly string[], options: ScanOptions): AsyncIterable<ScanEvent>;
   listDetectors(): readonly DetectorInfo[] | Promise<readonly DetectorInfo[]>;
   /** Starts the scan's first worker ahead of it; resolves to a release for when no scan took it. */
   startWorkers?(limits: { threads?: number; workerMaxOldGenerationMb?: number }): Promise<() => Promise<void>>;

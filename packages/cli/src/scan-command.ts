@@ -3,6 +3,7 @@ import os from 'node:os';
 import {
   colorWanted,
   openReporter,
+  scan,
   ExposureAssessor,
   formatCount,
   MAX_READ_BYTES,
@@ -103,7 +104,8 @@ async function scanIntoReport(
   const started = performance.now();
   let failure: unknown;
   try {
-    for await (const event of context.deps.scan(paths, toScanOptions(options, signal, context.io.env, filters.ignorePath))) {
+    const run = context.deps.scan ?? scan;
+    for await (const event of run(paths, toScanOptions(options, signal, context.io.env, filters.ignorePath))) {
       if (event.type === 'progress') {
         progress?.update(event);
         if (stats && event.crawlMs !== undefined) stats.crawlMs = event.crawlMs;
