@@ -5,9 +5,11 @@ import { failure, joinNotes, SegmentCollector } from './limits.js';
 import type { ExtractLimits, ExtractResult, SegmentSink, TextSegment } from './types.js';
 import { canonicalName, columnLetter, headerFooterText, isLabelText, isoDate } from './xlsx.js';
 import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
+import { NotPlainXml, scanPlainXml, type AttributeReader, type PlainXmlHandlers } from './plain-xml.js';
 
 /**
- * A streaming XLSX reader: unzip, then saxes over the workbook, shared strings, styles (which number formats
+ * A streaming XLSX reader: unzip, then an XML reader (plain-xml.ts over the part's bytes; saxes for a workbook
+ * with a part that is not plain XML) over the workbook, shared strings, styles (which number formats
  * are dates), each sheet, its comments and hyperlinks. exceljs builds an object per cell and a model of the
  * whole workbook first; a 100k-row sheet then costs gigabytes, and some tiny files make it walk billions of
  * cells (a validation rule or a merge over whole columns), which this reader never looks at. Element names
@@ -22,34 +24,47 @@ class CannotFollow extends Error {}
 
 type Attributes = Record<string, string>;
 
-interface XmlHandlers {
-  open?(name: string, attributes: Attributes): void;
-  close?(name: string): void;
-  text?(text: string): void;
-}
+type XmlHandlers = PlainXmlHandlers;
+
+/** How a workbook's parts are parsed: plain-xml.ts first, saxes when a part is not plain (see readXlsxStreaming). */
+type ParseXml = (bytes: Uint8Array, handlers: XmlHandlers) => void;
 
 function localName(name: string): string {
   const colon = name.indexOf(':');
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
-/** An attribute by local name (`r:id` under whatever prefix the writer chose). */
-function attribute(attributes: Attributes, local: string): string | undefined {
-  if (local in attributes) return attributes[local];
-  for (const key in attributes) if (localName(key) === local) return attributes[key];
-  return undefined;
+/** saxes' attributes read the way plain-xml.ts gives them; one per parser, pointed at each tag's in turn. */
+class SaxesAttributes implements AttributeReader {
+  attributes: Attributes = {};
+
+  get(name: string): string | undefined {
+    return Object.hasOwn(this.attributes, name) ? this.attributes[name] : undefined;
+  }
+
+  local(local: string): string | undefined {
+    if (local in this.attributes) return this.attributes[local];
+    for (const key in this.attributes) if (localName(key) === local) return this.attributes[key];
+    return undefined;
+  }
 }
 
 /**
  * Feeds the part to saxes a megabyte at a time, so a large sheet is never one giant string. UTF-16 parts
  * (with a BOM) are decoded whole. A DTD is refused: Excel never writes one, and entities are an attack.
  */
-function parseXml(bytes: Uint8Array, handlers: XmlHandlers): void {
+function parseWithSaxes(bytes: Uint8Array, handlers: XmlHandlers): void {
   const parser = new SaxesParser({ position: false });
   parser.on('doctype', () => {
     throw new DoctypeRefused();
   });
-  if (handlers.open) parser.on('opentag', (tag) => handlers.open!(localName(tag.name), tag.attributes as Attributes));
+  const reader = new SaxesAttributes();
+  if (handlers.open) {
+    parser.on('opentag', (tag) => {
+      reader.attributes = tag.attributes as Attributes;
+      handlers.open!(localName(tag.name), reader);
+    });
+  }
   if (handlers.close) parser.on('closetag', (tag) => handlers.close!(localName(tag.name)));
   if (handlers.text) {
     parser.on('text', handlers.text);
@@ -134,6 +149,7 @@ function rowOf(ref: string): number {
 }
 
 interface Workbook {
+  parse: ParseXml;
   parts: Map<string, Part>;
   bytes: Uint8Array;
   limits: ExtractLimits;
@@ -154,14 +170,14 @@ function relationships(book: Workbook, part: string): Map<string, Relationship> 
   const out = new Map<string, Relationship>();
   const data = readPart(book, relsPathOf(part));
   if (!data) return out;
-  parseXml(data, {
+  book.parse(data, {
     open(name, a) {
       if (name !== 'Relationship') return;
-      const id = a['Id'];
-      const target = a['Target'];
+      const id = a.get('Id');
+      const target = a.get('Target');
       if (!id || target === undefined) return;
-      const external = a['TargetMode'] === 'External';
-      out.set(id, { type: a['Type'] ?? '', target: external ? target : resolveTarget(part, target), external });
+      const external = a.get('TargetMode') === 'External';
+      out.set(id, { type: a.get('Type') ?? '', target: external ? target : resolveTarget(part, target), external });
     },
   });
   return out;
@@ -173,13 +189,13 @@ function ofType(rels: Map<string, Relationship>, suffix: string): Relationship |
 }
 
 /** Text of every `t` element inside each `si` (rich runs joined), skipping phonetic guides (rPh). */
-function sharedStrings(data: Uint8Array | undefined): string[] {
+function sharedStrings(parse: ParseXml, data: Uint8Array | undefined): string[] {
   const out: string[] = [];
   if (!data) return out;
   let current: string[] | undefined;
   let inText = 0;
   let phonetic = 0;
-  parseXml(data, {
+  parse(data, {
     open(name) {
       if (name === 'si') current = [];
       else if (name === 'rPh') phonetic++;
@@ -200,17 +216,17 @@ function sharedStrings(data: Uint8Array | undefined): string[] {
 }
 
 /** For each cell style index (the `s` of a cell), whether its number format shows a date. */
-function dateStyles(data: Uint8Array | undefined): boolean[] {
+function dateStyles(parse: ParseXml, data: Uint8Array | undefined): boolean[] {
   const out: boolean[] = [];
   if (!data) return out;
   const custom = new Map<number, string>();
   let inCellXfs = false;
-  parseXml(data, {
+  parse(data, {
     open(name, a) {
-      if (name === 'numFmt') custom.set(Number(a['numFmtId']), a['formatCode'] ?? '');
+      if (name === 'numFmt') custom.set(Number(a.get('numFmtId')), a.get('formatCode') ?? '');
       else if (name === 'cellXfs') inCellXfs = true;
       else if (name === 'xf' && inCellXfs) {
-        const id = Number(a['numFmtId'] ?? 0);
+        const id = Number(a.get('numFmtId') ?? 0);
         const code = custom.get(id);
         out.push(code !== undefined ? isDateFormatCode(code) : BUILTIN_DATE_FORMATS.has(id));
       }
@@ -372,22 +388,22 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
     if (text) emit(out);
   };
 
-  parseXml(data, {
+  book.parse(data, {
     open(name, a) {
       switch (name) {
         case 'row': {
-          const r = Number(a['r']);
+          const r = Number(a.get('r'));
           rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1;
           if (rowNumber !== 1) flushFirstRow();
           col = 0;
           break;
         }
         case 'c': {
-          const ref = a['r'];
+          const ref = a.get('r');
           const fromRef = ref ? columnOf(ref) : 0;
           col = fromRef > 0 ? fromRef : col + 1;
           const fromRow = ref ? rowOf(ref) : 0;
-          cell = { col, row: fromRow > 0 ? fromRow : rowNumber, type: a['t'] ?? 'n', style: Number(a['s'] ?? 0), value: '', inline: '', hasValue: false };
+          cell = { col, row: fromRow > 0 ? fromRow : rowNumber, type: a.get('t') ?? 'n', style: Number(a.get('s') ?? 0), value: '', inline: '', hasValue: false };
           break;
         }
         case 'v':
@@ -407,8 +423,9 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
           break;
         case 'hyperlink':
           {
-            const id = attribute(a, 'id');
-            if (a['ref'] && id) hyperlinks.push({ ref: a['ref'], id });
+            const id = a.local('id');
+            const ref = a.get('ref');
+            if (ref && id) hyperlinks.push({ ref, id });
           }
           break;
         default:
@@ -476,10 +493,10 @@ function readComments(book: Workbook, part: string, onComment: (ref: string, tex
   let parts: string[] = [];
   let inText = 0;
   let phonetic = 0;
-  parseXml(data, {
+  book.parse(data, {
     open(name, a) {
       if (name === 'comment') {
-        ref = a['ref'];
+        ref = a.get('ref');
         parts = [];
       } else if (name === 'rPh') phonetic++;
       else if (name === 't' && ref !== undefined && phonetic === 0) inText++;
@@ -523,7 +540,37 @@ export function readXlsxStreaming(bytes: Uint8Array, limits: ExtractLimits, sink
     if (canonicalName(entry.name) !== entry.name) renamed = true;
     parts.set(name, { entry, name });
   }
-  const book: Workbook = { parts, bytes, limits, inflated: 0 };
+  const plain = sink && new ResumingSink(sink, 0);
+  try {
+    return readWorkbook({ parse: scanPlainXml, parts, bytes, limits, inflated: 0 }, renamed, plain);
+  } catch (err) {
+    if (!(err instanceof NotPlainXml)) throw err;
+  }
+  // Some part is not plain XML: saxes reads the workbook again from the start, as it always did. Up to where
+  // plain-xml.ts stopped, it makes the same calls and gives the same cells, which the sink already has.
+  return readWorkbook({ parse: parseWithSaxes, parts, bytes, limits, inflated: 0 }, renamed, sink && new ResumingSink(sink, plain!.given));
+}
+
+/** Passes on the segments after the first `skip`, counting all: a second reading resumes where the first stopped. */
+class ResumingSink implements SegmentSink {
+  given = 0;
+
+  constructor(
+    private readonly sink: SegmentSink,
+    private readonly skip: number,
+  ) {}
+
+  add(segment: TextSegment): void {
+    if (this.given++ >= this.skip) this.sink.add(segment);
+  }
+
+  reset(): void {
+    this.sink.reset();
+  }
+}
+
+function readWorkbook(book: Workbook, renamed: boolean, sink: SegmentSink | undefined): ExtractResult | null {
+  const { parse, limits } = book;
   const collector = new SegmentCollector(limits.maxTextChars, sink);
   try {
     const workbook = workbookPart(book);
@@ -532,13 +579,14 @@ export function readXlsxStreaming(bytes: Uint8Array, limits: ExtractLimits, sink
     const sheets: SheetRef[] = [];
     const ids: { name: string; id: string }[] = [];
     let date1904 = false;
-    parseXml(workbookXml, {
+    book.parse(workbookXml, {
       open(name, a) {
         if (name === 'sheet') {
-          const id = attribute(a, 'id');
-          if (id) ids.push({ name: a['name'] ?? '', id });
+          const id = a.local('id');
+          if (id) ids.push({ name: a.get('name') ?? '', id });
         } else if (name === 'workbookPr') {
-          date1904 = a['date1904'] === '1' || a['date1904'] === 'true';
+          const flag = a.get('date1904');
+          date1904 = flag === '1' || flag === 'true';
         }
       },
     });
@@ -551,15 +599,17 @@ export function readXlsxStreaming(bytes: Uint8Array, limits: ExtractLimits, sink
     if (ids.length > 0 && sheets.length === 0) throw new CannotFollow();
     const stringsRel = ofType(rels, '/sharedStrings');
     const stylesRel = ofType(rels, '/styles');
-    const strings = sharedStrings(readPart(book, stringsRel?.target ?? 'xl/sharedStrings.xml'));
-    const dates = dateStyles(readPart(book, stylesRel?.target ?? 'xl/styles.xml'));
+    const strings = sharedStrings(parse, readPart(book, stringsRel?.target ?? 'xl/sharedStrings.xml'));
+    const dates = dateStyles(parse, readPart(book, stylesRel?.target ?? 'xl/styles.xml'));
     const dateTexts = new DateTexts(date1904);
     for (const sheet of sheets) {
       if (!book.parts.has(sheet.part.toLowerCase())) throw new CannotFollow();
       readSheet(book, sheet, { name: sheet.name, strings, dates, collector, dateTexts });
     }
   } catch (err) {
-    if (err instanceof StopParsing) {
+    if (err instanceof NotPlainXml) {
+      throw err;
+    } else if (err instanceof StopParsing) {
       // the text limit was reached: what was collected is the result, marked truncated
     } else if (err instanceof DoctypeRefused) {
       return failure('xlsx', 'corrupt', 'XLSX part declares a DTD (refused)');

@@ -1,0 +1,173 @@
+import { makeXlsx } from '@phi-scan/synth';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { SaxesParser } from 'saxes';
+import { describe, expect, it } from 'vitest';
+import { NotPlainXml, scanPlainXml, type AttributeReader } from './plain-xml.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractResult } from './types.js';
+import { readXlsxStreaming } from './xlsx-stream.js';
+
+/** What a handler sees: local names, the attributes asked for by name, text joined between tags. */
+function scanned(xml: string, asked: string[]): string[] {
+  const events: string[] = [];
+  let text = '';
+  const flush = (): void => {
+    if (text) events.push(`text ${JSON.stringify(text)}`);
+    text = '';
+  };
+  scanPlainXml(strToU8(xml), {
+    open(name, a: AttributeReader) {
+      flush();
+      events.push(`open ${name} ${JSON.stringify(asked.map((n) => a.get(n) ?? null))} ${JSON.stringify(a.local('id') ?? null)}`);
+    },
+    close(name) {
+      flush();
+      events.push(`close ${name}`);
+    },
+    text(t) {
+      text += t;
+    },
+  });
+  flush();
+  return events;
+}
+
+/** The same through saxes, as xlsx-stream read every part before. */
+function bySaxes(xml: string, asked: string[]): string[] {
+  const events: string[] = [];
+  let text = '';
+  let depth = 0;
+  const flush = (): void => {
+    if (text && depth > 0) events.push(`text ${JSON.stringify(text)}`);
+    text = '';
+  };
+  const local = (name: string): string => name.slice(name.indexOf(':') + 1);
+  const parser = new SaxesParser({ position: false });
+  parser.on('opentag', (tag) => {
+    flush();
+    depth++;
+    const attributes = tag.attributes as Record<string, string>;
+    const id = 'id' in attributes ? attributes['id'] : Object.entries(attributes).find(([k]) => local(k) === 'id')?.[1];
+    events.push(`open ${local(tag.name)} ${JSON.stringify(asked.map((n) => attributes[n] ?? null))} ${JSON.stringify(id ?? null)}`);
+  });
+  parser.on('closetag', (tag) => {
+    flush();
+    depth--;
+    events.push(`close ${local(tag.name)}`);
+  });
+  parser.on('text', (t) => (text += t));
+  parser.on('cdata', (t) => (text += t));
+  parser.write(xml).close();
+  flush();
+  return events;
+}
+
+/** A seeded generator of small documents in the subset the scanner takes. */
+function randomDocument(seed: number): string {
+  let state = seed;
+  const next = (n: number): number => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+  const pieces = ['a', 'Zq', 'é', '日本', '😀', ' ', '\t', '\n', '&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&#65;', '&#x1F600;', '>', ']', ']]', "'", '"'];
+  const words = (count: number, inAttribute: boolean): string => {
+    let s = '';
+    for (let i = 0; i < count; i++) {
+      const p = pieces[next(pieces.length)]!;
+      if (inAttribute && (p === '"' || p === '\t' || p === '\n' || p === ']]')) continue;
+      if (!inAttribute && p === ']]') s += ']] ';
+      else s += p;
+    }
+    return s;
+  };
+  const names = ['c', 'x:c', 'v', 'row', 'si', 't', 'r:is', 'sheetData'];
+  const element = (depth: number): string => {
+    const name = names[next(names.length)]!;
+    const attributes = ['r', 's', 'r:id', 'id', 't']
+      .filter(() => next(3) === 0)
+      .map((n) => ` ${n}="${words(next(4), true)}"`)
+      .join(next(2) ? ' ' : '\n');
+    if (next(4) === 0) return `<${name}${attributes}/>`;
+    let body = '';
+    for (let i = next(depth > 3 ? 1 : 4); i >= 0; i--) {
+      const kind = next(5);
+      if (kind === 0 && depth < 6) body += element(depth + 1);
+      else if (kind === 1) body += `<![CDATA[${words(next(5), false).replace(/]]/g, '] ]')}&amp;]]>`;
+      else if (kind === 2) body += `<!-- ${words(next(3), true).replace(/-/g, '')} -->`;
+      else body += words(next(6), false);
+    }
+    return `<${name}${attributes}>${body}</${name}${next(3) === 0 ? ' ' : ''}>`;
+  };
+  return `${next(2) ? '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' : ''}${element(0)}${next(2) ? '\n' : ''}`;
+}
+
+describe('scanPlainXml', () => {
+  it('gives the handlers what saxes gives them, on documents of every construct it takes', () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const xml = randomDocument(seed);
+      expect(scanned(xml, ['r', 's', 't', 'r:id']), xml).toEqual(bySaxes(xml, ['r', 's', 't', 'r:id']));
+    }
+  });
+
+  it('leaves to the full parser what it does not take, well-formed or not', () => {
+    const notPlain = [
+      '<a>\r\n</a>', // line ends a full parser normalises
+      '<a b="x\ty"/>', // attribute whitespace it normalises
+      '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>',
+      '<?xml version="1.1"?><a/>',
+      '<a><?pi x?></a>',
+      '<é/>',
+      '<a>&nbsp;</a>',
+      '<a>&#0;</a>',
+      '<a>&#X41;</a>',
+      '<a>\u0001</a>',
+      '<a>\uFFFE</a>',
+      '<a>]]></a>',
+      '<a b="1" b="2"/>',
+      '<a b="<"/>',
+      '<a b="1"c="2"/>',
+      '<a b = "1"/>',
+      '<a></b>',
+      '<a>',
+      '<a/><b/>',
+      '<a/>x',
+      '',
+      '<a><!-- x -- y --></a>',
+      '<a/ >',
+    ];
+    for (const xml of notPlain) expect(() => scanned(xml, []), JSON.stringify(xml)).toThrow(NotPlainXml);
+    expect(() => scanPlainXml(new Uint8Array([0xff, 0xfe, 0x3c, 0x00]), {})).toThrow(NotPlainXml);
+    // A byte sequence that is not UTF-8, in text a handler reads.
+    expect(() => scanPlainXml(new Uint8Array([0x3c, 0x61, 0x3e, 0xc3, 0x28, 0x3c, 0x2f, 0x61, 0x3e]), { text() {} })).toThrow(NotPlainXml);
+  });
+});
+
+describe('readXlsxStreaming', () => {
+  async function sheetsRewritten(rewrite: (xml: string) => string): Promise<Uint8Array> {
+    const workbook = await makeXlsx([{ name: 'Roster', rows: [['MRN', 'Name', 'Note'], ['A1234567', 'QUILLON ABERNATHY', 'seen & well'], [42, 'x', new Date('2024-02-03T00:00:00Z')]], notes: { C2: 'called back' } }]);
+    const files = unzipSync(workbook);
+    for (const name of Object.keys(files)) {
+      if (name.startsWith('xl/worksheets/') || name === 'xl/sharedStrings.xml') files[name] = strToU8(rewrite(new TextDecoder().decode(files[name])));
+    }
+    return zipSync(files);
+  }
+
+  const read = (bytes: Uint8Array): ExtractResult | null => readXlsxStreaming(bytes, DEFAULT_EXTRACT_LIMITS);
+
+  it('reads a workbook whose parts are not plain XML as before, through saxes (the cells once each)', async () => {
+    const plain = read(await sheetsRewritten((xml) => xml));
+    expect(plain).toMatchObject({ ok: true });
+    // Carriage returns and a processing instruction are well-formed XML the byte reader leaves to saxes.
+    const notPlain = read(await sheetsRewritten((xml) => xml.replace(/></g, '>\r\n<').replace(/(<\?xml[^>]*>)?/, (d) => `${d}<?writer x?>`)));
+    expect(notPlain).toEqual(plain);
+    const sink = { added: [] as string[], resets: 0, add(s: { text: string }) { this.added.push(s.text); }, reset() { this.resets++; this.added = []; } };
+    // Not plain only after the rows: they were handed over once, before saxes took over.
+    readXlsxStreaming(await sheetsRewritten((xml) => xml.replace('</sheetData>', '\r\n</sheetData>')), DEFAULT_EXTRACT_LIMITS, sink);
+    expect(sink.added).toEqual(plain && plain.ok ? plain.segments.map((s) => s.text) : []);
+    // Resumed where the byte reader stopped, not started over.
+    expect(sink.resets).toBe(0);
+  });
+
+  it('still hands a workbook with broken XML to exceljs (null)', async () => {
+    expect(read(await sheetsRewritten((xml) => xml.replace('</sheetData>', '')))).toBeNull();
+  });
+});

@@ -1,0 +1,439 @@
+/**
+ * A reader for the plain XML that office writers produce, straight from the part's bytes: no decoded copy of a
+ * 26 MB sheet, no string per tag name, attribute values decoded only when asked for. It takes a conservative
+ * subset of XML — ASCII names, UTF-8, the five named entities and character references, comments, CDATA, an
+ * ordinary XML declaration — and throws NotPlainXml on anything else (a DTD, a processing instruction, a
+ * carriage return, whitespace a full parser would normalise, anything a full parser would reject). The caller
+ * then reads the document again with a full parser, so what is read is what saxes reads, or saxes reads it.
+ */
+
+export class NotPlainXml extends Error {}
+
+/** The open tag's attributes; valid only during the open callback. */
+export interface AttributeReader {
+  /** The value of the attribute named exactly so (`r`, `r:id`). */
+  get(name: string): string | undefined;
+  /** The first attribute with this local name (`r:id` under whatever prefix the writer chose). */
+  local(name: string): string | undefined;
+}
+
+export interface PlainXmlHandlers {
+  /** Element names are local (prefix dropped). */
+  open?(name: string, attributes: AttributeReader): void;
+  close?(name: string): void;
+  text?(text: string): void;
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+const AMP = 0x26;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const EQUALS = 0x3d;
+const QUOT = 0x22;
+const APOS = 0x27;
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const SEMI = 0x3b;
+const HASH = 0x23;
+const RBRACKET = 0x5d;
+const DASH = 0x2d;
+
+/** Declarations other writers than Excel put first are read by the full parser instead. */
+const DECLARATIONS = new Set([
+  ' version="1.0" encoding="UTF-8" standalone="yes"',
+  ' version="1.0" encoding="UTF-8" standalone="no"',
+  ' version="1.0" encoding="UTF-8"',
+  ' version="1.0" encoding="utf-8" standalone="yes"',
+  ' version="1.0" encoding="utf-8"',
+  ' version="1.0" standalone="yes"',
+  ' version="1.0"',
+]);
+
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === DASH || c === 0x2e || c === 0x3a;
+}
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF;
+}
+
+/** A code point XML 1.0 allows. */
+function isXmlChar(cp: number): boolean {
+  return cp === TAB || cp === LF || cp === 0x0d || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+interface Name {
+  bytes: Uint8Array;
+  qualified: string;
+  local: string;
+}
+
+const NAME_SLOTS = 512;
+
+/** Buffer's own latin1 slice: no argument checks, which cost more than the copy for a three-byte value. */
+interface Latin1 {
+  latin1Slice(start: number, end: number): string;
+}
+
+class Scanner implements AttributeReader {
+  private readonly latin1: Latin1;
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
+  private readonly names: (Name | undefined)[] = new Array<Name | undefined>(NAME_SLOTS);
+  /** The open tag's attributes: name start, name end, value start, value end, 1 when the value holds '&' or non-ASCII. */
+  private attrs = new Int32Array(5 * 16);
+  private attrCount = 0;
+  private readonly stack: Name[] = [];
+
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly handlers: PlainXmlHandlers,
+  ) {
+    this.latin1 = Buffer.from(b.buffer, b.byteOffset, b.byteLength) as unknown as Latin1;
+  }
+
+  run(): void {
+    const b = this.b;
+    const n = b.length;
+    let i = 0;
+    if (n >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) throw new NotPlainXml();
+    if (n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
+    if (this.startsWith(i, '<?xml')) i = this.declaration(i);
+    let rootSeen = false;
+    let textStart = i;
+    let special = false;
+    while (i < n) {
+      const c = b[i]!;
+      if (c !== LT) {
+        if (c < SPACE) {
+          if (c !== TAB && c !== LF) throw new NotPlainXml();
+        } else if (c === AMP) {
+          i = this.entityEnd(i);
+          special = true;
+          continue;
+        } else if (c === RBRACKET) {
+          if (b[i + 1] === RBRACKET && b[i + 2] === GT) throw new NotPlainXml();
+        } else if (c >= 0x80) {
+          this.checkNonCharacter(i);
+          special = true;
+        }
+        i++;
+        continue;
+      }
+      if (i > textStart) this.text(textStart, i, special);
+      special = false;
+      const next = b[i + 1];
+      if (next === SLASH) i = this.endTag(i + 2);
+      else if (next === BANG) i = this.markupDeclaration(i);
+      else if (next === QUESTION) throw new NotPlainXml();
+      else {
+        if (this.stack.length === 0) {
+          if (rootSeen) throw new NotPlainXml();
+          rootSeen = true;
+        }
+        i = this.startTag(i + 1);
+      }
+      textStart = i;
+    }
+    if (i > textStart) this.text(textStart, i, special);
+    if (!rootSeen || this.stack.length > 0) throw new NotPlainXml();
+  }
+
+  private startsWith(at: number, s: string): boolean {
+    if (at + s.length > this.b.length) return false;
+    for (let k = 0; k < s.length; k++) if (this.b[at + k] !== s.charCodeAt(k)) return false;
+    return true;
+  }
+
+  private declaration(at: number): number {
+    const b = this.b;
+    let end = at + 5;
+    while (end + 1 < b.length && !(b[end] === QUESTION && b[end + 1] === GT)) end++;
+    if (end + 1 >= b.length || !DECLARATIONS.has(this.latin1.latin1Slice(at + 5, end))) throw new NotPlainXml();
+    return end + 2;
+  }
+
+  /** U+FFFE and U+FFFF (EF BF BE/BF) are not XML characters; other bytes are left to the decoder. */
+  private checkNonCharacter(i: number): void {
+    const b = this.b;
+    if (b[i] === 0xef && b[i + 1] === 0xbf && (b[i + 2] === 0xbe || b[i + 2] === 0xbf)) throw new NotPlainXml();
+  }
+
+  /** The position after a well-formed entity or character reference starting at `at`. */
+  private entityEnd(at: number): number {
+    const b = this.b;
+    let j = at + 1;
+    if (b[j] === HASH) {
+      j++;
+      let cp = 0;
+      let digits = 0;
+      if (b[j] === 0x78) {
+        j++;
+        for (;;) {
+          const c = b[j]!;
+          const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+          if (v < 0) break;
+          cp = cp * 16 + v;
+          if (cp > 0x10ffff) throw new NotPlainXml();
+          digits++;
+          j++;
+        }
+      } else {
+        while (b[j]! >= 0x30 && b[j]! <= 0x39) {
+          cp = cp * 10 + (b[j]! - 0x30);
+          if (cp > 0x10ffff) throw new NotPlainXml();
+          digits++;
+          j++;
+        }
+      }
+      if (digits === 0 || b[j] !== SEMI || !isXmlChar(cp)) throw new NotPlainXml();
+      return j + 1;
+    }
+    while (j < b.length && j - at <= 5 && b[j] !== SEMI) j++;
+    if (b[j] !== SEMI || NAMED_ENTITIES[this.latin1.latin1Slice(at + 1, j)] === undefined) throw new NotPlainXml();
+    return j + 1;
+  }
+
+  private utf8Of(start: number, end: number): string {
+    try {
+      return this.utf8.decode(this.b.subarray(start, end));
+    } catch {
+      throw new NotPlainXml();
+    }
+  }
+
+  /** Decodes bytes [start, end): ASCII directly, UTF-8 strictly (a bad sequence goes to the full parser). */
+  private decode(start: number, end: number, special: boolean): string {
+    if (!special) return this.latin1.latin1Slice(start, end);
+    const b = this.b;
+    let out = '';
+    let from = start;
+    for (let i = start; i < end; i++) {
+      if (b[i] !== AMP) continue;
+      if (i > from) out += this.utf8Of(from, i);
+      const stop = this.entityEnd(i) - 1;
+      if (b[i + 1] === HASH) {
+        const hex = b[i + 2] === 0x78;
+        out += String.fromCodePoint(Number.parseInt(this.latin1.latin1Slice(i + (hex ? 3 : 2), stop), hex ? 16 : 10));
+      } else {
+        out += NAMED_ENTITIES[this.latin1.latin1Slice(i + 1, stop)]!;
+      }
+      from = stop + 1;
+      i = stop;
+    }
+    if (end > from) out += this.utf8Of(from, end);
+    return out;
+  }
+
+  private text(start: number, end: number, special: boolean): void {
+    if (this.stack.length === 0) {
+      // Outside the root only whitespace is allowed (non-ASCII and entities are neither).
+      for (let i = start; i < end; i++) if (!isSpace(this.b[i]!)) throw new NotPlainXml();
+      return;
+    }
+    if (this.handlers.text) this.handlers.text(this.decode(start, end, special));
+  }
+
+  /** The name starting at `at` (ASCII name characters only), from a table keyed by its bytes. */
+  private nameAt(at: number): { name: Name; end: number } {
+    const b = this.b;
+    if (!isNameStart(b[at] ?? 0)) throw new NotPlainXml();
+    let end = at;
+    let hash = 0;
+    while (end < b.length && isNameChar(b[end]!)) {
+      hash = (hash * 31 + b[end]!) | 0;
+      end++;
+    }
+    const slot = (hash >>> 0) % NAME_SLOTS;
+    const known = this.names[slot];
+    if (known && known.bytes.length === end - at) {
+      let same = true;
+      for (let k = 0; k < known.bytes.length; k++) {
+        if (known.bytes[k] !== b[at + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return { name: known, end };
+    }
+    const qualified = this.latin1.latin1Slice(at, end);
+    const name = { bytes: b.slice(at, end), qualified, local: qualified.slice(qualified.indexOf(':') + 1) };
+    this.names[slot] = name;
+    return { name, end };
+  }
+
+  private startTag(at: number): number {
+    const b = this.b;
+    const { name, end } = this.nameAt(at);
+    let i = end;
+    this.attrCount = 0;
+    for (;;) {
+      let spaced = false;
+      while (isSpace(b[i] ?? 0)) {
+        i++;
+        spaced = true;
+      }
+      const c = b[i];
+      if (c === GT) {
+        this.stack.push(name);
+        this.handlers.open?.(name.local, this);
+        return i + 1;
+      }
+      if (c === SLASH) {
+        if (b[i + 1] !== GT) throw new NotPlainXml();
+        this.handlers.open?.(name.local, this);
+        this.handlers.close?.(name.local);
+        return i + 2;
+      }
+      if (!spaced) throw new NotPlainXml();
+      i = this.attribute(i);
+    }
+  }
+
+  private attribute(at: number): number {
+    const b = this.b;
+    if (!isNameStart(b[at] ?? 0)) throw new NotPlainXml();
+    let i = at;
+    while (i < b.length && isNameChar(b[i]!)) i++;
+    const nameEnd = i;
+    if (b[i] !== EQUALS) throw new NotPlainXml();
+    const quote = b[i + 1];
+    if (quote !== QUOT && quote !== APOS) throw new NotPlainXml();
+    i += 2;
+    const valueStart = i;
+    let special = 0;
+    for (;;) {
+      const c = b[i];
+      if (c === undefined || c === LT || c < SPACE) throw new NotPlainXml();
+      if (c === quote) break;
+      if (c === AMP) {
+        i = this.entityEnd(i);
+        special = 1;
+        continue;
+      }
+      if (c >= 0x80) {
+        this.checkNonCharacter(i);
+        special = 1;
+      }
+      i++;
+    }
+    for (let k = 0; k < this.attrCount; k++) {
+      if (this.sameBytes(this.attrs[k * 5]!, this.attrs[k * 5 + 1]!, at, nameEnd)) throw new NotPlainXml();
+    }
+    if ((this.attrCount + 1) * 5 > this.attrs.length) {
+      const grown = new Int32Array(this.attrs.length * 2);
+      grown.set(this.attrs);
+      this.attrs = grown;
+    }
+    const o = this.attrCount++ * 5;
+    this.attrs[o] = at;
+    this.attrs[o + 1] = nameEnd;
+    this.attrs[o + 2] = valueStart;
+    this.attrs[o + 3] = i;
+    this.attrs[o + 4] = special;
+    return i + 1;
+  }
+
+  private sameBytes(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+    if (aEnd - aStart !== bEnd - bStart) return false;
+    for (let k = 0; k < aEnd - aStart; k++) if (this.b[aStart + k] !== this.b[bStart + k]) return false;
+    return true;
+  }
+
+  private endTag(at: number): number {
+    const b = this.b;
+    const { name, end } = this.nameAt(at);
+    let i = end;
+    while (isSpace(b[i] ?? 0)) i++;
+    if (b[i] !== GT) throw new NotPlainXml();
+    const open = this.stack.pop();
+    if (!open || open.qualified !== name.qualified) throw new NotPlainXml();
+    this.handlers.close?.(name.local);
+    return i + 1;
+  }
+
+  /** Comments are skipped, CDATA is text; anything else after `<!` (a DOCTYPE) is for the full parser. */
+  private markupDeclaration(at: number): number {
+    const b = this.b;
+    if (this.startsWith(at, '<!--')) {
+      for (let i = at + 4; i + 1 < b.length; i++) {
+        const c = b[i]!;
+        if (c < SPACE && c !== TAB && c !== LF) throw new NotPlainXml();
+        if (c >= 0x80) this.checkNonCharacter(i);
+        if (c === DASH && b[i + 1] === DASH) {
+          if (b[i + 2] !== GT) throw new NotPlainXml();
+          return i + 3;
+        }
+      }
+      throw new NotPlainXml();
+    }
+    if (this.startsWith(at, '<![CDATA[')) {
+      if (this.stack.length === 0) throw new NotPlainXml();
+      const start = at + 9;
+      let special = false;
+      for (let i = start; i + 2 < b.length; i++) {
+        const c = b[i]!;
+        if (c < SPACE && c !== TAB && c !== LF) throw new NotPlainXml();
+        if (c >= 0x80) {
+          this.checkNonCharacter(i);
+          special = true;
+        }
+        if (c === RBRACKET && b[i + 1] === RBRACKET && b[i + 2] === GT) {
+          // CDATA text is literal: '&' in it is no entity.
+          if (i > start && this.handlers.text) this.handlers.text(special ? this.utf8Of(start, i) : this.latin1.latin1Slice(start, i));
+          return i + 3;
+        }
+      }
+      throw new NotPlainXml();
+    }
+    throw new NotPlainXml();
+  }
+
+  get(name: string): string | undefined {
+    for (let k = 0; k < this.attrCount; k++) {
+      if (this.spells(this.attrs[k * 5]!, this.attrs[k * 5 + 1]!, name)) return this.valueOf(k);
+    }
+    return undefined;
+  }
+
+  local(name: string): string | undefined {
+    const exact = this.get(name);
+    if (exact !== undefined) return exact;
+    for (let k = 0; k < this.attrCount; k++) {
+      let start = this.attrs[k * 5]!;
+      const end = this.attrs[k * 5 + 1]!;
+      for (let c = start; c < end; c++) {
+        if (this.b[c] === 0x3a) {
+          start = c + 1;
+          break;
+        }
+      }
+      if (this.spells(start, end, name)) return this.valueOf(k);
+    }
+    return undefined;
+  }
+
+  /** Whether bytes [start, end) are the ASCII name `name`. */
+  private spells(start: number, end: number, name: string): boolean {
+    if (end - start !== name.length) return false;
+    for (let c = 0; c < name.length; c++) if (this.b[start + c] !== name.charCodeAt(c)) return false;
+    return true;
+  }
+
+  private valueOf(k: number): string {
+    return this.decode(this.attrs[k * 5 + 2]!, this.attrs[k * 5 + 3]!, this.attrs[k * 5 + 4] === 1);
+  }
+}
+
+/** Reads the whole part through the handlers; throws NotPlainXml where a full parser has to read it instead. */
+export function scanPlainXml(bytes: Uint8Array, handlers: PlainXmlHandlers): void {
+  new Scanner(bytes, handlers).run();
+}
