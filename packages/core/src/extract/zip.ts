@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import { Inflate } from 'fflate';
 
 /**
@@ -135,25 +135,46 @@ export function inflateEntry(bytes: Uint8Array, entry: ZipEntry, maxBytes: numbe
     return compressed;
   }
   if (entry.method !== 8) throw new ZipError('unsupported', `zip compression method ${entry.method} not supported`);
-  return inflateSmall(compressed, entry.declaredSize, maxBytes) ?? inflateBounded(compressed, maxBytes);
+  return inflateFast(compressed, entry.declaredSize, maxBytes) ?? inflateBounded(compressed, maxBytes);
 }
 
 /**
- * zlib inflates an office part several times faster than fflate's streaming Inflate, but only in one go.
- * Output is capped below the ratio floor, where the bounded path could refuse nothing but `maxBytes`: up to
- * the cap both give the same bytes and verdicts. Anything else — a part past the cap, damaged or truncated
- * data — is left to the bounded path, which gives the verdict and the message exactly as before. Parts that
- * declare more than the cap go there directly rather than being inflated twice.
+ * zlib inflates an office part several times faster than fflate's streaming Inflate, but only in one go, so
+ * the bounded path's verdicts are checked after the fact: zlib's output may not pass `maxBytes` nor, past the
+ * ratio floor, 200 times the whole input (the bounded path's last check), and at each earlier point where the
+ * bounded path checks the ratio (every INFLATE_CHUNK of input) the part is inflated that far again: zlib gives
+ * all that input can give, at least what fflate had given there, so passing here means passing there. The
+ * prefixes only matter while 200 times the input is short of the output, the first few hundred KB of input.
+ * Anything else — a check that fails, damaged or truncated data, bytes after the end of the stream — is
+ * left to the bounded path, which gives the verdict and the message exactly as before. Parts that declare
+ * more than the output allowed go there directly rather than being inflated twice.
  */
-function inflateSmall(compressed: Uint8Array, declaredSize: number, maxBytes: number): Uint8Array | null {
-  const cap = Math.min(maxBytes, RATIO_FLOOR_BYTES);
+function inflateFast(compressed: Uint8Array, declaredSize: number, maxBytes: number): Uint8Array | null {
+  const cap = Math.min(maxBytes, Math.max(RATIO_FLOOR_BYTES, compressed.length * MAX_INFLATE_RATIO));
   if (cap < 1 || compressed.length === 0 || declaredSize > cap) return null;
+  let out: Buffer;
   try {
-    const out = inflateRawSync(compressed, { maxOutputLength: cap });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    const { buffer, engine } = inflateRawSync(compressed, { maxOutputLength: cap, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    if (engine.bytesWritten !== compressed.length) return null;
+    out = buffer;
   } catch {
     return null;
   }
+  if (out.length > RATIO_FLOOR_BYTES && !ratioHeldThroughout(compressed, out.length)) return null;
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Whether every INFLATE_CHUNK prefix of the input inflated to at most the floor or 200 times its length. */
+function ratioHeldThroughout(compressed: Uint8Array, total: number): boolean {
+  for (let consumed = INFLATE_CHUNK; consumed < compressed.length && consumed * MAX_INFLATE_RATIO < total; consumed += INFLATE_CHUNK) {
+    const allowed = Math.max(RATIO_FLOOR_BYTES, consumed * MAX_INFLATE_RATIO);
+    try {
+      inflateRawSync(compressed.subarray(0, consumed), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: allowed });
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 function inflateBounded(compressed: Uint8Array, maxBytes: number): Uint8Array {
