@@ -47,7 +47,7 @@ const WORKER_YOUNG_GENERATION_MB = 8;
  * When a file runs past it or kills its worker, the rest of the batch is re-run one file per task, so only
  * the guilty file is reported and every other file is still scanned.
  */
-export async function* dispatch(entries: AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
+export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
   const pool = takeStartedPool(options) ?? createPool(options);
   const running = new Set<Promise<FileResult[]>>();
   const finished: FileResult[][] = [];

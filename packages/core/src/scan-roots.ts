@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { AnalysisSettings } from './analyze.js';
-import { crawl } from './crawl.js';
+import { openCrawl } from './crawl.js';
 import { dispatch, poolLimitsOf } from './dispatch.js';
 import { adoptPackedFindings, findingCount } from './file-findings.js';
 import { DEFAULT_EXTRACT_LIMITS } from './extract/types.js';
 import { randomFingerprintKey } from './fingerprint.js';
 import type { ScanEvent, ScanOptions } from './scan-types.js';
+import type { FileEntry } from './types.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 256 * 1024 * 1024;
 export const DEFAULT_FILE_TIMEOUT_MS = 60_000;
@@ -26,7 +27,7 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
   const progress = { type: 'progress' as const, filesSeen: 0, filesDone: 0, bytesDone: 0, filesWithFindings: 0, elapsedMs: 0, crawlMs: 0 };
   let lastProgress = 0;
 
-  const entries = crawl(roots, {
+  const entries = await openCrawl(roots, {
     include: options.include,
     exclude: options.exclude,
     ignorePath: options.ignorePath,
@@ -34,26 +35,34 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
     followSymlinks: options.followSymlinks,
     signal: options.signal,
   });
-  const counted = (async function* () {
-    const iterator = entries[Symbol.asyncIterator]();
+  const counted = function* (): Generator<FileEntry> {
     try {
       for (;;) {
         // Only the wait for the next entry is the crawl's: time between yields is dispatch's.
         const waitStarted = performance.now();
-        const next = await iterator.next();
+        const next = entries.next();
         progress.crawlMs += performance.now() - waitStarted;
         if (next.done) return;
         progress.filesSeen++;
-        await options.onEntry?.(next.value);
         yield next.value;
       }
     } finally {
-      // An interrupted scan stops the crawl as for-await would.
-      await iterator.return?.(undefined);
+      // An interrupted scan stops the crawl as a for-of would.
+      entries.return(undefined);
     }
-  })();
+  };
+  const { onEntry } = options;
+  // The test seam may wait (to change a file in that window): only then is each entry an async step.
+  const listed = onEntry
+    ? (async function* () {
+        for (const entry of counted()) {
+          await onEntry(entry);
+          yield entry;
+        }
+      })()
+    : counted();
 
-  for await (const result of dispatch(counted, {
+  for await (const result of dispatch(listed, {
     ...poolLimitsOf(options),
     fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
     maxFileSize,
