@@ -2,13 +2,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import RE2 from 're2';
 import { BUILTIN_DETECTORS } from '../detectors/index.js';
 import { readValueGroup } from './compile.js';
-import { createEngine } from './engine.js';
+import { blockSpans, createEngine } from './engine.js';
 import { HitRanges, lineGroups, narrowing } from './narrow.js';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
 const tuned = { ...narrowing };
+const spans = { ...blockSpans };
 afterEach(() => {
   Object.assign(narrowing, tuned);
+  Object.assign(blockSpans, spans);
   vi.restoreAllMocks();
 });
 
@@ -150,5 +152,70 @@ describe('value groups', () => {
     const findings = engine.detect(text, { referenceDate });
     expect(findings.length).toBeGreaterThan(50);
     for (const f of findings) expect(text.slice(f.start, f.end)).toBe(f.value);
+  });
+});
+
+describe('spans of blocks', () => {
+  const engine = createEngine();
+  const prose = 'The quarterly report covers shipments and the new warehouse; see item 4412 and 2024-03-14 for the plan.\n';
+  const identifiers = BUILTIN_DETECTORS.flatMap((d) => d.examples.positive.map((e) => e.text.replace(/[\r\n]+/g, ' ')));
+
+  /** Prose with identifiers at scattered places, a keyword line ending many lines before a gated value, and a long line. */
+  function scattered(seed: number): string {
+    let next = seed;
+    const random = (n: number) => (next = (next * 1103515245 + 12345) & 0x7fffffff) % n;
+    const parts: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      parts.push(prose.repeat(random(400)));
+      const pick = random(10);
+      if (pick < 6) parts.push(`${identifiers[random(identifiers.length)]}\n`);
+      else if (pick < 8) parts.push(`SSN\n${'x'.repeat(random(3))}\n456789123\n`);
+      else if (pick === 8) parts.push(`${'word '.repeat(5000 + random(5000))}fax (217) 482-3100\n`);
+      else parts.push('ICD-9 noted\n250.00\n');
+    }
+    return parts.join('');
+  }
+
+  it('find what block by block finds, wherever the blocks fall', () => {
+    let gated = 0;
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const text = scattered(seed);
+      const findings = (blocks: number) => {
+        blockSpans.blocks = blocks;
+        return engine.detect(text, { referenceDate });
+      };
+      const byBlock = findings(1);
+      expect(byBlock.length).toBeGreaterThan(20);
+      gated += byBlock.filter((f) => f.normalized === '456789123').length;
+      for (const blocks of [2, 3, 4, 7]) expect(findings(blocks)).toEqual(byBlock);
+    }
+    // The gated number is found only with its keyword in the same block or the one before.
+    expect(gated).toBeGreaterThan(5);
+  });
+
+  it('keep the gate open for a keyword at the end of a span passed over', () => {
+    // Lines of 104 characters, the keyword ending one of them: one of these counts of lines before it puts
+    // that line last in the fourth block, the number first in the fifth, which the first span alone does not
+    // say may be due.
+    for (let lines = 300; lines <= 330; lines++) {
+      const text = `${prose.repeat(lines)}${prose.slice(0, 99)} SSN\n456789123\n${prose.repeat(400)}`;
+      for (const blocks of [4, 1]) {
+        blockSpans.blocks = blocks;
+        expect(engine.detect(text, { referenceDate }).map((f) => f.normalized), `${lines} lines, spans of ${blocks}`).toEqual(['456789123']);
+      }
+    }
+  });
+
+  it('ask the prefilter less often about prose with nothing in it', () => {
+    const text = prose.repeat(20_000);
+    const calls = (blocks: number) => {
+      blockSpans.blocks = blocks;
+      const asked = vi.spyOn(RE2.Set.prototype, 'match');
+      expect(engine.detect(text, { referenceDate })).toEqual([]);
+      const count = asked.mock.calls.length;
+      vi.restoreAllMocks();
+      return count;
+    };
+    expect(calls(4)).toBeLessThan(calls(1) / 3);
   });
 });
