@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { isUtf8 } from 'node:buffer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crawl } from './crawl.js';
+import { crawl, displayName } from './crawl.js';
 import type { FileEntry } from './types.js';
 
 let root: string;
@@ -73,5 +74,24 @@ describe('crawl', () => {
     fs.rmSync(locked, { recursive: true });
     expect(entries.find((e) => e.path === locked)?.skip?.reason).toBe('permission-denied');
     expect(entries.some((e) => e.path.endsWith('one.txt'))).toBe(true);
+  });
+  it('spells every path as displayName spells its bytes, and keeps the bytes only of paths that are not UTF-8', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-crawl-names-'));
+    const at = (...parts: Buffer[]) => Buffer.concat([Buffer.from(base), ...parts.flatMap((part) => [Buffer.from('/'), part])]);
+    const latin1 = Buffer.from([0x6e, 0xe9, 0x65]); // "née" in Latin-1: not UTF-8
+    const withBackslash = Buffer.from('a\\b.txt');
+    const bom = Buffer.from([0xef, 0xbb, 0xbf, 0x78]);
+    fs.mkdirSync(at(Buffer.from('ok')) as unknown as string);
+    fs.mkdirSync(at(latin1, Buffer.from('sub')) as unknown as string, { recursive: true });
+    const files = [at(Buffer.from('ok'), latin1), at(Buffer.from('ok'), withBackslash), at(Buffer.from('ok'), bom), at(latin1, withBackslash), at(latin1, Buffer.from('plain.txt'))];
+    for (const file of files) fs.writeFileSync(file as unknown as string, 'x');
+    try {
+      const entries = await collect([base]);
+      const expected = files.map((bytes) => ({ path: displayName(bytes), rawPath: isUtf8(bytes) ? undefined : bytes.toString('base64') }));
+      const seen = entries.filter((e) => !e.skip);
+      expect(seen.map((e) => ({ path: e.path, rawPath: e.rawPath })).sort((a, b) => a.path.localeCompare(b.path))).toEqual(expected.sort((a, b) => a.path.localeCompare(b.path)));
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
   });
 });

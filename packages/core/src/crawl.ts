@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_READ_BYTES } from './read-file.js';
@@ -67,7 +68,8 @@ function* crawlRoot(root: string, options: CrawlOptions, include: Matcher | unde
   const walk: Walk = { options, include, exclude, ancestors: new Set([directoryKey(rootStats)]) };
   // As path.join would: 'share/' and './share' name their files 'share/x'.
   const normalised = path.normalize(root);
-  yield* walkDirectory(walk, Buffer.from(normalised.length > 1 && normalised.endsWith(path.sep) ? normalised.slice(0, -1) : normalised), '');
+  const dir = Buffer.from(normalised.length > 1 && normalised.endsWith(path.sep) ? normalised.slice(0, -1) : normalised);
+  yield* walkDirectory(walk, { bytes: dir, text: dir.toString('utf8') }, '');
 }
 
 interface Walk {
@@ -80,6 +82,21 @@ interface Walk {
 
 const directoryKey = (stats: fs.Stats): string => `${stats.dev}:${stats.ino}`;
 
+/**
+ * A path as the walk holds it: its bytes (names need not be UTF-8) and, when they are UTF-8, its text. The
+ * text of a folder's entry is then the folder's text and the name's, and no path is decoded twice; only a
+ * path that is not UTF-8 goes through displayName (whose escapes are of the whole path).
+ */
+interface WalkPath {
+  bytes: Buffer;
+  text: string | undefined;
+}
+
+const shownPath = (at: WalkPath): string => at.text ?? displayName(at.bytes);
+
+/** The bytes an entry keeps to open its file: only when its path is not UTF-8, which its text only spells. */
+const rawBytes = (at: WalkPath): Buffer | undefined => (at.text === undefined ? at.bytes : undefined);
+
 /** Names read from a folder per call: a large folder is never listed into memory whole. */
 const LIST_BATCH = 64;
 
@@ -90,26 +107,29 @@ const LIST_BATCH = 64;
  * microseconds. Entries are still yielded one at a time, so the walk stays lazy and an abort stops it between
  * any two names.
  */
-function* walkDirectory(walk: Walk, dir: Buffer, relative: string): Generator<FileEntry> {
+function* walkDirectory(walk: Walk, dir: WalkPath, relative: string): Generator<FileEntry> {
   let handle: fs.Dir;
   try {
-    handle = fs.opendirSync(dir as unknown as string, { encoding: 'buffer' as BufferEncoding, bufferSize: LIST_BATCH });
+    handle = fs.opendirSync(dir.bytes as unknown as string, { encoding: 'buffer' as BufferEncoding, bufferSize: LIST_BATCH });
   } catch (error) {
-    yield unreadableEntry(displayPath(dir), error, dir);
+    yield unreadableEntry(shownPath(dir), error, rawBytes(dir));
     return;
   }
+  const joint = dir.bytes.length > 0 && dir.bytes[dir.bytes.length - 1] === SEPARATOR[0] ? '' : path.sep;
   try {
     for (let dirent = handle.readSync(); dirent !== null; dirent = handle.readSync()) {
       if (walk.options.signal?.aborted) return;
       const name = dirent.name as unknown as Buffer;
-      const full = dir.length > 0 && dir[dir.length - 1] === SEPARATOR[0] ? Buffer.concat([dir, name]) : Buffer.concat([dir, SEPARATOR, name]);
-      const rel = relative ? `${relative}/${displayName(name)}` : displayName(name);
+      const bytes = joint ? Buffer.concat([dir.bytes, SEPARATOR, name]) : Buffer.concat([dir.bytes, name]);
+      const nameText = isUtf8(name) ? name.toString('utf8') : undefined;
+      const shown = nameText ?? displayName(name);
+      const rel = relative ? `${relative}/${shown}` : shown;
       if (walk.exclude?.(rel)) continue;
-      yield* visit(walk, full, rel);
+      yield* visit(walk, { bytes, text: dir.text !== undefined && nameText !== undefined ? dir.text + joint + nameText : undefined }, rel);
     }
   } catch (error) {
     // A folder that fails part-way through its listing (removed, I/O error) is reported, and the walk goes on.
-    yield unreadableEntry(displayPath(dir), error, dir);
+    yield unreadableEntry(shownPath(dir), error, rawBytes(dir));
   } finally {
     try {
       handle.closeSync();
@@ -119,18 +139,18 @@ function* walkDirectory(walk: Walk, dir: Buffer, relative: string): Generator<Fi
   }
 }
 
-function* visit(walk: Walk, full: Buffer, rel: string): Generator<FileEntry> {
+function* visit(walk: Walk, full: WalkPath, rel: string): Generator<FileEntry> {
   let stats: fs.Stats;
   try {
-    stats = fs.lstatSync(full as unknown as string);
+    stats = fs.lstatSync(full.bytes as unknown as string);
   } catch (error) {
-    if (!walk.include || walk.include(rel)) yield unreadableEntry(displayPath(full), error, full);
+    if (!walk.include || walk.include(rel)) yield unreadableEntry(shownPath(full), error, rawBytes(full));
     return;
   }
   if (stats.isSymbolicLink() && walk.options.followSymlinks) {
-    const followed = followLink(full);
+    const followed = followLink(full.bytes);
     if ('skip' in followed) {
-      if (!walk.include || walk.include(rel)) yield { ...toEntry(displayPath(full), stats, walk.options, full), skip: followed.skip };
+      if (!walk.include || walk.include(rel)) yield { ...toEntry(shownPath(full), stats, walk.options, rawBytes(full)), skip: followed.skip };
       return;
     }
     stats = followed.stats;
@@ -139,7 +159,7 @@ function* visit(walk: Walk, full: Buffer, rel: string): Generator<FileEntry> {
     if (walk.exclude?.(`${rel}/`)) return;
     const key = directoryKey(stats);
     if (walk.ancestors.has(key)) {
-      yield { ...toEntry(displayPath(full), stats, walk.options, full), skip: LINK_LOOP };
+      yield { ...toEntry(shownPath(full), stats, walk.options, rawBytes(full)), skip: LINK_LOOP };
       return;
     }
     walk.ancestors.add(key);
@@ -151,7 +171,7 @@ function* visit(walk: Walk, full: Buffer, rel: string): Generator<FileEntry> {
     return;
   }
   if (walk.include && !walk.include(rel)) return;
-  yield toEntry(displayPath(full), stats, walk.options, full);
+  yield toEntry(shownPath(full), stats, walk.options, rawBytes(full));
 }
 
 const SEPARATOR = Buffer.from(path.sep);
@@ -172,17 +192,6 @@ function followLink(full: Buffer): { stats: fs.Stats } | { skip: NonNullable<Fil
     const message =
       code === 'ELOOP' ? 'symbolic link loop; not followed' : code === 'ENOENT' ? 'dangling symbolic link (its target does not exist)' : `symbolic link target cannot be read (${code ?? 'unknown error'})`;
     return { skip: { status: 'skipped', reason: 'symlink', message } };
-  }
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    strictUtf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -217,10 +226,7 @@ function utf8SequenceLength(bytes: Buffer, at: number): number {
   return isUtf8(bytes.subarray(at, at + length)) ? length : 0;
 }
 
-function displayPath(full: Buffer): string {
-  return displayName(full);
-}
-
+/** `raw`: the path's bytes when they are not UTF-8 (see rawBytes). */
 function toEntry(filePath: string, stats: fs.Stats, options: CrawlOptions, raw?: Buffer): FileEntry {
   const entry: FileEntry = {
     path: filePath,
@@ -230,7 +236,7 @@ function toEntry(filePath: string, stats: fs.Stats, options: CrawlOptions, raw?:
     uid: stats.uid,
     gid: stats.gid,
   };
-  if (raw && !isUtf8(raw)) entry.rawPath = raw.toString('base64');
+  if (raw) entry.rawPath = raw.toString('base64');
   if (stats.isSymbolicLink()) {
     entry.skip = { status: 'skipped', reason: 'symlink', message: 'symbolic link not followed (use --follow-symlinks)' };
   } else if (!stats.isFile()) {
@@ -265,7 +271,7 @@ function unreadableEntry(filePath: string, error: unknown, raw?: Buffer): FileEn
             : `cannot read (${code ?? 'unknown error'})`,
     },
   };
-  if (raw && !isUtf8(raw)) entry.rawPath = raw.toString('base64');
+  if (raw) entry.rawPath = raw.toString('base64');
   return entry;
 }
 
