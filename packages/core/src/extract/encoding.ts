@@ -83,6 +83,8 @@ function plausibleText(text: string): boolean {
   return bad / n <= CONTROL_SHARE_MAX;
 }
 
+const TRANSCODE_MAX_BYTES = 64 * 1024 * 1024;
+
 /**
  * Valid UTF-8 as a string by way of UTF-16LE: ICU's transcoder and a copy into a two-byte string took 0.7 ms
  * per MiB of clinical notes (mostly ASCII, a few dashes), V8's UTF-8 decoder (TextDecoder, toString('utf8'))
@@ -90,6 +92,8 @@ function plausibleText(text: string): boolean {
  * when this Node has no transcoder: the strict decoder then decides.
  */
 function decodeValidUtf8(bytes: Uint8Array): string | undefined {
+  // The UTF-16 copy is twice the file: past this size the strict decoder alone, as before, holds the memory.
+  if (bytes.length > TRANSCODE_MAX_BYTES) return undefined;
   if (!isUtf8(bytes) || startsWith(bytes, [0xef, 0xbb, 0xbf])) return undefined;
   try {
     return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
