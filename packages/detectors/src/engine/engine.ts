@@ -222,13 +222,12 @@ function scratchUtf8(text: string): Buffer {
 /** How many whole blocks are asked about at once (see scanSpans); a test sets 1 to compare with block by block. */
 export const blockSpans = { blocks: 4 };
 
-/** The scratch of a span of blocks, which are at most 2 * BLOCK_SIZE each. */
-let spanScratch: Buffer | undefined;
+/** The scratch of a span of blocks (at most 2 * BLOCK_SIZE characters each, three bytes a character at most). */
+let spanScratch = Buffer.alloc(0);
 
 function spanUtf8(text: string): Buffer {
-  spanScratch ??= Buffer.allocUnsafe(3 * 2 * BLOCK_SIZE * Math.max(blockSpans.blocks, 1));
-  // The tuning may have grown since the scratch was made: write() would cut such a span short.
-  if (3 * text.length > spanScratch.length) return Buffer.from(text, 'utf8');
+  // Made for the longest span the tuning allows, and again should the tuning grow (a test's).
+  if (3 * text.length > spanScratch.length) spanScratch = Buffer.allocUnsafe(3 * Math.max(text.length, 2 * BLOCK_SIZE * blockSpans.blocks));
   return spanScratch.subarray(0, spanScratch.write(text, 0, 'utf8'));
 }
 
