@@ -1,8 +1,10 @@
 // Not mammoth.extractRawText: it drops headers, footers, comments, footnotes, endnotes and text boxes, where letterheads put the patient's name and DOB.
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { isUtf8 } from 'node:buffer';
+import { SaxesParser } from 'saxes';
 import { decodeText } from './encoding.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
 import { TableRows } from './package-text.js';
+import { NotPlainXml, scanPlainXml } from './plain-xml.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
 
@@ -55,28 +57,71 @@ export interface PartText {
   tooDeep?: boolean;
 }
 
-/** Runs the parser; malformed XML keeps what came before the error, a DTD is refused outright. */
-function runParser(parser: SaxesParser<{ xmlns: true }>, xml: string): { damaged: boolean; tooDeep?: boolean } {
-  try {
-    parser.write(xml).close();
-    return { damaged: false };
-  } catch (err) {
-    if (err instanceof DoctypeRefused) throw err;
-    return err instanceof NestingTooDeep ? { damaged: true, tooDeep: true } : { damaged: true };
-  }
+/** What a part's reader is told: local names with their namespace, and text (CDATA is not text to Word). */
+interface PartEvents {
+  open(local: string, uri: string): void;
+  close(local: string, uri: string): void;
+  text(text: string): void;
+}
+
+/** A part's reader: its events, and what they made once the part ends (or breaks off). */
+interface PartReader<T> {
+  events: PartEvents;
+  result(): T;
+}
+
+type Outcome = { damaged: boolean; tooDeep?: boolean };
+
+/** How a part broke off: a DTD is refused outright, malformed XML keeps what came before the error. */
+function outcomeOf(err: unknown): Outcome {
+  if (err instanceof DoctypeRefused) throw err;
+  return err instanceof NestingTooDeep ? { damaged: true, tooDeep: true } : { damaged: true };
 }
 
 function decodePart(bytes: Uint8Array): string {
   return decodeText(bytes)?.text ?? new TextDecoder('utf-8').decode(bytes);
 }
 
-function newParser(): SaxesParser<{ xmlns: true }> {
+function readWithSaxes<T>(raw: Uint8Array, reader: PartReader<T>): T & Outcome {
   const parser = new SaxesParser({ xmlns: true, position: false });
   // Word never writes a DTD; one in a part is an entity-expansion attack (billion laughs) or junk.
   parser.on('doctype', () => {
     throw new DoctypeRefused();
   });
-  return parser;
+  const { events } = reader;
+  parser.on('opentag', (tag) => events.open(tag.local, tag.uri));
+  parser.on('closetag', (tag) => events.close(tag.local, tag.uri));
+  parser.on('text', (text) => events.text(text));
+  let outcome: Outcome = { damaged: false };
+  try {
+    parser.write(decodePart(raw)).close();
+  } catch (err) {
+    outcome = outcomeOf(err);
+  }
+  return { ...reader.result(), ...outcome };
+}
+
+/**
+ * Reads a part with plain-xml.ts from its bytes when they are UTF-8 (what decodeText would make of them),
+ * with saxes and a fresh reader when that reader leaves the part to it: up to there both made the same
+ * calls, so the reader gets what saxes would have given it.
+ */
+function readPartXml<T>(raw: Uint8Array, makeReader: () => PartReader<T>): T & Outcome {
+  if (!isUtf8(raw)) return readWithSaxes(raw, makeReader());
+  const reader = makeReader();
+  const { events } = reader;
+  let outcome: Outcome = { damaged: false };
+  try {
+    scanPlainXml(
+      raw,
+      { open: (local, _attributes, uri) => events.open(local, uri), close: (local, uri) => events.close(local, uri), text: (text) => events.text(text) },
+      { namespaces: true, cdataAsText: false },
+    );
+  } catch (err) {
+    if (err instanceof NotPlainXml) return readWithSaxes(raw, makeReader());
+    outcome = outcomeOf(err);
+  }
+  return { ...reader.result(), ...outcome };
 }
 
 /**
@@ -85,8 +130,11 @@ function newParser(): SaxesParser<{ xmlns: true }> {
  * text is still in the file), w:tab, w:br and w:cr inside runs; VML fallbacks (mc:Fallback) repeat the
  * text box of their mc:Choice and are skipped.
  */
-export function wordprocessingParagraphs(xml: string): PartText {
-  const parser = newParser();
+export function wordprocessingParagraphs(raw: Uint8Array): PartText {
+  return readPartXml(raw, paragraphReader);
+}
+
+function paragraphReader(): PartReader<{ paragraphs: XmlParagraph[] }> {
   const out: XmlParagraph[] = [];
   const open: { paragraph: number; parts: string[] }[] = [];
   const rows = new TableRows();
@@ -94,108 +142,120 @@ export function wordprocessingParagraphs(xml: string): PartText {
   let textDepth = 0;
   let runDepth = 0;
   let fallbackDepth = 0;
+  let depth = 0;
 
-  const isW = (tag: SaxesTagNS): boolean => W_NAMESPACES.has(tag.uri);
   const append = (s: string): void => {
     const top = open[open.length - 1];
     if (top) top.parts.push(s);
   };
 
-  let depth = 0;
-  parser.on('opentag', (tag) => {
-    if (++depth > MAX_XML_DEPTH) throw new NestingTooDeep();
-    if (tag.uri === MC_NAMESPACE && tag.local === 'Fallback') fallbackDepth++;
-    if (fallbackDepth > 0 || !isW(tag)) return;
-    switch (tag.local) {
-      case 'p':
-        count++;
-        open.push({ paragraph: count, parts: [] });
-        break;
-      case 'tr':
-        rows.openRow();
-        break;
-      case 'tc':
-        rows.openCell();
-        break;
-      case 'r':
-        runDepth++;
-        break;
-      case 't':
-      case 'delText':
-        textDepth++;
-        break;
-      case 'tab':
-        if (runDepth > 0) append('\t');
-        break;
-      case 'br':
-      case 'cr':
-        if (runDepth > 0) append('\n');
-        break;
-      case 'noBreakHyphen':
-        if (runDepth > 0) append('-');
-        break;
-    }
-  });
-  parser.on('closetag', (tag) => {
-    depth--;
-    if (tag.uri === MC_NAMESPACE && tag.local === 'Fallback') {
-      fallbackDepth--;
-      return;
-    }
-    if (fallbackDepth > 0 || !isW(tag)) return;
-    switch (tag.local) {
-      case 'p': {
-        const done = open.pop();
-        const paragraph = done && { paragraph: done.paragraph, text: done.parts.join('') };
-        if (paragraph && !rows.take(paragraph)) out.push(paragraph);
-        break;
+  const events: PartEvents = {
+    open(local, uri) {
+      if (++depth > MAX_XML_DEPTH) throw new NestingTooDeep();
+      if (uri === MC_NAMESPACE && local === 'Fallback') fallbackDepth++;
+      if (fallbackDepth > 0 || !W_NAMESPACES.has(uri)) return;
+      switch (local) {
+        case 'p':
+          count++;
+          open.push({ paragraph: count, parts: [] });
+          break;
+        case 'tr':
+          rows.openRow();
+          break;
+        case 'tc':
+          rows.openCell();
+          break;
+        case 'r':
+          runDepth++;
+          break;
+        case 't':
+        case 'delText':
+          textDepth++;
+          break;
+        case 'tab':
+          if (runDepth > 0) append('\t');
+          break;
+        case 'br':
+        case 'cr':
+          if (runDepth > 0) append('\n');
+          break;
+        case 'noBreakHyphen':
+          if (runDepth > 0) append('-');
+          break;
       }
-      case 'tc':
-        rows.closeCell();
-        break;
-      case 'tr': {
-        const row = rows.closeRow();
-        if (row) out.push(row);
-        break;
+    },
+    close(local, uri) {
+      depth--;
+      if (uri === MC_NAMESPACE && local === 'Fallback') {
+        fallbackDepth--;
+        return;
       }
-      case 'r':
-        runDepth--;
-        break;
-      case 't':
-      case 'delText':
-        textDepth--;
-        break;
-    }
-  });
-  parser.on('text', (text) => {
-    if (textDepth > 0 && fallbackDepth === 0) append(text);
-  });
-  const outcome = runParser(parser, xml);
-  out.push(...rows.unclosed());
-  for (const unclosed of open) out.push({ paragraph: unclosed.paragraph, text: unclosed.parts.join('') });
-  return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph), ...outcome };
+      if (fallbackDepth > 0 || !W_NAMESPACES.has(uri)) return;
+      switch (local) {
+        case 'p': {
+          const done = open.pop();
+          const paragraph = done && { paragraph: done.paragraph, text: done.parts.join('') };
+          if (paragraph && !rows.take(paragraph)) out.push(paragraph);
+          break;
+        }
+        case 'tc':
+          rows.closeCell();
+          break;
+        case 'tr': {
+          const row = rows.closeRow();
+          if (row) out.push(row);
+          break;
+        }
+        case 'r':
+          runDepth--;
+          break;
+        case 't':
+        case 'delText':
+          textDepth--;
+          break;
+      }
+    },
+    text(text) {
+      if (textDepth > 0 && fallbackDepth === 0) append(text);
+    },
+  };
+  return {
+    events,
+    result() {
+      out.push(...rows.unclosed());
+      for (const unclosed of open) out.push({ paragraph: unclosed.paragraph, text: unclosed.parts.join('') });
+      return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph) };
+    },
+  };
 }
 
 /** Text of each leaf element of a plain XML part (docProps/core.xml), one "paragraph" per element. */
-export function leafElementTexts(xml: string): PartText {
-  const parser = newParser();
+export function leafElementTexts(raw: Uint8Array): PartText {
+  return readPartXml(raw, leafReader);
+}
+
+function leafReader(): PartReader<{ paragraphs: XmlParagraph[] }> {
   const out: XmlParagraph[] = [];
   let current = '';
   let count = 0;
   let depth = 0;
-  parser.on('opentag', () => {
-    if (++depth > MAX_XML_DEPTH) throw new NestingTooDeep();
-    current = '';
-  });
-  parser.on('text', (t) => {
-    current += t;
-  });
-  parser.on('closetag', () => {
-    depth--;
-    if (current.trim()) out.push({ paragraph: ++count, text: current.trim() });
-    current = '';
-  });
-  return { paragraphs: out, ...runParser(parser, xml) };
+  return {
+    events: {
+      open() {
+        if (++depth > MAX_XML_DEPTH) throw new NestingTooDeep();
+        current = '';
+      },
+      text(t) {
+        current += t;
+      },
+      close() {
+        depth--;
+        if (current.trim()) out.push({ paragraph: ++count, text: current.trim() });
+        current = '';
+      },
+    },
+    result: () => ({ paragraphs: out }),
+  };
 }
 
 export function zipFailure(format: string, err: unknown): ExtractResult {
@@ -233,13 +293,12 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Pro
   const damaged: string[] = [];
   let inflatedTotal = 0;
   for (const part of parts) {
-    let xml: string;
+    let raw: Uint8Array;
     try {
-      const raw = inflateEntry(bytes, part.entry, limits.maxInflatedBytes);
+      raw = inflateEntry(bytes, part.entry, limits.maxInflatedBytes);
       inflatedTotal += raw.length;
       // Many parts that each pass the limit are a bomb as a whole.
       if (inflatedTotal > limits.maxInflatedBytes * 4) throw new ZipError('too-large', 'DOCX text parts inflate beyond the limit');
-      xml = decodePart(raw);
     } catch (err) {
       if (err instanceof ZipError && err.reason !== 'corrupt') return zipFailure('docx', err);
       if (part.rank === 0) return failure('docx', 'corrupt', 'DOCX body part is damaged');
@@ -248,7 +307,7 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Pro
     }
     let partText: PartText;
     try {
-      partText = part.rank === 7 ? leafElementTexts(xml) : wordprocessingParagraphs(xml);
+      partText = part.rank === 7 ? leafElementTexts(raw) : wordprocessingParagraphs(raw);
     } catch (err) {
       if (err instanceof DoctypeRefused) return failure('docx', 'corrupt', `DOCX part ${part.name} declares a DTD (refused)`);
       damaged.push(part.name);

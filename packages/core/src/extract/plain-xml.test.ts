@@ -1,4 +1,5 @@
-import { makeXlsx } from '@phi-scan/synth';
+import { makeDocx, makeXlsx } from '@phi-scan/synth';
+import { extractDocx } from './docx.js';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
@@ -141,6 +142,46 @@ describe('scanPlainXml', () => {
   });
 });
 
+/** Namespaced events (uri and local name) through the byte reader and through saxes with xmlns on. */
+function namespaced(xml: string, plain: boolean): string[] {
+  const events: string[] = [];
+  if (plain) {
+    scanPlainXml(strToU8(xml), { open: (name, _a, uri) => events.push(`open ${uri} ${name}`), close: (name, uri) => events.push(`close ${uri} ${name}`) }, { namespaces: true });
+    return events;
+  }
+  const parser = new SaxesParser({ xmlns: true, position: false });
+  parser.on('opentag', (tag) => events.push(`open ${tag.uri} ${tag.local}`));
+  parser.on('closetag', (tag) => events.push(`close ${tag.uri} ${tag.local}`));
+  parser.write(xml).close();
+  return events;
+}
+
+describe('scanPlainXml with namespaces', () => {
+  it('resolves prefixes and default namespaces, declared and redeclared at any depth, as saxes does', () => {
+    const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+    const documents = [
+      `<w:document xmlns:w="${W}" xmlns:mc="urn:mc"><w:body><w:p w:rsidR="1"><mc:Fallback><w:t>x</w:t></mc:Fallback></w:p></w:body></w:document>`,
+      `<document xmlns="${W}"><p xmlns="urn:other"><t/></p><p><t>y</t></p></document>`,
+      `<a:x xmlns:a="urn:1"><a:y xmlns:a="urn:2"><a:z/></a:y><a:z xml:space="preserve"/></a:x>`,
+      `<root><child xmlns:p="urn:p" p:attr="1" attr="2"><p:leaf/></child></root>`,
+    ];
+    for (const xml of documents) expect(namespaced(xml, true), xml).toEqual(namespaced(xml, false));
+  });
+
+  it('leaves unusual declarations and prefixes to saxes', () => {
+    const notPlain = [
+      '<p:a/>', // unbound prefix
+      '<a p:b="1"/>',
+      '<a xmlns:xml="urn:x"/>',
+      '<a xmlns:p=""/>',
+      '<a xmlns=""/>',
+      '<a xmlns:p="urn:1" xmlns:q="urn:1" p:b="1" q:b="2"/>', // the same attribute twice
+      '<a:b:c xmlns:a="urn:1"/>',
+    ];
+    for (const xml of notPlain) expect(() => namespaced(xml, true), xml).toThrow(NotPlainXml);
+  });
+});
+
 describe('readXlsxStreaming', () => {
   async function sheetsRewritten(rewrite: (xml: string) => string): Promise<Uint8Array> {
     const workbook = await makeXlsx([{ name: 'Roster', rows: [['MRN', 'Name', 'Note'], ['A1234567', 'QUILLON ABERNATHY', 'seen & well'], [42, 'x', new Date('2024-02-03T00:00:00Z')]], notes: { C2: 'called back' } }]);
@@ -169,5 +210,27 @@ describe('readXlsxStreaming', () => {
 
   it('still hands a workbook with broken XML to exceljs (null)', async () => {
     expect(read(await sheetsRewritten((xml) => xml.replace('</sheetData>', '')))).toBeNull();
+  });
+});
+
+describe('extractDocx', () => {
+  async function docxRewritten(rewrite: (xml: string) => string): Promise<Uint8Array> {
+    const files = unzipSync(await makeDocx({ body: ['Referral letter', 'Patient QUILLON ABERNATHY, DOB 03/14/1962 & more'], header: ['MRN 00482913'], comments: ['Call back'] }));
+    for (const name of Object.keys(files)) if (/^word\/.*\.xml$/.test(name)) files[name] = strToU8(rewrite(new TextDecoder().decode(files[name])));
+    return zipSync(files);
+  }
+
+  it('reads parts that are not plain XML as it reads plain ones (saxes for those)', async () => {
+    const plain = await extractDocx(await docxRewritten((xml) => xml), DEFAULT_EXTRACT_LIMITS);
+    expect(plain).toMatchObject({ ok: true });
+    expect(await extractDocx(await docxRewritten((xml) => xml.replace(/></g, '>\r\n<')), DEFAULT_EXTRACT_LIMITS)).toEqual(plain);
+  });
+
+  it('skips CDATA in Word text either way, as saxes did', async () => {
+    const withCdata = (xml: string): string => xml.replace('Referral letter</w:t>', 'Referral letter<![CDATA[ hidden]]></w:t>');
+    for (const extra of ['', '\r\n']) {
+      const r = await extractDocx(await docxRewritten((xml) => withCdata(xml).replace('<w:body>', `<w:body>${extra}`)), DEFAULT_EXTRACT_LIMITS);
+      expect(r.ok && r.segments[0]?.text).toBe('Referral letter');
+    }
   });
 });

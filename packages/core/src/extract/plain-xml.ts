@@ -18,11 +18,24 @@ export interface AttributeReader {
 }
 
 export interface PlainXmlHandlers {
-  /** Element names are local (prefix dropped). */
-  open?(name: string, attributes: AttributeReader): void;
-  close?(name: string): void;
+  /** Element names are local (prefix dropped); `uri` is the element's namespace when they are resolved. */
+  open?(name: string, attributes: AttributeReader, uri: string): void;
+  close?(name: string, uri: string): void;
   text?(text: string): void;
 }
+
+export interface PlainXmlOptions {
+  /**
+   * Resolve namespaces as saxes does with `xmlns: true`. A part whose declarations or prefixes are anything
+   * but ordinary (an unbound prefix, a redeclared `xml`, an emptied prefix) is left to saxes.
+   */
+  namespaces?: boolean;
+  /** CDATA sections as text (saxes' `cdata` event given to the text handler); false skips them. Default true. */
+  cdataAsText?: boolean;
+}
+
+const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -75,6 +88,16 @@ interface Name {
   bytes: Uint8Array;
   qualified: string;
   local: string;
+  /** '' without one; undefined when the name is not prefix:local (two colons, an empty side). */
+  prefix: string | undefined;
+}
+
+/** The prefix of a qualified name as saxes splits it, undefined for a name namespaces do not allow. */
+function prefixOf(qualified: string): string | undefined {
+  const colon = qualified.indexOf(':');
+  if (colon < 0) return '';
+  if (colon === 0 || colon === qualified.length - 1 || qualified.indexOf(':', colon + 1) >= 0) return undefined;
+  return qualified.slice(0, colon);
 }
 
 const NAME_SLOTS = 512;
@@ -92,11 +115,24 @@ class Scanner implements AttributeReader {
   private attrs = new Int32Array(5 * 16);
   private attrCount = 0;
   private readonly stack: Name[] = [];
+  /** With namespaces: each open element's uri and how many bindings it declared; the bindings in scope. */
+  private readonly uris: string[] = [];
+  private readonly declared: number[] = [];
+  private readonly boundPrefixes: string[] = [];
+  private readonly boundUris: string[] = [];
+  private readonly resolved = new Map<string, string | undefined>();
+  /** The open tag's prefixed attribute names, reused tag after tag. */
+  private readonly prefixed: Name[] = [];
+  private readonly namespaces: boolean;
+  private readonly cdataAsText: boolean;
 
   constructor(
     private readonly b: Uint8Array,
     private readonly handlers: PlainXmlHandlers,
+    options: PlainXmlOptions,
   ) {
+    this.namespaces = options.namespaces === true;
+    this.cdataAsText = options.cdataAsText !== false;
     this.latin1 = Buffer.from(b.buffer, b.byteOffset, b.byteLength) as unknown as Latin1;
   }
 
@@ -265,7 +301,7 @@ class Scanner implements AttributeReader {
       if (same) return { name: known, end };
     }
     const qualified = this.latin1.latin1Slice(at, end);
-    const name = { bytes: b.slice(at, end), qualified, local: qualified.slice(qualified.indexOf(':') + 1) };
+    const name = { bytes: b.slice(at, end), qualified, local: qualified.slice(qualified.indexOf(':') + 1), prefix: prefixOf(qualified) };
     this.names[slot] = name;
     return { name, end };
   }
@@ -283,14 +319,17 @@ class Scanner implements AttributeReader {
       }
       const c = b[i];
       if (c === GT) {
+        const uri = this.namespaces ? this.enter(name) : '';
         this.stack.push(name);
-        this.handlers.open?.(name.local, this);
+        this.handlers.open?.(name.local, this, uri);
         return i + 1;
       }
       if (c === SLASH) {
         if (b[i + 1] !== GT) throw new NotPlainXml();
-        this.handlers.open?.(name.local, this);
-        this.handlers.close?.(name.local);
+        const uri = this.namespaces ? this.enter(name) : '';
+        this.handlers.open?.(name.local, this, uri);
+        this.handlers.close?.(name.local, uri);
+        if (this.namespaces) this.leave();
         return i + 2;
       }
       if (!spaced) throw new NotPlainXml();
@@ -356,8 +395,71 @@ class Scanner implements AttributeReader {
     if (b[i] !== GT) throw new NotPlainXml();
     const open = this.stack.pop();
     if (!open || open.qualified !== name.qualified) throw new NotPlainXml();
-    this.handlers.close?.(name.local);
+    if (this.namespaces) {
+      const uri = this.uris[this.uris.length - 1]!;
+      this.handlers.close?.(name.local, uri);
+      this.leave();
+    } else {
+      this.handlers.close?.(name.local, '');
+    }
     return i + 1;
+  }
+
+  /** Binds the open tag's declarations, checks its attribute prefixes, and gives the element's uri. */
+  private enter(name: Name): string {
+    let declared = 0;
+    let prefixed = 0;
+    for (let k = 0; k < this.attrCount; k++) {
+      const attribute = this.nameAt(this.attrs[k * 5]!).name;
+      const prefix = attribute.prefix;
+      if (prefix === undefined) throw new NotPlainXml();
+      if (attribute.qualified === 'xmlns' || prefix === 'xmlns') {
+        const bound = prefix === '' ? '' : attribute.local;
+        const uri = this.valueOf(k);
+        if (bound === 'xml' || bound === 'xmlns' || uri === '' || uri === XML_NAMESPACE || uri === XMLNS_NAMESPACE) throw new NotPlainXml();
+        this.boundPrefixes.push(bound);
+        this.boundUris.push(uri);
+        this.resolved.clear();
+        declared++;
+      } else if (prefix !== '') {
+        this.prefixed[prefixed++] = attribute;
+      }
+    }
+    this.declared.push(declared);
+    for (let k = 0; k < prefixed; k++) {
+      const attribute = this.prefixed[k]!;
+      if (attribute.prefix !== 'xml' && this.lookup(attribute.prefix!) === undefined) throw new NotPlainXml();
+      // The same local name under two prefixes may be one attribute twice: saxes decides.
+      for (let j = 0; j < k; j++) if (this.prefixed[j]!.local === attribute.local) throw new NotPlainXml();
+    }
+    if (name.prefix === undefined || name.prefix === 'xml' || name.prefix === 'xmlns') throw new NotPlainXml();
+    const uri = this.lookup(name.prefix);
+    if (uri === undefined && name.prefix !== '') throw new NotPlainXml();
+    this.uris.push(uri ?? '');
+    return uri ?? '';
+  }
+
+  private leave(): void {
+    this.uris.pop();
+    const declared = this.declared.pop()!;
+    if (declared === 0) return;
+    this.boundPrefixes.length -= declared;
+    this.boundUris.length -= declared;
+    this.resolved.clear();
+  }
+
+  /** The innermost binding of the prefix, remembered until the bindings change (a root declares dozens). */
+  private lookup(prefix: string): string | undefined {
+    if (this.resolved.has(prefix)) return this.resolved.get(prefix);
+    let uri: string | undefined;
+    for (let k = this.boundPrefixes.length - 1; k >= 0; k--) {
+      if (this.boundPrefixes[k] === prefix) {
+        uri = this.boundUris[k];
+        break;
+      }
+    }
+    this.resolved.set(prefix, uri);
+    return uri;
   }
 
   /** Comments are skipped, CDATA is text; anything else after `<!` (a DOCTYPE) is for the full parser. */
@@ -388,7 +490,7 @@ class Scanner implements AttributeReader {
         }
         if (c === RBRACKET && b[i + 1] === RBRACKET && b[i + 2] === GT) {
           // CDATA text is literal: '&' in it is no entity.
-          if (i > start && this.handlers.text) this.handlers.text(special ? this.utf8Of(start, i) : this.latin1.latin1Slice(start, i));
+          if (i > start && this.handlers.text && this.cdataAsText) this.handlers.text(special ? this.utf8Of(start, i) : this.latin1.latin1Slice(start, i));
           return i + 3;
         }
       }
@@ -434,6 +536,6 @@ class Scanner implements AttributeReader {
 }
 
 /** Reads the whole part through the handlers; throws NotPlainXml where a full parser has to read it instead. */
-export function scanPlainXml(bytes: Uint8Array, handlers: PlainXmlHandlers): void {
-  new Scanner(bytes, handlers).run();
+export function scanPlainXml(bytes: Uint8Array, handlers: PlainXmlHandlers, options: PlainXmlOptions = {}): void {
+  new Scanner(bytes, handlers, options).run();
 }

@@ -62,10 +62,10 @@ function parseWithSaxes(bytes: Uint8Array, handlers: XmlHandlers): void {
   if (handlers.open) {
     parser.on('opentag', (tag) => {
       reader.attributes = tag.attributes as Attributes;
-      handlers.open!(localName(tag.name), reader);
+      handlers.open!(localName(tag.name), reader, '');
     });
   }
-  if (handlers.close) parser.on('closetag', (tag) => handlers.close!(localName(tag.name)));
+  if (handlers.close) parser.on('closetag', (tag) => handlers.close!(localName(tag.name), ''));
   if (handlers.text) {
     parser.on('text', handlers.text);
     parser.on('cdata', handlers.text);
