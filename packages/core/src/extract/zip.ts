@@ -154,7 +154,13 @@ function inflateFast(compressed: Uint8Array, declaredSize: number, maxBytes: num
   if (cap < 1 || compressed.length === 0 || declaredSize > cap) return null;
   let out: Buffer;
   try {
-    const { buffer, engine } = inflateRawSync(compressed, { maxOutputLength: cap, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    // Output in one buffer of the declared size (one byte more to see the end), not 16 KB pieces joined after:
+    // a third of the time on a 45 MB part. A size that lies only costs pieces again, or room up to the cap.
+    const chunkSize = Math.max(64, Math.min(declaredSize + 1, cap));
+    const { buffer, engine } = inflateRawSync(compressed, { maxOutputLength: cap, chunkSize, info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
     if (engine.bytesWritten !== compressed.length) return null;
     out = buffer;
   } catch {
