@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { failure } from './limits.js';
+import { isGzip, looksLikeTar, type ArchiveBudget, type ArchiveKind } from './archive-formats.js';
 import { inflateEntry, readZipEntries, ZipError, type ZipEntry } from './zip.js';
 import type { ContainedFile, ContainedFiles, ExtractFailure, ExtractLimits, ExtractResult } from './types.js';
 
@@ -10,9 +11,9 @@ import type { ContainedFile, ContainedFiles, ExtractFailure, ExtractLimits, Extr
  * The analyzer scans each member like a file and opens nested archives until the depth limit.
  */
 
-export type ArchiveKind = 'zip' | 'tar' | 'gzip';
+// What the sniff and the analyzer need of archives, without this module's zip and gzip readers.
+export { DEFAULT_ARCHIVE_DEPTH, isGzip, looksLikeTar, newArchiveBudget, type ArchiveBudget, type ArchiveKind } from './archive-formats.js';
 
-export const DEFAULT_ARCHIVE_DEPTH = 5;
 export const DEFAULT_ARCHIVE_ENTRIES = 10_000;
 export const DEFAULT_ARCHIVE_MEMBER_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_ARCHIVE_TOTAL_BYTES = 1024 * 1024 * 1024;
@@ -23,15 +24,6 @@ const RATIO_FLOOR_BYTES = 1024 * 1024;
 const GUNZIP_SLICE = 16 * 1024;
 /** The most entries a zip without zip64 can list; beyond our own entry limit they are counted, not read. */
 const ZIP_LISTING_CEILING = 0xffff;
-
-/** Inflated bytes shared by every archive inside one scanned file, so nesting cannot multiply the limit. */
-export interface ArchiveBudget {
-  inflatedBytes: number;
-}
-
-export function newArchiveBudget(): ArchiveBudget {
-  return { inflatedBytes: 0 };
-}
 
 interface ResolvedLimits {
   entries: number;
@@ -47,20 +39,6 @@ function resolve(limits: ExtractLimits): ResolvedLimits {
     total: limits.maxArchiveTotalBytes ?? DEFAULT_ARCHIVE_TOTAL_BYTES,
     ratio: limits.maxInflationRatio ?? DEFAULT_INFLATION_RATIO,
   };
-}
-
-/** A tar header block: the checksum covers the block with its own field read as spaces (old tars lack 'ustar'). */
-export function looksLikeTar(bytes: Uint8Array): boolean {
-  if (bytes.length < 512) return false;
-  const field = Buffer.from(bytes.subarray(148, 156)).toString('latin1').replace(/[\0 ]+$/, '').trim();
-  if (!/^[0-7]{1,7}$/.test(field)) return false;
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : bytes[i]!;
-  return sum === parseInt(field, 8) && bytes[0] !== 0;
-}
-
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 3 && bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 0x08;
 }
 
 /** The original name a gzip header may carry (FNAME), else the archive's own name without its suffix. */

@@ -5,9 +5,10 @@ import { failure } from './limits.js';
 import { extractMarkdown } from './markdown.js';
 import { extractPlainText } from './text.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits, type ExtractResult, type Extractor, type SegmentSink } from './types.js';
-import { DEFAULT_ARCHIVE_DEPTH, extractArchive, newArchiveBudget, type ArchiveBudget, type ArchiveKind } from './archive.js';
+import { DEFAULT_ARCHIVE_DEPTH, newArchiveBudget, type ArchiveBudget, type ArchiveKind } from './archive-formats.js';
 import { loadContentExtractor } from './content-extractors.js';
 import { loadOnce } from './load-once.js';
+import type * as Archive from './archive.js';
 import type * as Docx from './docx.js';
 import type * as Json from './json.js';
 import type * as Pdf from './pdf.js';
@@ -22,10 +23,11 @@ export { extractPlainText, markupToText } from './text.js';
 
 /**
  * A worker loads an extractor's module (and its libraries: saxes, fflate, cfb, postal-mime, …) when it first
- * meets the format, not at start-up: loading them all cost every worker ~140 ms, most of it for formats a
+ * meets the format (archives too), not at start-up: loading them all cost every worker ~140 ms, most of it for formats a
  * scan never sees. The text, CSV, HL7 and Markdown modules stay static: they are small, plain text is in
  * nearly every scan, and this module re-exports synchronous helpers of theirs.
  */
+const archiveModule = loadOnce(() => import('./archive.js'));
 const docxModule = loadOnce(() => import('./docx.js'));
 const xlsxModule = loadOnce(() => import('./xlsx.js'));
 const pdfModule = loadOnce(() => import('./pdf.js'));
@@ -102,10 +104,11 @@ export interface ExtractContext {
   sink?: SegmentSink;
 }
 
-function openArchive(kind: ArchiveKind, bytes: Uint8Array, path: string, limits: ExtractLimits, context: ExtractContext): ExtractResult {
+async function openArchive(kind: ArchiveKind, bytes: Uint8Array, path: string, limits: ExtractLimits, context: ExtractContext): Promise<ExtractResult> {
   const maxDepth = limits.maxArchiveDepth ?? DEFAULT_ARCHIVE_DEPTH;
   if (context.depth >= maxDepth) return failure(kind, 'too-large', `archive nested deeper than the limit of ${maxDepth} levels`);
-  return extractArchive(kind, bytes, path, limits, context.budget);
+  const archive: typeof Archive = await archiveModule();
+  return archive.extractArchive(kind, bytes, path, limits, context.budget);
 }
 
 /** Sniffs the bytes, picks the extractor and maps container formats we cannot read to typed failures. */

@@ -1,4 +1,4 @@
-import { isGzip, looksLikeTar } from './archive.js';
+import { isGzip, looksLikeTar } from './archive-formats.js';
 import type { ZipEntry } from './zip.js';
 
 /**

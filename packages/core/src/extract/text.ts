@@ -1,4 +1,5 @@
-import { Parser } from 'htmlparser2';
+import { createRequire } from 'node:module';
+import type { Parser } from 'htmlparser2';
 import { decodeSingleByteText, decodeText } from './encoding.js';
 import { flattenMarkup, markupNestsDeeperThan } from './markup-depth.js';
 import { HtmlLayout } from './html-layout.js';
@@ -31,6 +32,16 @@ function countNewlines(s: string): number {
 }
 
 /**
+ * htmlparser2 and its entity tables took ~30 ms of every worker's start, for markup most scans meet late or
+ * never: it is loaded (synchronously, through its CommonJS build) when the first HTML or XML text is read.
+ */
+let parserClass: typeof Parser | undefined;
+
+function htmlParser(): typeof Parser {
+  return (parserClass ??= (createRequire(import.meta.url)('htmlparser2') as typeof import('htmlparser2')).Parser);
+}
+
+/**
  * Text content of HTML or XML with entities decoded. htmlparser2 is used for both because it is forgiving:
  * saved web pages are rarely valid, and a strict XML parser stops at the first error and would hide the
  * rest of a malformed file. It never expands DTD entities. Tags vanish ("DOB: <b>03/14/1962</b>" reads
@@ -54,7 +65,8 @@ export function markupToText(source: string, kind: 'html' | 'xml'): string {
     if (layout) layout.newlines(n);
     else out.push('\n'.repeat(n));
   };
-  const parser: Parser = new Parser(
+  const HtmlParser = htmlParser();
+  const parser: Parser = new HtmlParser(
     {
       onopentag(name, attribs) {
         layout?.open(name);

@@ -1,5 +1,6 @@
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
-import { Inflate } from 'fflate';
+import { createRequire } from 'node:module';
+import type { Inflate } from 'fflate';
 
 /**
  * Just enough of a ZIP reader for OOXML: the central directory (names, declared sizes) and a bounded inflate
@@ -170,6 +171,17 @@ function inflateFast(compressed: Uint8Array, declaredSize: number, maxBytes: num
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
+/**
+ * fflate is loaded when a part first needs the bounded path, not with this module: the sniff reads zip
+ * directories on every worker, and importing fflate there cost each worker's start ~15 ms. Its CommonJS
+ * build loads synchronously.
+ */
+let inflateClass: typeof Inflate | undefined;
+
+function fflateInflate(): typeof Inflate {
+  return (inflateClass ??= (createRequire(import.meta.url)('fflate') as typeof import('fflate')).Inflate);
+}
+
 /** Whether every INFLATE_CHUNK prefix of the input inflated to at most the floor or 200 times its length. */
 function ratioHeldThroughout(compressed: Uint8Array, total: number): boolean {
   for (let consumed = INFLATE_CHUNK; consumed < compressed.length && consumed * MAX_INFLATE_RATIO < total; consumed += INFLATE_CHUNK) {
@@ -191,7 +203,8 @@ function inflateBounded(compressed: Uint8Array, maxBytes: number): Uint8Array {
   // worker) before being refused. The ratio is checked against the compressed bytes consumed so far, so a
   // bomb is stopped after its first chunk rather than after 200 times its whole size.
   let consumed = 0;
-  const inflater = new Inflate((data, final) => {
+  const StreamingInflate = fflateInflate();
+  const inflater = new StreamingInflate((data, final) => {
     total += data.length;
     if (total > maxBytes) throw new InflateLimitReached();
     if (total > RATIO_FLOOR_BYTES && total > consumed * MAX_INFLATE_RATIO) throw new InflateRatioExceeded();
