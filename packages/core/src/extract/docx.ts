@@ -267,7 +267,8 @@ function textPartsOf(entries: ZipEntry[]): { entry: ZipEntry; name: string; rank
   const parts: { entry: ZipEntry; name: string; rank: number }[] = [];
   for (const entry of entries) {
     const name = normaliseEntryName(entry.name);
-    const match = TEXT_PARTS.find((p) => p.pattern.test(name));
+    // Every text part is under word/: the package's other entries need no pattern tried.
+    const match = name.startsWith('word/') ? TEXT_PARTS.find((p) => p.pattern.test(name)) : undefined;
     if (match) parts.push({ entry, name: entry.name.replace(/\\/g, '/'), rank: match.rank });
     else if (name === PROPERTY_PART) parts.push({ entry, name: entry.name.replace(/\\/g, '/'), rank: 7 });
   }

@@ -330,7 +330,9 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
 
   let rowNumber = 0;
   let col = 0;
-  let cell: { col: number; row: number; type: string; style: number; value: string; inline: string; hasValue: boolean } | undefined;
+  // One cell is open at a time: its state is one object, refilled cell after cell rather than made per cell.
+  const opened = { col: 0, row: 0, type: 'n', style: 0, value: '', inline: '', hasValue: false };
+  let cell: typeof opened | undefined;
   let inValue = false;
   let inInline = 0;
   let inInlineText = 0;
@@ -380,12 +382,11 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
       }
     }
     if (!text && !label) return;
-    const out: Cell = { col: c.col, row: c.row, text, label };
     if (c.row === 1 && firstRow) {
-      if (text) firstRow.push(out);
+      if (text) firstRow.push({ col: c.col, row: c.row, text, label });
       return;
     }
-    if (text) emit(out);
+    if (text) add(segmentFor(c.col, c.row, text, `${lettersOf(c.col)}${c.row}`));
   };
 
   book.parse(data, {
@@ -403,7 +404,14 @@ function readSheet(book: Workbook, sheet: SheetRef, ctx: SheetContext): void {
           const fromRef = ref ? columnOf(ref) : 0;
           col = fromRef > 0 ? fromRef : col + 1;
           const fromRow = ref ? rowOf(ref) : 0;
-          cell = { col, row: fromRow > 0 ? fromRow : rowNumber, type: a.get('t') ?? 'n', style: Number(a.get('s') ?? 0), value: '', inline: '', hasValue: false };
+          opened.col = col;
+          opened.row = fromRow > 0 ? fromRow : rowNumber;
+          opened.type = a.get('t') ?? 'n';
+          opened.style = Number(a.get('s') ?? 0);
+          opened.value = '';
+          opened.inline = '';
+          opened.hasValue = false;
+          cell = opened;
           break;
         }
         case 'v':
