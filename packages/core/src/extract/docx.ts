@@ -1,10 +1,9 @@
 // Not mammoth.extractRawText: it drops headers, footers, comments, footnotes, endnotes and text boxes, where letterheads put the patient's name and DOB.
 import { isUtf8 } from 'node:buffer';
-import { SaxesParser } from 'saxes';
 import { decodeText } from './encoding.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
 import { TableRows } from './package-text.js';
-import { NotPlainXml, scanPlainXml } from './plain-xml.js';
+import { NotPlainXml, saxesModule, scanPlainXml } from './plain-xml.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
 
@@ -83,7 +82,7 @@ function decodePart(bytes: Uint8Array): string {
 }
 
 function readWithSaxes<T>(raw: Uint8Array, reader: PartReader<T>): T & Outcome {
-  const parser = new SaxesParser({ xmlns: true, position: false });
+  const parser = new (saxesModule().SaxesParser)({ xmlns: true, position: false });
   // Word never writes a DTD; one in a part is an entity-expansion attack (billion laughs) or junk.
   parser.on('doctype', () => {
     throw new DoctypeRefused();

@@ -1,7 +1,7 @@
-import { SaxesParser } from 'saxes';
 import { decodeText } from './encoding.js';
 import { renderRow } from './label-rows.js';
 import { failure } from './limits.js';
+import { saxesModule } from './plain-xml.js';
 import { inflateEntry, ZipError, type ZipEntry } from './zip.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 
@@ -88,7 +88,7 @@ export function localName(name: string): string {
 
 /** Paragraphs of one XML part, in document order; a DTD is refused, damage keeps what came before it. */
 export function paragraphsOf(xml: string, rules: ParagraphRules): { paragraphs: Paragraph[]; damaged: boolean } {
-  const parser = new SaxesParser({ xmlns: false });
+  const parser = new (saxesModule().SaxesParser)({ xmlns: false });
   const out: Paragraph[] = [];
   const open: Paragraph[] = [];
   const rows = new TableRows();

@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import type * as Saxes from 'saxes';
+
 /**
  * A reader for the plain XML that office writers produce, straight from the part's bytes: no decoded copy of a
  * 26 MB sheet, no string per tag name, attribute values decoded only when asked for. It takes a conservative
@@ -8,6 +11,16 @@
  */
 
 export class NotPlainXml extends Error {}
+
+let saxes: typeof Saxes | undefined;
+
+/**
+ * saxes, loaded the first time a part needs it rather than with the extractors: most parts never do, and an
+ * import of it cost each worker ~20 ms (its CommonJS build, required, ~7).
+ */
+export function saxesModule(): typeof Saxes {
+  return (saxes ??= createRequire(import.meta.url)('saxes') as typeof Saxes);
+}
 
 /** The open tag's attributes; valid only during the open callback. */
 export interface AttributeReader {

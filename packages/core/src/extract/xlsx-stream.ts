@@ -1,11 +1,10 @@
-import { SaxesParser } from 'saxes';
 import { DoctypeRefused, zipFailure } from './docx.js';
 import { decodeText } from './encoding.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
 import type { ExtractLimits, ExtractResult, SegmentSink, TextSegment } from './types.js';
 import { canonicalName, columnLetter, headerFooterText, isLabelText, isoDate } from './xlsx.js';
 import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
-import { NotPlainXml, scanPlainXml, type AttributeReader, type PlainXmlHandlers } from './plain-xml.js';
+import { NotPlainXml, saxesModule, scanPlainXml, type AttributeReader, type PlainXmlHandlers } from './plain-xml.js';
 
 /**
  * A streaming XLSX reader: unzip, then an XML reader (plain-xml.ts over the part's bytes; saxes for a workbook
@@ -54,7 +53,7 @@ class SaxesAttributes implements AttributeReader {
  * (with a BOM) are decoded whole. A DTD is refused: Excel never writes one, and entities are an attack.
  */
 function parseWithSaxes(bytes: Uint8Array, handlers: XmlHandlers): void {
-  const parser = new SaxesParser({ position: false });
+  const parser = new (saxesModule().SaxesParser)({ position: false });
   parser.on('doctype', () => {
     throw new DoctypeRefused();
   });
