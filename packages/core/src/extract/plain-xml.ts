@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as Saxes from 'saxes';
+import { requireOnce } from './load-once.js';
 
 /**
  * A reader for the plain XML that office writers produce, straight from the part's bytes: no decoded copy of a
@@ -12,15 +12,11 @@ import type * as Saxes from 'saxes';
 
 export class NotPlainXml extends Error {}
 
-let saxes: typeof Saxes | undefined;
-
 /**
  * saxes, loaded the first time a part needs it rather than with the extractors: most parts never do, and an
  * import of it cost each worker ~20 ms (its CommonJS build, required, ~7).
  */
-export function saxesModule(): typeof Saxes {
-  return (saxes ??= createRequire(import.meta.url)('saxes') as typeof Saxes);
-}
+export const saxesModule: () => typeof Saxes = requireOnce<typeof Saxes>('saxes');
 
 /** The open tag's attributes; valid only during the open callback. */
 export interface AttributeReader {

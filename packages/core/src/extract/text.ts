@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import type { Parser } from 'htmlparser2';
 import { decodeSingleByteText, decodeText } from './encoding.js';
 import { flattenMarkup, markupNestsDeeperThan } from './markup-depth.js';
 import { HtmlLayout } from './html-layout.js';
 import { capText, joinNotes } from './limits.js';
+import { requireOnce } from './load-once.js';
 import type { ExtractLimits, ExtractResult } from './types.js';
 
 export type MarkupKind = 'html' | 'xml' | null;
@@ -35,11 +35,7 @@ function countNewlines(s: string): number {
  * htmlparser2 and its entity tables took ~30 ms of every worker's start, for markup most scans meet late or
  * never: it is loaded (synchronously, through its CommonJS build) when the first HTML or XML text is read.
  */
-let parserClass: typeof Parser | undefined;
-
-function htmlParser(): typeof Parser {
-  return (parserClass ??= (createRequire(import.meta.url)('htmlparser2') as typeof import('htmlparser2')).Parser);
-}
+const htmlparser2 = requireOnce<typeof import('htmlparser2')>('htmlparser2');
 
 /**
  * Text content of HTML or XML with entities decoded. htmlparser2 is used for both because it is forgiving:
@@ -65,7 +61,7 @@ export function markupToText(source: string, kind: 'html' | 'xml'): string {
     if (layout) layout.newlines(n);
     else out.push('\n'.repeat(n));
   };
-  const HtmlParser = htmlParser();
+  const HtmlParser = htmlparser2().Parser;
   const parser: Parser = new HtmlParser(
     {
       onopentag(name, attribs) {

@@ -1,6 +1,5 @@
 import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
-import { createRequire } from 'node:module';
-import type { Inflate } from 'fflate';
+import { requireOnce } from './load-once.js';
 
 /**
  * Just enough of a ZIP reader for OOXML: the central directory (names, declared sizes) and a bounded inflate
@@ -176,11 +175,7 @@ function inflateFast(compressed: Uint8Array, declaredSize: number, maxBytes: num
  * directories on every worker, and importing fflate there cost each worker's start ~15 ms. Its CommonJS
  * build loads synchronously.
  */
-let inflateClass: typeof Inflate | undefined;
-
-function fflateInflate(): typeof Inflate {
-  return (inflateClass ??= (createRequire(import.meta.url)('fflate') as typeof import('fflate')).Inflate);
-}
+const fflate = requireOnce<typeof import('fflate')>('fflate');
 
 /** Whether every INFLATE_CHUNK prefix of the input inflated to at most the floor or 200 times its length. */
 function ratioHeldThroughout(compressed: Uint8Array, total: number): boolean {
@@ -203,7 +198,7 @@ function inflateBounded(compressed: Uint8Array, maxBytes: number): Uint8Array {
   // worker) before being refused. The ratio is checked against the compressed bytes consumed so far, so a
   // bomb is stopped after its first chunk rather than after 200 times its whole size.
   let consumed = 0;
-  const StreamingInflate = fflateInflate();
+  const StreamingInflate = fflate().Inflate;
   const inflater = new StreamingInflate((data, final) => {
     total += data.length;
     if (total > maxBytes) throw new InflateLimitReached();
