@@ -45,7 +45,7 @@ const BINARY_MAGICS: { offset: number; bytes: number[] }[] = [
   { offset: 4, bytes: [0x66, 0x74, 0x79, 0x70] }, // MP4 / MOV / HEIC 'ftyp'
 ];
 
-const PDF_WINDOW = 1024;
+export const PDF_WINDOW = 1024;
 const SNIFF_SAMPLE = 64 * 1024;
 
 function hasAt(bytes: Uint8Array, offset: number, magic: number[]): boolean {

@@ -1,4 +1,4 @@
-import { extensionOf, sniffDetail, type SniffedFormat } from '../sniff.js';
+import { extensionOf, PDF_WINDOW, sniffDetail, type SniffedFormat } from '../sniff.js';
 import { extractCsv, extractTsv } from './csv.js';
 import { extractHl7 } from './hl7.js';
 import { failure } from './limits.js';
@@ -47,7 +47,7 @@ export const extractXml: typeof Xml.extractXml = async (bytes, limits) => (await
  * look for '%PDF-' comes first, so other files cost no second sniff.
  */
 export async function prefetchText(bytes: Uint8Array, path: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<void> {
-  if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, PDF_MAGIC_WINDOW)).includes('%PDF-', 0, 'latin1')) return;
+  if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, PDF_WINDOW)).includes('%PDF-', 0, 'latin1')) return;
   let format: SniffedFormat;
   try {
     format = sniffDetail(bytes, path).format;
@@ -63,8 +63,6 @@ export async function releasePrefetched(bytes: Uint8Array): Promise<void> {
   if (pdfPrefetches.delete(bytes)) (await pdfModule()).releasePdf(bytes);
 }
 
-/** Only a first look: sniffDetail decides. At least as far as sniff looks for the header (it allows junk before it). */
-const PDF_MAGIC_WINDOW = 1024;
 const pdfPrefetches = new WeakSet<Uint8Array>();
 
 /** Extractors by sniffed format; plain text is bound per call because it looks at the extension. */

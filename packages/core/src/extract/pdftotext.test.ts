@@ -4,7 +4,7 @@ import path, { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan, scanText } from '@phi-scan/core';
 import type { FileResult } from '@phi-scan/core';
-import { runPdftotext, startPdftotext, type TextReceiver } from './pdftotext.js';
+import { startPdftotext, type TextReceiver } from './pdftotext.js';
 
 /**
  * A stand-in for pdftotext, so the shell protocol is tested where poppler is not installed (CI): it writes its
@@ -44,6 +44,7 @@ class Collect implements TextReceiver {
 
 const input = (text: string) => Buffer.from(text, 'utf8');
 const MAX = 64 * 1024 * 1024;
+const runPdftotext = (executable: string, bytes: Uint8Array, maxBytes: number, receiver: TextReceiver) => startPdftotext(executable, bytes, maxBytes).deliver(receiver);
 
 describe('pdftotext through the worker shell', () => {
   const fake = fakePdftotext();

@@ -43,23 +43,19 @@ export interface TextReceiver {
  * Its output waits (bounded: see PdftotextShell) until `deliver` gives it a receiver.
  */
 export interface PendingPdftotext {
-  /** The output to the receiver; resolves as runPdftotext does. At most once. */
+  /** The output to the receiver; resolves as startPdftotext says. At most once. */
   deliver(receiver: TextReceiver): Promise<boolean>;
   /** Not wanted after all (the file turned out not to be read by pdftotext): its output is dropped. */
   drop(): void;
 }
 
 /**
- * Runs pdftotext on the PDF, its output to the receiver; true when it cleanly succeeded, false for a
- * non-zero exit, any complaint on stderr (a damaged file), or more than maxBytes of output. Files go through
- * the worker's pdftotext shell (below); whatever that does not answer with a clean success is run once more
- * on its own, so every verdict other than success is the one a pdftotext started for that file alone gives.
+ * Starts pdftotext on the PDF now, queued behind the shell's earlier runs; `deliver` gives its output to a
+ * receiver and resolves true when it cleanly succeeded, false for a non-zero exit, any complaint on stderr (a
+ * damaged file), or more than maxBytes of output. Files go through the worker's pdftotext shell (below);
+ * whatever that does not answer with a clean success is run once more on its own, so every verdict other
+ * than success is the one a pdftotext started for that file alone gives.
  */
-export function runPdftotext(executable: string, bytes: Uint8Array, maxBytes: number, receiver: TextReceiver): Promise<boolean> {
-  return startPdftotext(executable, bytes, maxBytes).deliver(receiver);
-}
-
-/** Starts the run now (queued behind the shell's earlier ones); its output goes wherever `deliver` says. */
 export function startPdftotext(executable: string, bytes: Uint8Array, maxBytes: number): PendingPdftotext {
   const queued = shellFor(executable)?.submit(bytes, maxBytes);
   let delivered = false;
