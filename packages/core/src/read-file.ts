@@ -60,6 +60,10 @@ function readAtMost(fd: number, expected: number, limit: number): Buffer | undef
     const bytesRead = fs.readSync(fd, buffer, length, buffer.length - length, null);
     if (bytesRead === 0) break;
     length += bytesRead;
+    // A read that stopped short exactly at the size fstat gave met the end of the file: asking again only to
+    // be told 0 was a second syscall per file (~1 µs of a 10 KB file's ~11 µs read). A size that is not the
+    // content's (procfs says 0, sysfs 4096) or a file still growing is read on until a read returns nothing.
+    if (length === expected && length < buffer.length) break;
   }
   if (length > limit) return undefined;
   return buffer.subarray(0, length);

@@ -111,6 +111,23 @@ describe('control bytes in ASCII', () => {
     }
   });
 
+  it('counts every ASCII byte value right in every place of a word, and views shorter than their misalignment', () => {
+    const backing = new Uint8Array(64);
+    for (let b = 0; b < 0x80; b++) {
+      for (let place = 0; place < 16; place++) {
+        backing.fill(0x61);
+        backing[8 + place] = b;
+        expect(countControlBytes(backing.subarray(8, 24))).toBe(isControl(b) ? 1 : 0);
+      }
+      backing.fill(b);
+      for (let start = 0; start < 4; start++) {
+        for (let length = 0; length <= 9; length++) {
+          expect(countControlBytes(backing.subarray(start, start + length))).toBe(isControl(b) ? length : 0);
+        }
+      }
+    }
+  });
+
   it('calls ASCII text binary past a tenth of control bytes, not below it', () => {
     const withControls = (share: number) => Buffer.from(Array.from({ length: 1000 }, (_, i) => (i % 100 < share ? 0x01 : 0x61)));
     expect(sniffFormat(withControls(9), 'a.txt')).toBe('text');
