@@ -125,7 +125,18 @@ function* walkDirectory(walk: Walk, dir: WalkPath, relative: string): Generator<
       const shown = nameText ?? displayName(name);
       const rel = relative ? `${relative}/${shown}` : shown;
       if (walk.exclude?.(rel)) continue;
-      yield* visit(walk, { bytes, text: dir.text !== undefined && nameText !== undefined ? dir.text + joint + nameText : undefined }, rel);
+      const full = { bytes, text: dir.text !== undefined && nameText !== undefined ? dir.text + joint + nameText : undefined };
+      const found = visit(walk, full, rel);
+      if (typeof found !== 'string') {
+        if (found) yield found;
+        continue;
+      }
+      walk.ancestors.add(found);
+      try {
+        yield* walkDirectory(walk, full, rel);
+      } finally {
+        walk.ancestors.delete(found);
+      }
     }
   } catch (error) {
     // A folder that fails part-way through its listing (removed, I/O error) is reported, and the walk goes on.
@@ -139,39 +150,33 @@ function* walkDirectory(walk: Walk, dir: WalkPath, relative: string): Generator<
   }
 }
 
-function* visit(walk: Walk, full: WalkPath, rel: string): Generator<FileEntry> {
+/**
+ * What one name of a folder is: its entry, nothing (left out by the globs), or the dev:ino key of a folder to
+ * walk into. A plain function, not a generator: one generator made and resumed per file cost the walk more
+ * than the decision.
+ */
+function visit(walk: Walk, full: WalkPath, rel: string): FileEntry | string | undefined {
   let stats: fs.Stats;
   try {
     stats = fs.lstatSync(full.bytes as unknown as string);
   } catch (error) {
-    if (!walk.include || walk.include(rel)) yield unreadableEntry(shownPath(full), error, rawBytes(full));
-    return;
+    return !walk.include || walk.include(rel) ? unreadableEntry(shownPath(full), error, rawBytes(full)) : undefined;
   }
   if (stats.isSymbolicLink() && walk.options.followSymlinks) {
     const followed = followLink(full.bytes);
     if ('skip' in followed) {
-      if (!walk.include || walk.include(rel)) yield { ...toEntry(shownPath(full), stats, walk.options, rawBytes(full)), skip: followed.skip };
-      return;
+      return !walk.include || walk.include(rel) ? { ...toEntry(shownPath(full), stats, walk.options, rawBytes(full)), skip: followed.skip } : undefined;
     }
     stats = followed.stats;
   }
   if (stats.isDirectory()) {
-    if (walk.exclude?.(`${rel}/`)) return;
+    if (walk.exclude?.(`${rel}/`)) return undefined;
     const key = directoryKey(stats);
-    if (walk.ancestors.has(key)) {
-      yield { ...toEntry(shownPath(full), stats, walk.options, rawBytes(full)), skip: LINK_LOOP };
-      return;
-    }
-    walk.ancestors.add(key);
-    try {
-      yield* walkDirectory(walk, full, rel);
-    } finally {
-      walk.ancestors.delete(key);
-    }
-    return;
+    if (walk.ancestors.has(key)) return { ...toEntry(shownPath(full), stats, walk.options, rawBytes(full)), skip: LINK_LOOP };
+    return key;
   }
-  if (walk.include && !walk.include(rel)) return;
-  yield toEntry(shownPath(full), stats, walk.options, rawBytes(full));
+  if (walk.include && !walk.include(rel)) return undefined;
+  return toEntry(shownPath(full), stats, walk.options, rawBytes(full));
 }
 
 const SEPARATOR = Buffer.from(path.sep);

@@ -69,11 +69,18 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
     }
   };
 
+  const listing = iteratorOf(entries);
   try {
     let batch: FileEntry[] = [];
     let batchBytes = 0;
     let batchSlow = 0;
-    for await (const entry of entries) {
+    for (;;) {
+      // Awaited only when the listing is asynchronous: a for-await over the crawl's synchronous generator made
+      // a promise and a microtask turn of every entry.
+      const pending = listing.next();
+      const step = isPromiseLike(pending) ? await pending : pending;
+      if (step.done) break;
+      const entry = step.value;
       if (options.signal?.aborted) break;
       if (entry.skip) {
         yield crawlVerdict(entry);
@@ -92,14 +99,25 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
           batchSlow = 0;
         }
       }
-      yield* waitForRoom(options.threads * TASKS_PER_THREAD - 1);
+      // Only when there is a result to give or no room: an async generator started per entry is promises too.
+      if (running.size >= options.threads * TASKS_PER_THREAD || finished.length) yield* waitForRoom(options.threads * TASKS_PER_THREAD - 1);
     }
     if (batch.length && !options.signal?.aborted) start(batch);
     yield* waitForRoom(0);
   } finally {
+    // As a for-of that stops early would: the crawl closes the folder it is in.
+    await listing.return?.();
     await pool.destroy();
   }
 }
+
+type Listing = Iterator<FileEntry> | AsyncIterator<FileEntry>;
+
+function iteratorOf(entries: Iterable<FileEntry> | AsyncIterable<FileEntry>): Listing {
+  return Symbol.iterator in entries ? entries[Symbol.iterator]() : entries[Symbol.asyncIterator]();
+}
+
+const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as PromiseLike<T>).then === 'function';
 
 /** The defaults a scan's pool gets: a thread per core, 1 GiB of old generation per worker. */
 export function poolLimitsOf(options: { threads?: number; workerMaxOldGenerationMb?: number }): PoolLimits {
