@@ -16,8 +16,9 @@ export const MAX_READ_BYTES = 1024 * 1024 * 1024;
  * Reads a whole file the crawl listed, re-checking what may have changed since: it may be gone, grown past
  * the limit, or replaced by a FIFO (opened non-blocking so a FIFO cannot stall a worker). `rawPath` (base64
  * of the path's bytes) opens a file whose name is not UTF-8, which `filePath` only spells with escapes.
+ * Synchronous, as every call in it is (see readAtMost): a worker awaiting it made promises of every file.
  */
-export async function readListedFile(filePath: string, maxFileSize: number, rawPath?: string): Promise<ReadOutcome> {
+export function readListedFile(filePath: string, maxFileSize: number, rawPath?: string): ReadOutcome {
   const limit = Math.min(maxFileSize, MAX_READ_BYTES);
   let fd: number | undefined;
   try {

@@ -11,7 +11,7 @@ export { scan, DEFAULT_MAX_FILE_SIZE, DEFAULT_FILE_TIMEOUT_MS } from './scan-roo
 /** Scans one file in the calling thread: no pool, no crawl. For tools that already know which file. */
 export async function scanFile(filePath: string, options: Omit<ScanOptions, 'threads' | 'include' | 'exclude'> = {}): Promise<FileResult> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const read = await readListedFile(filePath, maxFileSize);
+  const read = readListedFile(filePath, maxFileSize);
   if (!read.ok) {
     return { type: 'file', path: filePath, status: read.status, reason: read.reason, message: read.message, bytes: 0, findings: [], records: 0 };
   }

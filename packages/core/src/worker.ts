@@ -44,7 +44,7 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
   for (const [i, entry] of entries.entries()) {
     if (task.progress) Atomics.store(task.progress, 0, i + 1);
     // A PDF read in its turn still asks for its pdftotext run first, so the next one queues behind it.
-    const read = ahead ?? (await readAndPrefetch(entry, task));
+    const read = ahead ?? (worthReadingAhead(entry) ? await readAndPrefetch(entry, task) : timedRead(entry, task.maxFileSize));
     ahead = undefined;
     const next = entries[i + 1];
     if (next && worthReadingAhead(next)) {
@@ -56,7 +56,8 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
     try {
       results.push(...(await scanEntry(cached.analyzer, entry, read)));
     } finally {
-      if (read.outcome.ok) await releasePrefetched(read.outcome.bytes);
+      // Only a file worth reading ahead was prefetched (see readAndPrefetch): others await nothing here.
+      if (read.outcome.ok && worthReadingAhead(entry)) await releasePrefetched(read.outcome.bytes);
     }
   }
   return results;
@@ -74,7 +75,7 @@ function worthReadingAhead(entry: FileEntry): boolean {
 }
 
 async function readAndPrefetch(entry: FileEntry, task: WorkerTask): Promise<TimedRead> {
-  const read = await timedRead(entry, task.maxFileSize);
+  const read = timedRead(entry, task.maxFileSize);
   if (read.outcome.ok && worthReadingAhead(entry)) await prefetchText(read.outcome.bytes, entry.path, task.settings.limits);
   return read;
 }
@@ -84,9 +85,9 @@ interface TimedRead {
   readMs: number;
 }
 
-async function timedRead(entry: FileEntry, maxFileSize: number): Promise<TimedRead> {
+function timedRead(entry: FileEntry, maxFileSize: number): TimedRead {
   const started = performance.now();
-  const outcome = await readListedFile(entry.path, maxFileSize, entry.rawPath);
+  const outcome = readListedFile(entry.path, maxFileSize, entry.rawPath);
   return { outcome, readMs: performance.now() - started };
 }
 
