@@ -66,6 +66,13 @@ describe('sniffFormat', () => {
     expect(sniffFormat(Buffer.from('not hl7'), 'feed.hl7')).toBe('text');
   });
 
+  it('recognises ASCII HL7 after tabs, line breaks, VT and FS (MLLP framing), and not after other characters', () => {
+    expect(sniffFormat(Buffer.from('\t\v\x1c \r\nMSH|^~\\&|A|B'), 'feed.dat')).toBe('hl7');
+    expect(sniffFormat(Buffer.from('\x0bMSH|^~\\&|A|B\r'), 'feed.dat')).toBe('hl7');
+    expect(sniffFormat(Buffer.from('.MSH|^~\\&|A|B'), 'feed.dat')).toBe('text');
+    expect(sniffFormat(Buffer.from('MSG|^~\\&|A|B'), 'feed.dat')).toBe('text');
+  });
+
   it('goes by extension for text', () => {
     expect(sniffFormat(Buffer.from('a,b\n1,2'), 'x.CSV')).toBe('csv');
     expect(sniffFormat(Buffer.from('a\tb\n'), 'x.tsv')).toBe('tsv');
