@@ -12,6 +12,11 @@ import { reportFileJson } from './report/file-json.js';
 import { toReportFile } from './report/report-record.js';
 import type { FileResult } from './types.js';
 
+/** The pieces as the stream writes them: strings UTF-8 encoded, bytes as they are. */
+function bytesOf(pieces: Iterable<string | Uint8Array>): Buffer {
+  return Buffer.concat([...pieces].map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)));
+}
+
 /** Segments of every location shape, with values that need JSON escaping and a repeated table row. */
 const segments: TextSegment[] = [
   { text: 'Patient: John Smith, SSN 123-45-6789, DOB 03/14/1962', location: { line: 1 } },
@@ -72,7 +77,7 @@ describe('packed findings', () => {
       const { plain, packed } = both(overrides);
       const explain = 'explain' in overrides;
       const expected = JSON.stringify(toReportFile(plain, { explain }));
-      expect([...reportFileJson(packed, { explain })].join('')).toBe(expected);
+      expect(bytesOf(reportFileJson(packed, { explain }))).toEqual(Buffer.from(expected, 'utf8'));
       expect(packedFindingsOf(packed)).toBeDefined();
     });
   }
@@ -86,7 +91,7 @@ describe('packed findings', () => {
     const packed = adoptPackedFindings(structuredClone(createAnalyzer(settings(), { packed: true }).analyzeSegments(many, 'big.xlsx', 'xlsx', 1)));
     const pieces = [...reportFileJson(packed)];
     expect(pieces.length).toBeGreaterThan(2);
-    expect(pieces.join('')).toBe(JSON.stringify(toReportFile(plain)));
+    expect(bytesOf(pieces)).toEqual(Buffer.from(JSON.stringify(toReportFile(plain)), 'utf8'));
   });
 
   for (const format of ['jsonl', 'json'] as const) {

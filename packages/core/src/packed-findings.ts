@@ -402,6 +402,8 @@ export class PackedFindings {
   readonly #asked: Uint8Array | undefined;
   /** Per shape, each key as it opens its JSON member: `"sheet":`. */
   readonly #keyJson: string[][];
+  /** The same as UTF-8, opening the object (`{"sheet":`) or following a member (`,"sheet":`); made on first use. */
+  #keyBytes: { first: Uint8Array; next: Uint8Array }[][] | undefined;
 
   constructor(data: PackedFindingsData) {
     this.#data = data;
@@ -491,6 +493,41 @@ export class PackedFindings {
     return json ? `${json}}` : '{}';
   }
 
+  /** valueJson's text as UTF-8, straight into `out`. */
+  writeValueJson(i: number, out: JsonBytesOut): void {
+    this.#writeLiteral(this.#data.value[i]!, out);
+  }
+
+  /** fingerprintJson's text as UTF-8, straight into `out`. */
+  writeFingerprintJson(i: number, out: JsonBytesOut): void {
+    this.#writeLiteral(this.#data.fingerprint[i]!, out);
+  }
+
+  /** locationJson's text as UTF-8, straight into `out`. */
+  writeLocationJson(i: number, out: JsonBytesOut): void {
+    const { shapes, shape, slotStart, slots, chars, stringEnds } = this.#data;
+    const { kinds } = shapes[shape[i]!]!;
+    const keys = (this.#keyBytes ??= this.#data.shapes.map((s) => s.keys.map((key) => keyBytesOf(key))))[shape[i]!]!;
+    let first = true;
+    let at = slotStart[i]!;
+    for (let j = 0; j < keys.length; j++) {
+      const kind = kinds[j];
+      if (kind === SlotKind.Absent) continue;
+      const slot = slots[at++]!;
+      out.bytes(first ? keys[j]!.first : keys[j]!.next);
+      first = false;
+      if (kind === SlotKind.Number) out.uint(slot);
+      else if (kind === SlotKind.String) out.literal(chars, slot === 0 ? 0 : stringEnds[slot - 1]!, stringEnds[slot]!);
+      else out.raw(chars, slot === 0 ? 0 : stringEnds[slot - 1]!, stringEnds[slot]!);
+    }
+    out.bytes(first ? EMPTY_OBJECT : CLOSE_OBJECT);
+  }
+
+  #writeLiteral(id: number, out: JsonBytesOut): void {
+    const ends = this.#data.stringEnds;
+    out.literal(this.#data.chars, id === 0 ? 0 : ends[id - 1]!, ends[id]!);
+  }
+
   /** The finding as analyze.ts used to build it, field for field. */
   finding(i: number): ReportedFinding {
     const { detector, hipaa, role } = this.kindOf(i);
@@ -551,11 +588,28 @@ const CACHE_MIN_FINDINGS = 1024;
 /** Code units per String.fromCharCode call: well under any engine's argument limit. */
 const DECODE_CHUNK = 4096;
 
-function decode(chars: Uint16Array, start: number, end: number): string {
+export function decode(chars: Uint16Array, start: number, end: number): string {
   if (end - start <= DECODE_CHUNK) return String.fromCharCode.apply(null, chars.subarray(start, end) as unknown as number[]);
   let text = '';
   for (let at = start; at < end; at += DECODE_CHUNK) {
     text += String.fromCharCode.apply(null, chars.subarray(at, Math.min(end, at + DECODE_CHUNK)) as unknown as number[]);
   }
   return text;
+}
+
+/** Where the write… methods put a finding's JSON (report/json-bytes.ts). */
+export interface JsonBytesOut {
+  bytes(bytes: Uint8Array): void;
+  uint(n: number): void;
+  literal(chars: Uint16Array, start: number, end: number): void;
+  raw(chars: Uint16Array, start: number, end: number): void;
+}
+
+const utf8 = new TextEncoder();
+const EMPTY_OBJECT = utf8.encode('{}');
+const CLOSE_OBJECT = utf8.encode('}');
+
+function keyBytesOf(key: string): { first: Uint8Array; next: Uint8Array } {
+  const member = `${JSON.stringify(key)}:`;
+  return { first: utf8.encode(`{${member}`), next: utf8.encode(`,${member}`) };
 }

@@ -21,19 +21,10 @@ export class JsonReporter implements Reporter {
   }
 
   async file(result: FileResult): Promise<void> {
-    let pending = this.#filesWritten === 0 ? `{"version":${JSON_REPORT_VERSION},"files":[\n` : ',\n';
+    const before = this.#filesWritten === 0 ? `{"version":${JSON_REPORT_VERSION},"files":[\n` : ',\n';
     this.#filesWritten += 1;
     // The opening joins the first piece: a small file stays one write.
-    let first = true;
-    for (const piece of reportFileJson(result, this.#options)) {
-      if (first) pending += piece;
-      else {
-        await this.#sink.write(pending);
-        pending = piece;
-      }
-      first = false;
-    }
-    await this.#sink.write(pending);
+    for (const piece of reportFileJson(result, this.#options, { before })) await this.#sink.write(piece);
   }
 
   end(summary: ScanSummary): Promise<void> {

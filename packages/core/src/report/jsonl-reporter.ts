@@ -16,12 +16,7 @@ export class JsonlReporter implements Reporter {
 
   /** A file with many findings is written in pieces, so its line is never one string in memory. */
   async file(result: FileResult): Promise<void> {
-    let pending: string | undefined;
-    for (const piece of reportFileJson(result, this.#options)) {
-      if (pending !== undefined) await this.#sink.write(pending);
-      pending = piece;
-    }
-    await this.#sink.write(`${pending}\n`);
+    for (const piece of reportFileJson(result, this.#options, { after: '\n' })) await this.#sink.write(piece);
   }
 
   end(summary: ScanSummary): Promise<void> {

@@ -15,7 +15,7 @@ export class StreamSink {
     });
   }
 
-  async write(text: string): Promise<void> {
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.#failure) throw this.#failure;
     if (this.#out.write(text)) return;
     await this.#whenDrained();
