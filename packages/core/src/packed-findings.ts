@@ -393,21 +393,17 @@ export class PackedFindings {
   readonly #data: PackedFindingsData;
   /**
    * A string is cached once asked for twice: table cells are asked once, values and fingerprints often. Only
-   * for many findings (a few cost less decoded twice than the caches), and the text cache only on first use:
-   * a writer asks for literals only.
+   * for many findings (a few cost less decoded twice than the caches), and the cache only on first use: a
+   * writer copies the code units and never asks.
    */
   #textAt: Int32Array | undefined;
-  #literalAt: Int32Array | undefined;
   readonly #cached: string[] = [];
   readonly #asked: Uint8Array | undefined;
-  /** Per shape, each key as it opens its JSON member: `"sheet":`. */
-  readonly #keyJson: string[][];
-  /** The same as UTF-8, opening the object (`{"sheet":`) or following a member (`,"sheet":`); made on first use. */
+  /** Per shape, each key as UTF-8 opening the object (`{"sheet":`) or following a member (`,"sheet":`); made on first use. */
   #keyBytes: { first: Uint8Array; next: Uint8Array }[][] | undefined;
 
   constructor(data: PackedFindingsData) {
     this.#data = data;
-    this.#keyJson = data.shapes.map((shape) => shape.keys.map((key) => `${JSON.stringify(key)}:`));
     this.count = data.count;
     if (data.count >= CACHE_MIN_FINDINGS) this.#asked = new Uint8Array(data.stringEnds.length);
   }
@@ -453,15 +449,6 @@ export class PackedFindings {
     return this.#text(this.#data.fingerprint[i]!);
   }
 
-  /** JSON string literals of the value and the fingerprint, as JSON.stringify would write them. */
-  valueJson(i: number): string {
-    return this.#literal(this.#data.value[i]!);
-  }
-
-  fingerprintJson(i: number): string {
-    return this.#literal(this.#data.fingerprint[i]!);
-  }
-
   location(i: number): ReportedLocation {
     const { shapes, shape, slotStart, slots } = this.#data;
     const { keys, kinds } = shapes[shape[i]!]!;
@@ -476,34 +463,17 @@ export class PackedFindings {
     return location as unknown as ReportedLocation;
   }
 
-  /** The location as JSON.stringify would write it, keys in the same order. */
-  locationJson(i: number): string {
-    const { shapes, shape, slotStart, slots } = this.#data;
-    const { kinds } = shapes[shape[i]!]!;
-    const keys = this.#keyJson[shape[i]!]!;
-    let json = '';
-    let at = slotStart[i]!;
-    for (let j = 0; j < keys.length; j++) {
-      const kind = kinds[j];
-      if (kind === SlotKind.Absent) continue;
-      const slot = slots[at++]!;
-      json += (json ? ',' : '{') + keys[j]!;
-      json += kind === SlotKind.Number ? String(slot) : kind === SlotKind.String ? this.#literal(slot) : this.#text(slot);
-    }
-    return json ? `${json}}` : '{}';
-  }
-
-  /** valueJson's text as UTF-8, straight into `out`. */
+  /** The value as the UTF-8 of its JSON string literal, straight into `out`. */
   writeValueJson(i: number, out: JsonBytesOut): void {
     this.#writeLiteral(this.#data.value[i]!, out);
   }
 
-  /** fingerprintJson's text as UTF-8, straight into `out`. */
+  /** The fingerprint as the UTF-8 of its JSON string literal, straight into `out`. */
   writeFingerprintJson(i: number, out: JsonBytesOut): void {
     this.#writeLiteral(this.#data.fingerprint[i]!, out);
   }
 
-  /** locationJson's text as UTF-8, straight into `out`. */
+  /** The location as the UTF-8 of what JSON.stringify writes for it (keys in the same order), straight into `out`. */
   writeLocationJson(i: number, out: JsonBytesOut): void {
     const { shapes, shape, slotStart, slots, chars, stringEnds } = this.#data;
     const { kinds } = shapes[shape[i]!]!;
@@ -560,8 +530,8 @@ export class PackedFindings {
     const at = textAt[id]!;
     if (at >= 0) return this.#cached[at]!;
     const text = this.#decoded(id);
-    if (asked[id]! & 1) textAt[id] = this.#cached.push(text) - 1;
-    else asked[id] = asked[id]! | 1;
+    if (asked[id]) textAt[id] = this.#cached.push(text) - 1;
+    else asked[id] = 1;
     return text;
   }
 
@@ -570,17 +540,6 @@ export class PackedFindings {
     return decode(this.#data.chars, id === 0 ? 0 : ends[id - 1]!, ends[id]!);
   }
 
-  #literal(id: number): string {
-    const asked = this.#asked;
-    if (!asked) return JSON.stringify(this.#decoded(id));
-    const literalAt = (this.#literalAt ??= new Int32Array(asked.length).fill(-1));
-    const at = literalAt[id]!;
-    if (at >= 0) return this.#cached[at]!;
-    const literal = JSON.stringify(this.#decoded(id));
-    if (asked[id]! & 2) literalAt[id] = this.#cached.push(literal) - 1;
-    else asked[id] = asked[id]! | 2;
-    return literal;
-  }
 }
 
 const CACHE_MIN_FINDINGS = 1024;
