@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants as fsConstants } from 'node:fs';
+import { accessSync, closeSync, mkdtempSync, openSync, rmSync, write, constants as fsConstants } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
@@ -115,21 +116,38 @@ function runAlone(executable: string, bytes: Uint8Array, maxBytes: number, recei
  * resident) that took ~3.7 ms a file, a third of what pdftotext itself needs for a short PDF. The shell is
  * a few hundred KB, so its forks are cheap, and the worker only writes and reads pipes.
  *
- * Per file it reads a line `SIZE TOKEN`, hands exactly SIZE bytes of its input to pdftotext through `head`
- * (under the same limits), lets pdftotext write to its own output, then prints `TOKEN STATUS`. The token is
- * random per file, so no text in a PDF can forge the end of its output. Anything on stderr, from pdftotext
- * or from `head` (a short read), makes the status "complained". Requests may be written before the runs
- * ahead of them are done: the shell reads the next only when it has finished the one before.
+ * pdftotext reads its input up to its end, so each run needs an input of its own: a few FIFOs in a private
+ * directory, made by the shell when it starts. Per file it reads a line `TOKEN SLOT` and runs pdftotext,
+ * under the limits, on FIFO SLOT, which this side fills with the PDF; its text goes to the shell's stdout,
+ * then the shell prints `\nTOKEN STATUS` there and `\nTOKEN\n` on stderr, so whatever else came on stderr
+ * before that line is a complaint about this file. The token is random per file, so no text in a PDF can
+ * forge the end of its output. Requests may be written before the runs ahead of them are done: the shell
+ * reads the next only when it has finished the one before. One fork per file, as many as a pdftotext started
+ * by xargs takes: a `head` cutting the shell's own input into files, and the subshell that caught its
+ * complaints, cost ~0.6 s of CPU on 300 short PDFs (~15% of pdftotext's own).
+ *
+ * The shell opens a FIFO read-write before it opens it to read: a plain read-only open would wait for a
+ * writer, and for a short PDF this side may have written all of it and closed its end already (the data
+ * stays in the FIFO while this side holds a read end, which it does until the run's end line).
  */
-const SHELL_SCRIPT = `exec 3>&1
-while read -r size token; do
-  complaint=$( ${LIMITS}; { { head -c "$size" || echo short-input >&2; } | "$0" -enc UTF-8 - - >&3 3>&-; } 2>&1 )
+const FIFO_SLOTS = 4;
+/** What a FIFO holds before a write waits for its reader: Linux's default pipe buffer is 64 KiB. */
+const FIFO_BUFFER_BYTES = 64 * 1024;
+const SLOT_PATHS = Array.from({ length: FIFO_SLOTS }, (_, slot) => `"$1/${slot}"`).join(' ');
+const SHELL_SCRIPT = `mkfifo ${SLOT_PATHS} || exit 1
+printf '\\nready\\n' >&2
+while read -r token slot; do
+  exec 5<>"$1/$slot" 4<"$1/$slot" 5>&-
+  ( ${LIMITS}; exec "$0" -enc UTF-8 - - ) <&4 4<&-
   status=$?
-  [ -n "$complaint" ] && status=complained
+  exec 4<&-
   printf '\\n%s %s\\n' "$token" "$status"
-done`;
+  printf '\\n%s\\n' "$token" >&2
+done
+rm -f ${SLOT_PATHS}
+rmdir "$1"`;
 
-type ShellChild = ChildProcessByStdio<Writable, Readable, null>;
+type ShellChild = ChildProcessByStdio<Writable, Readable, Readable>;
 
 /** `\n`, 32 hex digits, a space, a status of at most 10 characters, `\n`. */
 const END_LINE_MAX = 64;
@@ -138,13 +156,27 @@ interface Job {
   token: string;
   /** `\n`, the token and a space: how the shell's end line for this run starts. */
   marker: Buffer;
+  /** The PDF, until it is handed to the shell. */
+  bytes: Uint8Array | undefined;
   maxBytes: number;
   /** Bytes of output so far. */
   size: number;
   /** Where its output goes; until it is attached, the output waits in `waiting`. */
   receiver: TextReceiver | undefined;
   waiting: Buffer[];
-  /** Settles once its end line is read, or the shell is lost. */
+  /** The FIFO its PDF goes through, and this side's two ends of it while the run is on. */
+  slot: number;
+  reader: number | undefined;
+  writer: number | undefined;
+  /** A write to the FIFO is under way; `afterWrite` runs when it has returned and the write end is closed. */
+  writing: boolean;
+  afterWrite: (() => void) | undefined;
+  /** The exit status from its end line, once read. */
+  status: string | undefined;
+  /** Its line on stderr came; `complained` when anything else came there first. */
+  errorLineRead: boolean;
+  complained: boolean;
+  /** Settles once both lines are read, or the shell is lost. */
   outcome: Promise<boolean>;
   settle: (ok: boolean) => void;
 }
@@ -160,10 +192,22 @@ interface QueuedRun {
  */
 const WAITING_MAX_BYTES = 16 * 1024 * 1024;
 
+/** What the shell prints on stderr once its FIFOs exist; it stands first in `errorLines`. */
+const READY = 'ready';
+
 class PdftotextShell {
   private child: ShellChild | undefined;
-  /** Runs asked of the current shell whose end line has not come yet, in the order asked: the shell reads its requests in order from one pipe. */
+  /** The private directory of the current shell's FIFOs. */
+  private dir = '';
+  /** FIFOs no run is using. Empty until the shell is ready. */
+  private free: number[] = [];
+  /** Runs asked for that wait for a free FIFO, in the order asked. */
+  private queued: Job[] = [];
+  /** Runs handed to the current shell whose end line has not come yet, in the order asked: the shell reads its requests in order from one pipe. */
   private running: Job[] = [];
+  /** The lines still to come on stderr, in order: READY, then a job for each run handed to the shell. */
+  private errorLines: (Job | typeof READY)[] = [];
+  private errorText = '';
   /** The last bytes received, not yet passed on: they may be the start of an end line. */
   private held: Buffer = Buffer.alloc(0);
   private waitingBytes = 0;
@@ -181,11 +225,28 @@ class PdftotextShell {
     const token = randomBytes(16).toString('hex');
     let settle!: (ok: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (settle = resolve));
-    const job: Job = { token, marker: Buffer.from(`\n${token} `, 'latin1'), maxBytes, size: 0, receiver: undefined, waiting: [], outcome, settle };
-    this.running.push(job);
+    const job: Job = {
+      token,
+      marker: Buffer.from(`\n${token} `, 'latin1'),
+      bytes,
+      maxBytes,
+      size: 0,
+      receiver: undefined,
+      waiting: [],
+      slot: -1,
+      reader: undefined,
+      writer: undefined,
+      writing: false,
+      afterWrite: undefined,
+      status: undefined,
+      errorLineRead: false,
+      complained: false,
+      outcome,
+      settle,
+    };
+    this.queued.push(job);
     handles(child).forEach((handle) => handle.ref?.());
-    child.stdin.write(`${bytes.length} ${token}\n`);
-    child.stdin.write(bytes);
+    this.dispatch();
     return { attach: (receiver) => this.attach(job, receiver) };
   }
 
@@ -202,14 +263,97 @@ class PdftotextShell {
   }
 
   private start(): ShellChild {
-    const child = spawn('/bin/sh', ['-c', SHELL_SCRIPT, this.executable], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const dir = mkdtempSync(join(tmpdir(), 'phi-scan-pdftotext-'));
+    let child: ShellChild;
+    try {
+      child = spawn('/bin/sh', ['-c', SHELL_SCRIPT, this.executable, dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     this.child = child;
+    this.dir = dir;
+    this.free = [];
+    this.errorLines = [READY];
+    this.errorText = '';
     this.held = Buffer.alloc(0);
     child.stdout.on('data', (chunk: Buffer) => this.received(chunk));
+    child.stderr.on('data', (chunk: Buffer) => this.receivedError(chunk));
     child.stdin.on('error', () => this.lose(child));
     child.on('error', () => this.lose(child));
     child.on('close', () => this.lose(child));
     return child;
+  }
+
+  /** Hands queued runs to the shell while FIFOs are free: the request line, then the PDF into its FIFO. */
+  private dispatch(): void {
+    const child = this.child;
+    while (child && this.free.length > 0 && this.queued.length > 0) {
+      const job = this.queued.shift()!;
+      job.slot = this.free.pop()!;
+      try {
+        this.openInput(job);
+      } catch {
+        this.closeInput(job, () => {});
+        this.queued.unshift(job);
+        return this.lose(child);
+      }
+      this.running.push(job);
+      this.errorLines.push(job);
+      child.stdin.write(`${job.token} ${job.slot}\n`);
+      this.feed(job);
+    }
+  }
+
+  /**
+   * This side's two ends of the FIFO. The read end first, without waiting, so the write end opens at once,
+   * and so what is written stays in the FIFO until pdftotext reads it.
+   */
+  private openInput(job: Job): void {
+    const path = join(this.dir, String(job.slot));
+    job.reader = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    job.writer = openSync(path, fsConstants.O_WRONLY);
+  }
+
+  /**
+   * Writes the PDF into its FIFO (on libuv's thread pool) and closes the write end, which is pdftotext's end
+   * of input. A short PDF fits in the FIFO's buffer, so it is written at once, however many runs are ahead
+   * of it; a longer one only once its run is the shell's current one, so that its write, which waits for
+   * pdftotext to read, holds a pool thread no longer than pdftotext takes to read its input.
+   */
+  private feed(job: Job | undefined): void {
+    const bytes = job?.bytes;
+    if (!job || !bytes || job.writer === undefined) return;
+    if (bytes.length > FIFO_BUFFER_BYTES && job !== this.running[0]) return;
+    job.bytes = undefined;
+    job.writing = true;
+    writeAll(job.writer, bytes, () => {
+      job.writing = false;
+      if (job.writer !== undefined) closeSync(job.writer);
+      job.writer = undefined;
+      const after = job.afterWrite;
+      job.afterWrite = undefined;
+      after?.();
+    });
+  }
+
+  /**
+   * Closes this side's ends of the run's FIFO; `then` when both are closed: a FIFO keeps what is left in
+   * it while anything holds it open, and that would be read by the next run of the same FIFO. The read end
+   * goes first: a write still waiting is waiting for a pdftotext that has gone, and with no reader left it
+   * fails and returns.
+   */
+  private closeInput(job: Job, then: () => void): void {
+    job.bytes = undefined;
+    if (job.reader !== undefined) closeSync(job.reader);
+    job.reader = undefined;
+    if (job.writing) {
+      job.afterWrite = then;
+      return;
+    }
+    if (job.writer !== undefined) closeSync(job.writer);
+    job.writer = undefined;
+    then();
   }
 
   /** Output arrives for the runs in the order they were asked for; each ends with its own end line. */
@@ -235,17 +379,63 @@ class PdftotextShell {
         this.held = Buffer.from(data.subarray(at));
         return;
       }
-      const status = data.toString('latin1', at + job.marker.length, lineEnd);
       this.running.shift();
-      if (status !== '0') {
-        // Its input may have been left half read: the next file gets a fresh shell.
-        job.settle(false);
-        return this.lose(this.child);
-      }
-      job.settle(true);
+      job.status = data.toString('latin1', at + job.marker.length, lineEnd);
+      this.finished(job);
+      this.feed(this.running[0]);
       data = data.subarray(lineEnd + 1);
     }
-    if (this.running.length === 0) this.idle();
+  }
+
+  /** pdftotext has exited: its FIFO is free again once this side's ends of it are closed. */
+  private finished(job: Job): void {
+    const child = this.child;
+    this.closeInput(job, () => {
+      if (this.child !== child) return;
+      this.free.push(job.slot);
+      this.dispatch();
+    });
+    this.settleIfRead(job);
+  }
+
+  /**
+   * stderr carries pdftotext's complaints and, after each run, the shell's line for it. Text that is not the
+   * next expected line (nor may yet become it) is a complaint about that run; it is not kept.
+   */
+  private receivedError(chunk: Buffer): void {
+    this.errorText += chunk.toString('latin1');
+    for (;;) {
+      const next = this.errorLines[0];
+      if (next === undefined) {
+        this.errorText = '';
+        return;
+      }
+      const line = `\n${next === READY ? READY : next.token}\n`;
+      const at = this.errorText.indexOf(line);
+      if (at < 0) {
+        if (!line.startsWith(this.errorText)) {
+          if (next !== READY) next.complained = true;
+          this.errorText = this.errorText.slice(-(line.length - 1));
+        }
+        return;
+      }
+      this.errorText = this.errorText.slice(at + line.length);
+      this.errorLines.shift();
+      if (next === READY) {
+        this.free = Array.from({ length: FIFO_SLOTS }, (_, slot) => slot);
+        this.dispatch();
+        continue;
+      }
+      if (at > 0) next.complained = true;
+      next.errorLineRead = true;
+      this.settleIfRead(next);
+    }
+  }
+
+  private settleIfRead(job: Job): void {
+    if (job.status === undefined || !job.errorLineRead) return;
+    job.settle(job.status === '0' && !job.complained);
+    if (this.running.length === 0 && this.queued.length === 0 && this.errorLines.length === 0) this.idle();
   }
 
   /** False when the run went past its limit, which ends the shell. */
@@ -277,28 +467,43 @@ class PdftotextShell {
     else if (stdout.isPaused()) stdout.resume();
   }
 
-  /** Kills the shell (pdftotext, under its own limits, dies on its next write) and gives up on its runs. */
+  /**
+   * Kills the shell (pdftotext, under its own limits, dies on its next write), removes its FIFOs and gives
+   * up on its runs, the queued ones too.
+   */
   private lose(child: ShellChild | undefined): void {
     if (!child || child !== this.child) return;
     this.child = undefined;
     child.kill('SIGKILL');
-    // head then reads an end of input, and pdftotext's next write fails.
     child.stdin.destroy();
     child.stdout.destroy();
-    const lost = this.running;
+    child.stderr.destroy();
+    const lost = [...this.running, ...this.queued];
     this.running = [];
+    this.queued = [];
+    this.errorLines = [];
+    this.errorText = '';
+    this.free = [];
     this.held = Buffer.alloc(0);
     for (const job of lost) {
+      this.closeInput(job, () => {});
       this.waitingBytes -= job.waiting.reduce((sum, chunk) => sum + chunk.length, 0);
       job.waiting = [];
       job.settle(false);
     }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Between files the shell must not keep the process (a library user's script) alive. */
   private idle(): void {
     if (this.child) handles(this.child).forEach((handle) => handle.unref?.());
   }
+}
+
+/** Writes all of it to a blocking descriptor; `done` when written, or on the first error. */
+function writeAll(fd: number, bytes: Uint8Array, done: () => void, from = 0): void {
+  if (from >= bytes.length) return done();
+  write(fd, bytes, from, bytes.length - from, null, (err, written) => (err ? done() : writeAll(fd, bytes, done, from + written)));
 }
 
 interface Referenced {
@@ -308,13 +513,13 @@ interface Referenced {
 
 /** The shell process and its pipes (sockets underneath): each keeps the event loop alive while referenced. */
 function handles(child: ShellChild): Referenced[] {
-  return [child, child.stdin as Referenced, child.stdout as Referenced];
+  return [child, child.stdin as Referenced, child.stdout as Referenced, child.stderr as Referenced];
 }
 
 let shells: Map<string, PdftotextShell> | null | undefined;
 
 function shellFor(executable: string): PdftotextShell | undefined {
-  if (shells === undefined) shells = findOnPath('head') ? new Map() : null;
+  if (shells === undefined) shells = findOnPath('mkfifo') ? new Map() : null;
   if (!shells) return undefined;
   let shell = shells.get(executable);
   if (!shell) shells.set(executable, (shell = new PdftotextShell(executable)));
