@@ -8,7 +8,8 @@ import { startPdftotext, type TextReceiver } from './pdftotext.js';
 
 /**
  * A stand-in for pdftotext, so the shell protocol is tested where poppler is not installed (CI): it writes its
- * input back, except that a first line with FAIL exits 3, with WARN complains on stderr, with SLOW waits first.
+ * input back, except that a first line with FAIL exits 3, with QUIT exits 4 without reading the rest, with WARN
+ * complains on stderr, with SLOW waits first.
  */
 function fakePdftotext(): string {
   const dir = mkdtempSync(join(tmpdir(), 'phi-scan-fake-pdftotext-'));
@@ -17,6 +18,7 @@ function fakePdftotext(): string {
 IFS= read -r first
 case "$first" in
   *FAIL*) cat >/dev/null; exit 3 ;;
+  *QUIT*) exit 4 ;;
   *WARN*) echo "Syntax Warning: something" >&2 ;;
   *SLOW*) sleep 0.2 ;;
 esac
@@ -76,6 +78,18 @@ describe('pdftotext through the worker shell', () => {
     expect(receivers[0]!.output).toBe(texts[0]);
     expect(receivers[2]!.output).toBe(texts[2]);
     expect(receivers[4]!.output).toBe(texts[4]);
+  });
+
+  it('gives large inputs queued behind each other, and behind one not read to its end, only their own text', async () => {
+    const big = (label: string, fill: string) => `${label}\n${fill.repeat(300 * 1024)}\n`;
+    const texts = [big('SLOW first', 'a'), big('QUIT unread', 'b'), ...Array.from({ length: 7 }, (_, i) => (i % 2 ? big(`next ${i}`, String(i)) : `short ${i}\n`))];
+    const runs = texts.map((text) => startPdftotext(fake, input(text), MAX));
+    const receivers = texts.map(() => new Collect());
+    const outcomes = await Promise.all(runs.map((run, i) => run.deliver(receivers[i]!)));
+    expect(outcomes).toEqual(texts.map((text) => !text.startsWith('QUIT')));
+    texts.forEach((text, i) => {
+      if (!text.startsWith('QUIT')) expect(receivers[i]!.output === text, `run ${i}`).toBe(true);
+    });
   });
 
   it('stops a run whose output passes the limit', async () => {
