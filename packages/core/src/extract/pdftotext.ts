@@ -128,13 +128,16 @@ function runAlone(executable: string, bytes: Uint8Array, maxBytes: number, recei
  *
  * The shell opens a FIFO read-write before it opens it to read: a plain read-only open would wait for a
  * writer, and for a short PDF this side may have written all of it and closed its end already (the data
- * stays in the FIFO while this side holds a read end, which it does until the run's end line).
+ * stays in the FIFO while this side holds a read end, which it does until the run's end line). The shell
+ * removes its FIFOs when it ends, also on the SIGPIPE of its next line once this process has gone.
  */
 const FIFO_SLOTS = 4;
 /** What a FIFO holds before a write waits for its reader: Linux's default pipe buffer is 64 KiB. */
 const FIFO_BUFFER_BYTES = 64 * 1024;
 const SLOT_PATHS = Array.from({ length: FIFO_SLOTS }, (_, slot) => `"$1/${slot}"`).join(' ');
-const SHELL_SCRIPT = `mkfifo ${SLOT_PATHS} || exit 1
+const SHELL_SCRIPT = `trap 'rm -f ${SLOT_PATHS}; rmdir "$1"' EXIT
+trap 'exit 1' HUP INT PIPE TERM
+mkfifo ${SLOT_PATHS} || exit 1
 printf '\\nready\\n' >&2
 while read -r token slot; do
   exec 5<>"$1/$slot" 4<"$1/$slot" 5>&-
@@ -143,9 +146,7 @@ while read -r token slot; do
   exec 4<&-
   printf '\\n%s %s\\n' "$token" "$status"
   printf '\\n%s\\n' "$token" >&2
-done
-rm -f ${SLOT_PATHS}
-rmdir "$1"`;
+done`;
 
 type ShellChild = ChildProcessByStdio<Writable, Readable, Readable>;
 
