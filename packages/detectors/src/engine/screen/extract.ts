@@ -1,4 +1,4 @@
-import { NON_WORD, byteSet, isWordByte, setFrequency, type ByteSet, type Factor } from './factor.js';
+import { NON_WORD, byteSet, factorFrequency, isWordByte, setFrequency, type ByteSet, type Factor } from './factor.js';
 import { keywordGate } from '../compile.js';
 
 /**
@@ -326,7 +326,6 @@ const MAX_CROSS = 1024;
 const interned = new Map<string, Pos>();
 const BOUND: Pos = { id: 0, set: new Uint8Array(256), frequency: 1, side: 'mixed' };
 const WORD_SET = byteSet(Array.from({ length: 256 }, (_, b) => b).filter(isWordByte));
-const NON_WORD_FREQUENCY = setFrequency(NON_WORD);
 
 function pos(set: ByteSet): Pos {
   const key = Buffer.from(set).toString('latin1');
@@ -343,6 +342,8 @@ function pos(set: ByteSet): Pos {
   }
   return found;
 }
+
+const NON_WORD_POS = pos(NON_WORD);
 
 function combine(a: ByteSet, b: ByteSet, op: (x: number, y: number) => number): ByteSet {
   const out = new Uint8Array(256);
@@ -364,7 +365,15 @@ const isEmptySet = (s: ByteSet) => !s.some((x) => x === 1);
  * A `\b` between two positions keeps only the byte pairs on opposite sides of it; null when none is left,
  * that is when no text can hold the sequence.
  */
+const acrossBounds = new Map<number, [Pos, Pos] | null>();
 function acrossBound(x: Pos, y: Pos): [Pos, Pos] | null {
+  const key = x.id * 0x100000 + y.id;
+  let found = acrossBounds.get(key);
+  if (found === undefined) acrossBounds.set(key, (found = narrowAcrossBound(x, y)));
+  return found;
+}
+
+function narrowAcrossBound(x: Pos, y: Pos): [Pos, Pos] | null {
   const xw = intersect(x.set, WORD_SET);
   const xn = intersect(x.set, NON_WORD);
   const yw = intersect(y.set, WORD_SET);
@@ -396,23 +405,50 @@ const positionsOf = (s: Seq) => s.reduce((n, p) => n + (p === BOUND ? 0 : 1), 0)
 const leadContext = (s: Seq) => s[0] === BOUND && s.length > 1 && s[1]!.side === 'word';
 const trailContext = (s: Seq) => s[s.length - 1] === BOUND && s.length > 1 && s[s.length - 2]!.side === 'word';
 
-/** The modelled frequency of the factor the sequence gives; 1 for one without a position. */
+const seqCosts = new WeakMap<Seq, number>();
+const pairCosts = new Map<number, number>();
+
+/**
+ * factor.ts's chance for `cur` right after `prev`: its model goes position by position, each given the one
+ * before, so the product of these over a sequence is its factorFrequency(), at a fraction of the work.
+ */
+function afterCost(prev: Pos, cur: Pos): number {
+  const key = prev.id * 0x100000 + cur.id;
+  let cost = pairCosts.get(key);
+  if (cost === undefined) pairCosts.set(key, (cost = factorFrequency({ bytes: [prev.set, cur.set], lead: 0, trail: 0 }) / prev.frequency));
+  return cost;
+}
+
+/** The modelled frequency (factor.ts) of the factor the sequence gives; 1 for one without a position. */
 function seqCost(s: Seq): number {
   if (positionsOf(s) === 0) return 1;
-  let p = 1;
-  for (const x of s) if (x !== BOUND) p *= x.frequency;
-  if (leadContext(s)) p *= NON_WORD_FREQUENCY;
-  if (trailContext(s)) p *= NON_WORD_FREQUENCY;
-  return p;
+  let cost = seqCosts.get(s);
+  if (cost === undefined) {
+    const positions = s.filter((p) => p !== BOUND);
+    if (leadContext(s)) positions.unshift(NON_WORD_POS);
+    if (trailContext(s)) positions.push(NON_WORD_POS);
+    cost = positions[0]!.frequency;
+    for (let k = 1; k < positions.length; k++) cost *= afterCost(positions[k - 1]!, positions[k]!);
+    seqCosts.set(s, cost);
+  }
+  return cost;
 }
+
+const setCosts = new WeakMap<readonly Seq[], number>();
 
 /** Infinity for a set that says nothing (it holds a sequence without positions). */
 function setCost(seqs: readonly Seq[]): number {
-  let sum = 0;
+  let sum = setCosts.get(seqs);
+  if (sum !== undefined) return sum;
+  sum = 0;
   for (const s of seqs) {
-    if (positionsOf(s) === 0) return Infinity;
+    if (positionsOf(s) === 0) {
+      sum = Infinity;
+      break;
+    }
     sum += seqCost(s);
   }
+  setCosts.set(seqs, sum);
   return sum;
 }
 
@@ -480,6 +516,7 @@ function clip(s: Seq, mode: Mode): Seq | undefined {
  * (undefined when that is not enough), a prefix set may also shorten at the end, a suffix set at the start.
  */
 function bound(input: readonly Seq[], mode: Mode): Seq[] | undefined {
+  if (input.length <= 1) return input.length === 1 && positionsOf(input[0]!) === 0 && mode !== 'exact' ? [[]] : [...input];
   if (input.some((s) => positionsOf(s) === 0) && mode !== 'exact') return [[]];
   let seqs = mergeNeighbours(input);
   if (seqs.length <= MAX_SET) return seqs;
@@ -487,7 +524,9 @@ function bound(input: readonly Seq[], mode: Mode): Seq[] | undefined {
   const candidates: Seq[][] = [mergeColumns(seqs)];
   if (mode !== 'factor') {
     for (let length = MAX_LENGTH - 1; length >= 1; length--) {
-      seqs = mergeNeighbours(seqs.map((s) => (s.length <= length ? s : mode === 'prefix' ? s.slice(0, length) : s.slice(s.length - length))));
+      seqs = dedupe(seqs.map((s) => (s.length <= length ? s : mode === 'prefix' ? s.slice(0, length) : s.slice(s.length - length))));
+      if (seqs.length > 4 * MAX_SET) continue; // merging would not bring it under: shorten first
+      seqs = mergeNeighbours(seqs);
       if (seqs.length <= MAX_SET) {
         candidates.push(seqs);
         break;
@@ -498,7 +537,8 @@ function bound(input: readonly Seq[], mode: Mode): Seq[] | undefined {
 }
 
 function cross(a: readonly Seq[], b: readonly Seq[], mode: Mode): Seq[] | undefined {
-  if (a.length * b.length > MAX_CROSS) return undefined;
+  // Merging rarely brings an exact set of many times MAX_SET back under it: not worth the crossing.
+  if (a.length * b.length > (mode === 'exact' ? 4 * MAX_SET : MAX_CROSS)) return undefined;
   const out: Seq[] = [];
   for (const x of a) {
     for (const y of b) {
@@ -627,6 +667,14 @@ function toFactor(s: Seq): Factor {
  * undefined when the source can match the empty string, holds syntax not read here, or nothing is known.
  */
 export function requiredFactors(source: string): Factor[] | undefined {
+  // Every engine asks again for the same built-in sources; the analysis costs ~0.2 s of CPU cold.
+  if (!answers.has(source)) answers.set(source, analyzeSource(source));
+  return answers.get(source);
+}
+
+const answers = new Map<string, Factor[] | undefined>();
+
+function analyzeSource(source: string): Factor[] | undefined {
   const node = parsePattern(source);
   if (!node) return undefined;
   let info: Info;
