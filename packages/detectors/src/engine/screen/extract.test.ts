@@ -254,6 +254,73 @@ function checkSound(source: string, factors: readonly Factor[], seed: number, sa
   return { checked };
 }
 
+/** A random RE2 source over the syntax read here: literals, classes, \\b, groups, (?i:), alternation, quantifiers. */
+function randomSource(rng: Rng, depth = 0): string {
+  const atom = (): string => {
+    const r = rng.next();
+    if (depth < 3 && r < 0.2) return `(?:${randomSource(rng, depth + 1)})`;
+    if (depth < 3 && r < 0.25) return `(?i:${randomSource(rng, depth + 1)})`;
+    if (r < 0.35) return rng.pick(['[0-9]', '[a-c]', '[A-Z_]', '[ .-]', '\\d', '\\w', '\\s', '[^a]', '.', 'é', '[x-z#]']);
+    if (r < 0.45) return rng.pick(['\\b', '\\b', '^', '$', '\\B']);
+    if (r < 0.5) return rng.pick(['\\.', '\\-', '\\|', '\\(', ' ', '#', '/']);
+    return rng.pick([...'abcksxyzABK019']);
+  };
+  const sequence = (): string => {
+    let out = '';
+    for (let n = rng.int(1, 5); n > 0; n--) {
+      out += atom();
+      const q = rng.next();
+      if (q < 0.1) out += rng.pick(['?', '*', '+', '??', '+?']);
+      else if (q < 0.2) {
+        const min = rng.int(0, 10);
+        out += rng.pick([`{${min}}`, `{${min},}`, `{${min},${min + rng.int(0, 6)}}`]);
+      }
+    }
+    return out;
+  };
+  const alternatives = [sequence()];
+  while (rng.next() < 0.3) alternatives.push(sequence());
+  return alternatives.join('|');
+}
+
+describe('requiredFactors on crafted and random sources', () => {
+  it.each([
+    '(?:ab\\b\\.|cd)x',
+    'x(?:\\.\\bab|cd)',
+    '(?:a|b\\b)(?:\\bc|-)',
+    '[a-z]+\\b[0-9. ]x',
+    '(?:q[0-9]+w){9}e',
+    'e(?:q[0-9]+w){9}',
+    '(?:q[0-9]+w){2,}e',
+    '(?:ab|c[0-9]*d){3,12}z',
+    '\\b(?:st|rd)\\b\\.?(?:,| x)',
+    '(?i)(?:\\bks\\b|\\bK#)',
+  ])('is sound on generated matches of %s', (source) => {
+    const factors = requiredFactors(source);
+    expect(factors).toBeDefined();
+    const { checked } = checkSound(source, factors!, 7, 300);
+    expect(checked).toBeGreaterThan(30);
+  });
+
+  it('is sound on random sources', () => {
+    const rng = prng(99);
+    let analyzed = 0;
+    for (let n = 0; n < 600; n++) {
+      const source = randomSource(rng);
+      try {
+        new RE2(source);
+      } catch {
+        continue;
+      }
+      const factors = requiredFactors(source);
+      if (!factors) continue;
+      analyzed++;
+      checkSound(source, factors, n, 40);
+    }
+    expect(analyzed).toBeGreaterThan(200);
+  });
+});
+
 describe('requiredFactors over the built-in set sources', () => {
   const sources = setSources();
 
