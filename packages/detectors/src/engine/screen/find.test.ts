@@ -100,6 +100,8 @@ describe('FactorFinder', () => {
     for (let round = 0; round < 120; round++) {
       const count = round % 3 === 0 ? 1 + rand(8) : round % 3 === 1 ? 9 + rand(40) : 60 + rand(100);
       const factors = Array.from({ length: count }, () => randomFactor(rand));
+      // Patterns share factors: equal ones are looked for once and must all be reported.
+      if (round % 2 === 0) factors.push(factors[rand(count)]!, { ...factors[rand(count)]! });
       const finder = FactorFinder.create(factors)!;
       expect(finder).toBeDefined();
       for (let t = 0; t < 12; t++) {

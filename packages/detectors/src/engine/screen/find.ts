@@ -10,9 +10,12 @@ import { TEDDY_WASM_BASE64 } from './teddy-wasm.js';
 
 // Memory layout; keep in step with teddy.wat.
 const TABLES = 0;
-const TABLE_SET_BYTES = 96;
-const OUT_POINTER = 224;
-const CANDIDATES = 256;
+/** Per window position a 32-entry table of low 5 bits and a 16-entry one of high nibbles, for 8 buckets. */
+const TABLE_SET_BYTES = 144;
+const MAX_SETS = 4;
+const FACTORS_PER_SET = 24;
+const OUT_POINTER = 640;
+const CANDIDATES = 1024;
 /** Room for 512 candidates: small enough that a bucket whose factors have all been found stops being scanned soon. */
 const CANDIDATES_END = CANDIDATES + 512 * 8;
 const INPUT = CANDIDATES_END;
@@ -21,9 +24,11 @@ const SLACK = 32;
 const PAGE = 65536;
 
 const WINDOW = 3;
-const ANY = 0xffff;
+/** Tables that pass every byte: positions past a short window. */
+const ANY_LOW = -1;
+const ANY_HIGH = 0xffff;
 
-type Scan = (p: number, end: number, out: number, outEnd: number) => number;
+type Scan = (p: number, end: number, out: number, outEnd: number, sets: number) => number;
 
 interface Planned {
   readonly id: number;
@@ -33,7 +38,12 @@ interface Planned {
   readonly coreEnd: number;
   /** Position in the factor of the window's first byte. */
   readonly window: number;
-  /** Per window position, which low and high nibbles its bytes have, as 16-bit masks (ANY past a short window). */
+  readonly windowLength: number;
+  /** The bucket's bit in a candidate's mask; set when grouped. */
+  bit: number;
+  /** Ids of factors equal to this one, found with it. */
+  readonly also: number[];
+  /** Per window position, which low 5 bits (32-bit mask) and high nibbles (16-bit mask) its bytes have. */
   readonly lo: readonly number[];
   readonly hi: readonly number[];
 }
@@ -70,22 +80,54 @@ function nibbleMasks(set: ByteSet): [lo: number, hi: number] {
   let hi = 0;
   for (let b = 0; b < 256; b++) {
     if (set[b]) {
-      lo |= 1 << (b & 15);
+      lo |= 1 << (b & 31);
       hi |= 1 << (b >> 4);
     }
   }
   return [lo, hi];
 }
 
-/** The modelled chance that a byte of text passes a position's nibble tables: every low/high pairing counts. */
+/** The bytes the frequency model gives more than its floor: the others add too little to change a choice. */
+const MODELLED_BYTES = Array.from({ length: 256 }, (_, b) => b).filter((b) => BYTE_FREQUENCY[b]! > 0.0001);
+const passMemo = new Map<number, number>();
+
+/** The modelled chance that a byte of text passes a position's tables: every low/high pairing counts. */
 function nibbleFrequency(lo: number, hi: number): number {
-  if (lo === ANY && hi === ANY) return 1;
-  let p = 0;
-  for (let h = 0; h < 16; h++) {
-    if (!(hi & (1 << h))) continue;
-    for (let l = 0; l < 16; l++) if (lo & (1 << l)) p += BYTE_FREQUENCY[(h << 4) | l]!;
+  if (lo === ANY_LOW && hi === ANY_HIGH) return 1;
+  const key = (lo >>> 0) * 65536 + hi;
+  let p = passMemo.get(key);
+  if (p === undefined) {
+    p = 0;
+    for (const b of MODELLED_BYTES) if (lo & (1 << (b & 31)) && hi & (1 << (b >> 4))) p += BYTE_FREQUENCY[b]!;
+    p = Math.min(1, p);
+    if (passMemo.size > 100_000) passMemo.clear();
+    passMemo.set(key, p);
   }
-  return Math.min(1, p);
+  return p;
+}
+
+/** Whether a position's tables pass most digits: figures come in runs, so a digit after one is no rare event. */
+function digitish(lo: number, hi: number): boolean {
+  return (hi & (1 << 3)) !== 0 && bitCount((lo >>> 16) & 0x3ff) >= 8;
+}
+
+function bitCount(x: number): number {
+  let n = 0;
+  for (; x !== 0; x &= x - 1) n++;
+  return n;
+}
+
+/**
+ * The modelled chance that a window's tables pass at an offset. The byte model is per byte; in text a digit
+ * follows a digit about half the time (0.03 in the model), so windows of figures are costed as the runs they are.
+ */
+function windowFrequency(lo: readonly number[], hi: readonly number[]): number {
+  let p = 1;
+  for (let k = 0; k < WINDOW; k++) {
+    const f = nibbleFrequency(lo[k]!, hi[k]!);
+    p *= k > 0 && digitish(lo[k]!, hi[k]!) && digitish(lo[k - 1]!, hi[k - 1]!) ? Math.max(f, 0.5) : f;
+  }
+  return p;
 }
 
 /** The window of up to 3 matched (not context) positions that the nibble tables pass least often. */
@@ -100,16 +142,15 @@ function plan(factor: Factor, id: number): Planned | undefined {
   for (let start = factor.lead; start + length <= coreEnd; start++) {
     const lo: number[] = [];
     const hi: number[] = [];
-    let frequency = 1;
     for (let k = 0; k < WINDOW; k++) {
-      const [l, h] = k < length ? masks[start + k]! : [ANY, ANY];
+      const [l, h] = k < length ? masks[start + k]! : [ANY_LOW, ANY_HIGH];
       lo.push(l);
       hi.push(h);
-      frequency *= nibbleFrequency(l, h);
     }
+    const frequency = windowFrequency(lo, hi);
     if (frequency < bestFrequency) {
       bestFrequency = frequency;
-      best = { id, bytes: factor.bytes, lead: factor.lead, coreEnd, window: start, lo, hi };
+      best = { id, bytes: factor.bytes, lead: factor.lead, coreEnd, window: start, windowLength: length, bit: 0, also: [], lo, hi };
     }
   }
   return best;
@@ -119,12 +160,11 @@ interface Bucket {
   lo: number[];
   hi: number[];
   members: Planned[];
+  cost: number;
 }
 
 function bucketCost(lo: readonly number[], hi: readonly number[], members: number): number {
-  let p = members;
-  for (let k = 0; k < WINDOW; k++) p *= nibbleFrequency(lo[k]!, hi[k]!);
-  return p;
+  return members * windowFrequency(lo, hi);
 }
 
 /**
@@ -132,7 +172,7 @@ function bucketCost(lo: readonly number[], hi: readonly number[], members: numbe
  * low: most often-passing windows first, each into the bucket it adds least to.
  */
 function group(planned: readonly Planned[], buckets: number): Bucket[] {
-  const result: Bucket[] = Array.from({ length: buckets }, () => ({ lo: [0, 0, 0], hi: [0, 0, 0], members: [] }));
+  const result: Bucket[] = Array.from({ length: buckets }, () => ({ lo: [0, 0, 0], hi: [0, 0, 0], members: [], cost: 0 }));
   const order = planned
     .map((f) => ({ f, frequency: bucketCost(f.lo, f.hi, 1) }))
     .sort((a, b) => b.frequency - a.frequency);
@@ -142,17 +182,19 @@ function group(planned: readonly Planned[], buckets: number): Bucket[] {
     for (const bucket of result) {
       const lo = bucket.lo.map((m, k) => m | f.lo[k]!);
       const hi = bucket.hi.map((m, k) => m | f.hi[k]!);
-      const increase = bucketCost(lo, hi, bucket.members.length + 1) - bucketCost(bucket.lo, bucket.hi, bucket.members.length);
+      const increase = bucketCost(lo, hi, bucket.members.length + 1) - bucket.cost;
       if (increase < bestIncrease) {
         bestIncrease = increase;
         best = bucket;
       }
     }
     best.members.push(f);
+    f.bit = 1 << result.indexOf(best);
     for (let k = 0; k < WINDOW; k++) {
       best.lo[k]! |= f.lo[k]!;
       best.hi[k]! |= f.hi[k]!;
     }
+    best.cost = bucketCost(best.lo, best.hi, best.members.length);
   }
   return result;
 }
@@ -160,24 +202,38 @@ function group(planned: readonly Planned[], buckets: number): Bucket[] {
 export class FactorFinder {
   readonly #memory: WebAssembly.Memory;
   readonly #scan: Scan;
+  /** How many sets of 8 buckets the tables hold. */
+  readonly #sets: number;
   readonly #buckets: readonly (readonly Planned[])[];
   /** Factors without a matched position: they occur everywhere (all their positions can lie outside a range). */
   readonly #everywhere: readonly number[];
   /** The tables with every factor in: restored at the start of each find(). */
   readonly #tables: Uint8Array;
   readonly #found: Uint8Array;
+  /** The bits of the buckets that hold factors. */
+  readonly #occupied: number;
+  /**
+   * The factors to verify at a candidate, by its first two bytes (windows of 2-3 bytes whose first two sets
+   * are small), by its first byte (windows of 1 byte), and the rest, checked at every candidate of their bucket.
+   */
+  readonly #byPair: (Planned[] | undefined)[] = new Array(65536);
+  readonly #bySingle: (Planned[] | undefined)[] = new Array(256);
+  readonly #wide: Planned[] = [];
   #bytes: Uint8Array;
   #candidates: Int32Array;
   #length = 0;
 
-  private constructor(memory: WebAssembly.Memory, scan: Scan, buckets: Bucket[], everywhere: number[], factorCount: number) {
+  private constructor(memory: WebAssembly.Memory, scan: Scan, sets: number, buckets: Bucket[], everywhere: number[], factorCount: number) {
     this.#memory = memory;
     this.#scan = scan;
+    this.#sets = sets;
     this.#buckets = buckets.map((b) => b.members);
     this.#everywhere = everywhere;
     this.#found = new Uint8Array(factorCount);
-    this.#tables = new Uint8Array(2 * TABLE_SET_BYTES);
+    this.#tables = new Uint8Array(this.#sets * TABLE_SET_BYTES);
     buckets.forEach((bucket, index) => writeBucket(this.#tables, index, bucket.lo, bucket.hi));
+    for (const f of buckets.flatMap((b) => b.members)) this.#index(f);
+    this.#occupied = buckets.reduce((bits, b, index) => (b.members.length > 0 ? bits | (1 << index) : bits), 0);
     this.#bytes = new Uint8Array(memory.buffer);
     this.#candidates = new Int32Array(memory.buffer);
   }
@@ -188,17 +244,37 @@ export class FactorFinder {
     if (!module) return undefined;
     const planned: Planned[] = [];
     const everywhere: number[] = [];
+    // The patterns share many factors (the same digit runs, the same words): each is looked for once.
+    const byValue = new Map<string, Planned>();
     factors.forEach((factor, id) => {
+      const value = `${factor.lead}${factor.trail}${factor.bytes.map((set) => members(set).join()).join(';')}`;
+      const same = byValue.get(value);
+      if (same) return void same.also.push(id);
       const p = plan(factor, id);
-      if (p) planned.push(p);
-      else everywhere.push(id);
+      if (!p) return void everywhere.push(id);
+      planned.push(p);
+      byValue.set(value, p);
     });
     // Eight buckets scan in about half the time of sixteen; with few factors the other eight would stay empty.
-    const wide = planned.length > 8;
+    // Each set of 8 buckets costs about as much scanning as the first; more buckets pass less often each.
+    const sets = Math.min(MAX_SETS, Math.ceil(planned.length / FACTORS_PER_SET)) || 1;
     const memory = new WebAssembly.Memory({ initial: Math.ceil((INPUT + SLACK) / PAGE) });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const scan = (wide ? instance.exports['scan16'] : instance.exports['scan8']) as Scan;
-    return new FactorFinder(memory, scan, group(planned, wide ? 16 : 8), everywhere, factors.length);
+    return new FactorFinder(memory, instance.exports['scan'] as Scan, sets, group(planned, sets * 8), everywhere, factors.length);
+  }
+
+  #index(f: Planned): void {
+    const first = members(f.bytes[f.window]!);
+    if (f.windowLength === 1) {
+      for (const b of first) (this.#bySingle[b] ??= []).push(f);
+      return;
+    }
+    const second = members(f.bytes[f.window + 1]!);
+    if (first.length * second.length > 4096) {
+      this.#wide.push(f);
+      return;
+    }
+    for (const a of first) for (const b of second) (this.#byPair[(a << 8) | b] ??= []).push(f);
   }
 
   /** A Buffer over the finder's own memory with room for `length` bytes, to write a text's UTF-8 into (no copy). Valid until the next input() call. */
@@ -226,36 +302,40 @@ export class FactorFinder {
 
   #findInRange(from: number, to: number, ids: number[]): void {
     const bytes = this.#bytes;
-    const buckets = this.#buckets;
-    const found = this.#found;
     bytes.set(this.#tables, TABLES);
-    let live = 0;
-    buckets.forEach((members, b) => {
-      if (members.length > 0) live |= 1 << b;
-    });
+    let live = this.#occupied;
     const end = INPUT + to;
     let p = INPUT + from;
     while (p < end && live !== 0) {
-      p = this.#scan(p, end, CANDIDATES, CANDIDATES_END);
+      p = this.#scan(p, end, CANDIDATES, CANDIDATES_END, this.#sets);
       const written = this.#candidates[OUT_POINTER >> 2]!;
       let changed = 0;
       for (let c = CANDIDATES >> 2; c < written >> 2; c += 2) {
+        const mask = this.#candidates[c + 1]! & live;
+        if (mask === 0) continue;
         const start = this.#candidates[c]! - INPUT;
-        let mask = this.#candidates[c + 1]! & live;
-        while (mask !== 0) {
-          const b = 31 - Math.clz32(mask & -mask);
-          mask &= mask - 1;
-          for (const f of buckets[b]!) {
-            if (found[f.id] === 0 && occursAt(bytes, f, start - f.window, from, to)) {
-              found[f.id] = 1;
-              ids.push(f.id);
-              changed |= 1 << b;
-            }
-          }
-        }
+        const first = bytes[INPUT + start]!;
+        changed |= this.#verify(this.#byPair[(first << 8) | bytes[INPUT + start + 1]!], mask, start, from, to, ids);
+        changed |= this.#verify(this.#bySingle[first], mask, start, from, to, ids);
+        changed |= this.#verify(this.#wide, mask, start, from, to, ids);
       }
       if (changed !== 0) live = this.#narrow(changed, live);
     }
+  }
+
+  /** Checks the factors of `list` in the candidate's buckets at window start `start`; the buckets of those found. */
+  #verify(list: readonly Planned[] | undefined, mask: number, start: number, from: number, to: number, ids: number[]): number {
+    if (list === undefined) return 0;
+    const found = this.#found;
+    let changed = 0;
+    for (const f of list) {
+      if ((f.bit & mask) !== 0 && found[f.id] === 0 && occursAt(this.#bytes, f, start - f.window, from, to)) {
+        found[f.id] = 1;
+        ids.push(f.id, ...f.also);
+        changed |= f.bit;
+      }
+    }
+    return changed;
   }
 
   /** Takes found factors out of the tables of the buckets that changed, so their windows stop being reported. */
@@ -278,16 +358,20 @@ export class FactorFinder {
   }
 }
 
+function members(set: ByteSet): number[] {
+  const list: number[] = [];
+  for (let b = 0; b < 256; b++) if (set[b] === 1) list.push(b);
+  return list;
+}
+
 /** Sets bucket `index`'s bit in the nibble tables at offset 0 of `tables` (the memory, or the saved copy). */
 function writeBucket(tables: Uint8Array, index: number, lo: readonly number[], hi: readonly number[]): void {
   const base = TABLES + (index >> 3) * TABLE_SET_BYTES;
   const bit = 1 << (index & 7);
   for (let k = 0; k < WINDOW; k++) {
-    for (let n = 0; n < 16; n++) {
-      const at = base + k * 32 + n;
-      tables[at] = lo[k]! & (1 << n) ? tables[at]! | bit : tables[at]! & ~bit;
-      tables[at + 16] = hi[k]! & (1 << n) ? tables[at + 16]! | bit : tables[at + 16]! & ~bit;
-    }
+    const at = base + k * 48;
+    for (let n = 0; n < 32; n++) tables[at + n] = lo[k]! & (1 << n) ? tables[at + n]! | bit : tables[at + n]! & ~bit;
+    for (let n = 0; n < 16; n++) tables[at + 32 + n] = hi[k]! & (1 << n) ? tables[at + 32 + n]! | bit : tables[at + 32 + n]! & ~bit;
   }
 }
 
