@@ -83,9 +83,40 @@ export function setFrequency(set: ByteSet): number {
   return Math.min(1, p);
 }
 
-/** The modelled chance that the factor occurs at a given offset: lower is more selective. */
+/** Of the bytes after a digit: figures run on ("4412", "2024-02-17", "488.97"), so another digit or a separator is likely. */
+const AFTER_DIGIT = { digit: 0.06, separator: 0.04, other: 0.2 / 0.93 };
+const FIGURE_SEPARATORS = new Set(['-', '.', ',', '/', ':'].map((c) => c.charCodeAt(0)));
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
+}
+
+/** Whether most of the set's modelled frequency is digits. */
+function mostlyDigits(set: ByteSet): boolean {
+  let digits = 0;
+  for (let b = 0x30; b <= 0x39; b++) if (set[b]) digits += BYTE_FREQUENCY[b]!;
+  return digits > setFrequency(set) / 2;
+}
+
+/** A position's chance just after a position of digits. */
+function frequencyAfterDigit(set: ByteSet): number {
+  let p = 0;
+  for (let b = 0; b < 256; b++) {
+    if (!set[b]) continue;
+    p += isDigit(b) ? AFTER_DIGIT.digit : FIGURE_SEPARATORS.has(b) ? AFTER_DIGIT.separator : BYTE_FREQUENCY[b]! * AFTER_DIGIT.other;
+  }
+  return Math.min(1, p);
+}
+
+/**
+ * The modelled chance that the factor occurs at a given offset: lower is more selective. Positions count as
+ * independent, except after digits: there a figure's next digit or separator is far likelier than alone, or
+ * four digits in a row would look as rare as a word of four letters, when every price and date holds them.
+ */
 export function factorFrequency(factor: Factor): number {
   let p = 1;
-  for (const set of factor.bytes) p *= setFrequency(set);
+  factor.bytes.forEach((set, k) => {
+    p *= k > 0 && mostlyDigits(factor.bytes[k - 1]!) ? frequencyAfterDigit(set) : setFrequency(set);
+  });
   return p;
 }
