@@ -68,6 +68,6 @@ function writeTable(file, exportName, doc, codes) {
 }
 
 writeTable('icd10cm-codes.ts', 'ICD10CM_CODES',
-  'ICD-10-CM codes (undotted), union of FY2024-FY2026, header categories included; `CAT:suffix,…;…`.', icd10Codes());
+  'ICD-10-CM codes (undotted), union of FY2024-FY2026, header categories included; `CAT:suffix,...;...`.', icd10Codes());
 writeTable('icd9cm-codes.ts', 'ICD9CM_CODES',
-  'ICD-9-CM v32 diagnosis codes (undotted, V and E codes included) plus their categories; `CAT:suffix,…;…`.', icd9Codes());
+  'ICD-9-CM v32 diagnosis codes (undotted, V and E codes included) plus their categories; `CAT:suffix,...;...`.', icd9Codes());
