@@ -213,11 +213,10 @@ export class FactorFinder {
   /** The bits of the buckets that hold factors. */
   readonly #occupied: number;
   /**
-   * The factors to verify at a candidate, by its first two bytes (windows of 2-3 bytes whose first two sets
-   * are small), by its first byte (windows of 1 byte), and the rest, checked at every candidate of their bucket.
+   * The factors to verify at a candidate, by its first two bytes (a window of 1 byte under every second
+   * byte), and those whose first two sets are too large to list that way, checked at every candidate of their bucket.
    */
-  readonly #byPair: (Planned[] | undefined)[] = new Array(65536);
-  readonly #bySingle: (Planned[] | undefined)[] = new Array(256);
+  readonly #byPair: (Planned[] | undefined)[] = Array.from({ length: 65536 }, () => undefined);
   readonly #wide: Planned[] = [];
   #bytes: Uint8Array;
   #candidates: Int32Array;
@@ -265,11 +264,7 @@ export class FactorFinder {
 
   #index(f: Planned): void {
     const first = members(f.bytes[f.window]!);
-    if (f.windowLength === 1) {
-      for (const b of first) (this.#bySingle[b] ??= []).push(f);
-      return;
-    }
-    const second = members(f.bytes[f.window + 1]!);
+    const second = f.windowLength === 1 ? ALL_BYTES : members(f.bytes[f.window + 1]!);
     if (first.length * second.length > 4096) {
       this.#wide.push(f);
       return;
@@ -314,21 +309,20 @@ export class FactorFinder {
         const mask = this.#candidates[c + 1]! & live;
         if (mask === 0) continue;
         const start = this.#candidates[c]! - INPUT;
-        const first = bytes[INPUT + start]!;
-        changed |= this.#verify(this.#byPair[(first << 8) | bytes[INPUT + start + 1]!], mask, start, from, to, ids);
-        changed |= this.#verify(this.#bySingle[first], mask, start, from, to, ids);
-        changed |= this.#verify(this.#wide, mask, start, from, to, ids);
+        const list = this.#byPair[(bytes[INPUT + start]! << 8) | bytes[INPUT + start + 1]!];
+        if (list !== undefined) changed |= this.#verify(list, mask, start, from, to, ids);
+        if (this.#wide.length > 0) changed |= this.#verify(this.#wide, mask, start, from, to, ids);
       }
       if (changed !== 0) live = this.#narrow(changed, live);
     }
   }
 
   /** Checks the factors of `list` in the candidate's buckets at window start `start`; the buckets of those found. */
-  #verify(list: readonly Planned[] | undefined, mask: number, start: number, from: number, to: number, ids: number[]): number {
-    if (list === undefined) return 0;
+  #verify(list: readonly Planned[], mask: number, start: number, from: number, to: number, ids: number[]): number {
     const found = this.#found;
     let changed = 0;
-    for (const f of list) {
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i]!;
       if ((f.bit & mask) !== 0 && found[f.id] === 0 && occursAt(this.#bytes, f, start - f.window, from, to)) {
         found[f.id] = 1;
         ids.push(f.id, ...f.also);
@@ -357,6 +351,8 @@ export class FactorFinder {
     return live;
   }
 }
+
+const ALL_BYTES = Array.from({ length: 256 }, (_, b) => b);
 
 function members(set: ByteSet): number[] {
   const list: number[] = [];
