@@ -99,6 +99,17 @@ describe('requiredFactors: units', () => {
     expect(requiredFactors('xyz\\x{41}')!.map(show)).toEqual(['xyz']);
   });
 
+  it('never throws, on random syntax or nesting deeper than the stack', () => {
+    const rng = prng(3);
+    for (let n = 0; n < 3000; n++) {
+      let source = '';
+      for (let k = rng.int(0, 14); k > 0; k--) source += rng.pick([...'()[]{}|^$.*+?\\-,:=!<>Pa1iQEbBdDxp{}é']);
+      expect(() => requiredFactors(source), source).not.toThrow();
+    }
+    expect(() => requiredFactors(`${'(?:'.repeat(50_000)}ab${')'.repeat(50_000)}`)).not.toThrow();
+    expect(() => requiredFactors(`${'(?:x|'.repeat(20_000)}y${')'.repeat(20_000)}`)).not.toThrow();
+  });
+
   it('does not let a character of unknown byte length into a factor', () => {
     expect(requiredFactors('ab.cd')!.map(show).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^(ab|cd)$/)]));
     expect(occurs(requiredFactors('ab[^x]cd')!, 'abécd')).toBe(true);

@@ -681,7 +681,8 @@ function analyzeSource(source: string): Factor[] | undefined {
   try {
     info = analyze(node);
   } catch (error) {
-    if (error instanceof GiveUp) return undefined;
+    // RangeError: nesting deeper than the stack.
+    if (error instanceof GiveUp || error instanceof RangeError) return undefined;
     throw error;
   }
   if (info.empty) return undefined;
