@@ -4,7 +4,7 @@ import { escapeRe2 } from '../text/keywords.js';
 
 export interface CompiledPattern {
   spec: PatternSpec;
-  regex: InstanceType<typeof RE2>;
+  readonly regex: InstanceType<typeof RE2>;
   valueAt: ValueAt;
   /** The pattern with group offsets, for a 'search' value found twice in its match; compiled when first needed. */
   withIndices?: InstanceType<typeof RE2>;
@@ -116,10 +116,6 @@ export function readValueGroup(source: string): { source: string; valueAt: Value
   return ends ? { source, valueAt: 'end' } : search;
 }
 
-function compilePattern(spec: PatternSpec): { regex: InstanceType<typeof RE2>; valueAt: ValueAt } {
-  const { source, valueAt } = readValueGroup(spec.re2);
-  return { regex: new RE2(source, 'g'), valueAt };
-}
 
 /**
  * One set entry per detector, on word boundaries like the context search, so 'ip' does not open the IP
@@ -141,7 +137,20 @@ export function compileDetectors(definitions: readonly DetectorDefinition[], lin
       const inSet = (spec.scope ?? 'text') === 'text';
       if (inSet) setSources.push(spec.re2);
       const once = anchoredAtStart(spec.re2);
-      return { spec, ...compilePattern(spec), setIndex: inSet ? setSources.length - 1 : -1, once, lineLocal: inSet && !once && lineLocal.has(spec) };
+      const { source, valueAt } = readValueGroup(spec.re2);
+      let regex: InstanceType<typeof RE2> | undefined;
+      return {
+        spec,
+        // Compiled when first searched with: the prefilter decides most texts, and most workers never meet
+        // some patterns' shapes (an HL7 segment, a VIN); ~16 ms of every worker's start-up for the built-ins.
+        get regex() {
+          return (regex ??= new RE2(source, 'g'));
+        },
+        valueAt,
+        setIndex: inSet ? setSources.length - 1 : -1,
+        once,
+        lineLocal: inSet && !once && lineLocal.has(spec),
+      };
     });
     let gateIndex = -1;
     if (definition.keywords.length > 0) {
