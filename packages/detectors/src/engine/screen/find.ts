@@ -323,7 +323,10 @@ export class FactorFinder {
     let changed = 0;
     for (let i = 0; i < list.length; i++) {
       const f = list[i]!;
-      if ((f.bit & mask) !== 0 && found[f.id] === 0 && occursAt(this.#bytes, f, start - f.window, from, to)) {
+      // The index matched the window's first two bytes; its third, often its rarest, rules most out at once.
+      if ((f.bit & mask) === 0 || found[f.id] !== 0) continue;
+      if (f.windowLength === 3 && f.bytes[f.window + 2]![this.#bytes[INPUT + start + 2]!] !== 1) continue;
+      if (occursAt(this.#bytes, f, start - f.window, from, to)) {
         found[f.id] = 1;
         ids.push(f.id, ...f.also);
         changed |= f.bit;
