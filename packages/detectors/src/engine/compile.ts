@@ -121,7 +121,7 @@ export function readValueGroup(source: string): { source: string; valueAt: Value
  * One set entry per detector, on word boundaries like the context search, so 'ip' does not open the IP
  * detector's gate in every 'shipment' nor 'age' in every 'page'.
  */
-export function keywordGate(keywords: readonly string[]): string {
+function keywordGate(keywords: readonly string[]): string {
   const wordChar = (ch: string) => /[A-Za-z0-9]/.test(ch);
   const alternatives = keywords.map((k) => `${wordChar(k[0]!) ? '\\b' : ''}${escapeRe2(k)}${wordChar(k[k.length - 1]!) ? '\\b' : ''}`);
   return `(?i)(?:${alternatives.join('|')})`;
