@@ -7,7 +7,10 @@ import { colorWanted } from './format.js';
  * keeps no list of results; whatever it needs at the end comes from the summary.
  */
 export interface Reporter {
-  /** Resolves once the output has taken the bytes; awaiting it makes a slow output slow the scan down. */
+  /**
+   * Resolves once the bytes are queued for the output, which gets them by the end of the current tick (the
+   * results of one tick go as one write); awaiting it makes a slow output slow the scan down.
+   */
   file(result: FileResult): Promise<void>;
   /** Writes the closing part and resolves once the output has flushed it. Does not close the stream. */
   end(summary: ScanSummary): Promise<void>;

@@ -191,6 +191,8 @@ describe('text reporter', () => {
     const reporter = createReporter('text', out, { reveal: false, verbose: true });
     const hostile: FileResult = { ...RESULTS[0]!, path: 'share/\u001b[2Jevil.csv' };
     await reporter.file(hostile);
+    // A tick's lines reach the output together, at its end.
+    await new Promise(setImmediate);
     expect(out.text).toContain('share/\\x1b[2Jevil.csv');
   });
 
@@ -201,3 +203,37 @@ describe('text reporter', () => {
   });
 });
 
+
+describe('the stream sink under every reporter', () => {
+  it('hands a tick of report lines to the output as one write, in order, and all of it by end()', async () => {
+    const out = new CollectingStream();
+    const writes: number[] = [];
+    const write = out.write.bind(out);
+    out.write = ((chunk: any, ...rest: any[]) => {
+      writes.push(chunk.length);
+      return write(chunk, ...rest);
+    }) as typeof out.write;
+    const reporter = createReporter('jsonl', out, { reveal: false, verbose: false });
+    for (let i = 0; i < 50; i++) await reporter.file({ ...RESULTS[0]!, path: `share/note-${i}.txt` });
+    expect(writes).toHaveLength(0);
+    await new Promise(setImmediate);
+    expect(writes).toHaveLength(1);
+    await reporter.end(summaryOf(RESULTS, true));
+    const paths = out.text.trim().split('\n').slice(0, -1).map((line) => JSON.parse(line).path);
+    expect(paths).toEqual(Array.from({ length: 50 }, (_, i) => `share/note-${i}.txt`));
+  });
+
+  it('waits for the output when it stops taking bytes, so a slow disk slows the scan instead of filling memory', async () => {
+    const out = new CollectingStream();
+    const reporter = createReporter('jsonl', out, { reveal: false, verbose: false });
+    let pendingAtMost = 0;
+    for (let i = 0; i < 400; i++) {
+      await reporter.file({ ...RESULTS[0]!, path: `share/${'long-name-'.repeat(20)}${i}.txt` });
+      pendingAtMost = Math.max(pendingAtMost, out.writableLength);
+    }
+    await reporter.end(summaryOf(RESULTS, true));
+    expect(out.text.trim().split('\n')).toHaveLength(401);
+    // Never more than one coalesced chunk beyond the high-water mark waits in the stream.
+    expect(pendingAtMost).toBeLessThan(70 * 1024);
+  });
+});
