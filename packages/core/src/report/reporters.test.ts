@@ -203,7 +203,6 @@ describe('text reporter', () => {
   });
 });
 
-
 describe('the stream sink under every reporter', () => {
   it('hands a tick of report lines to the output as one write, in order, and all of it by end()', async () => {
     const out = new CollectingStream();

@@ -116,7 +116,6 @@ export function readValueGroup(source: string): { source: string; valueAt: Value
   return ends ? { source, valueAt: 'end' } : search;
 }
 
-
 /**
  * One set entry per detector, on word boundaries like the context search, so 'ip' does not open the IP
  * detector's gate in every 'shipment' nor 'age' in every 'page'.
