@@ -539,7 +539,6 @@ export class PackedFindings {
     const ends = this.#data.stringEnds;
     return decode(this.#data.chars, id === 0 ? 0 : ends[id - 1]!, ends[id]!);
   }
-
 }
 
 const CACHE_MIN_FINDINGS = 1024;

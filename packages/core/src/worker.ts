@@ -43,8 +43,9 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
   let ahead: TimedRead | undefined;
   for (const [i, entry] of entries.entries()) {
     if (task.progress) Atomics.store(task.progress, 0, i + 1);
+    const prefetched = worthReadingAhead(entry);
     // A PDF read in its turn still asks for its pdftotext run first, so the next one queues behind it.
-    const read = ahead ?? (worthReadingAhead(entry) ? await readAndPrefetch(entry, task) : timedRead(entry, task.maxFileSize));
+    const read = ahead ?? (prefetched ? await readAndPrefetch(entry, task) : timedRead(entry, task.maxFileSize));
     ahead = undefined;
     const next = entries[i + 1];
     if (next && worthReadingAhead(next)) {
@@ -56,8 +57,8 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
     try {
       results.push(...(await scanEntry(cached.analyzer, entry, read)));
     } finally {
-      // Only a file worth reading ahead was prefetched (see readAndPrefetch): others await nothing here.
-      if (read.outcome.ok && worthReadingAhead(entry)) await releasePrefetched(read.outcome.bytes);
+      // Only a file worth reading ahead was prefetched: others await nothing here.
+      if (read.outcome.ok && prefetched) await releasePrefetched(read.outcome.bytes);
     }
   }
   return results;
@@ -74,9 +75,10 @@ function worthReadingAhead(entry: FileEntry): boolean {
   return entry.size <= READ_AHEAD_MAX_BYTES && /\.pdf$/i.test(entry.path);
 }
 
+/** Reads a file worth reading ahead (see worthReadingAhead) and starts its text extraction. */
 async function readAndPrefetch(entry: FileEntry, task: WorkerTask): Promise<TimedRead> {
   const read = timedRead(entry, task.maxFileSize);
-  if (read.outcome.ok && worthReadingAhead(entry)) await prefetchText(read.outcome.bytes, entry.path, task.settings.limits);
+  if (read.outcome.ok) await prefetchText(read.outcome.bytes, entry.path, task.settings.limits);
   return read;
 }
 
