@@ -37,6 +37,11 @@ export interface CompiledDetectors {
   linePrefilter: InstanceType<typeof RE2.Set> | undefined;
   /** The prefilter index of each linePrefilter entry. */
   lineSetIndex: readonly number[];
+  /**
+   * The prefilter for short texts joined by newlines, entry for entry (see joinedSource): undefined when some
+   * entry cannot be joined. Made the first time it is asked for.
+   */
+  readonly joinedPrefilter: InstanceType<typeof RE2.Set> | undefined;
 }
 
 /**
@@ -78,6 +83,34 @@ export function anchoredAtStart(source: string): boolean {
     depth = after;
   }
   return depth === 0;
+}
+
+/**
+ * The source as the prefilter for texts joined by newlines holds it (see CompiledDetectors.joinedPrefilter), or
+ * undefined when it cannot take part. `^` and `$` outside a class match only at the ends of the text, so a
+ * source with them is given multi-line mode, where they match at each line's ends too: every joined text is
+ * a line of its own, so what matched alone still matches (and more may, which only costs a closer look).
+ * `\A` and `\z` stay at the text's ends whatever the mode, and a flag turned off (`(?-m)`) may undo it.
+ * Conservative: an anchor-like character it cannot place (a POSIX class, a `\Q` quote) counts as an anchor.
+ */
+export function joinedSource(source: string): string | undefined {
+  if (source.includes('(?-')) return undefined;
+  let anchored = false;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const next = source[++i];
+      if (!inClass && (next === 'A' || next === 'z')) return undefined;
+    } else if (inClass) inClass = c !== ']';
+    else if (c === '^' || c === '$') anchored = true;
+    else if (c === '[') {
+      inClass = true;
+      if (source[i + 1] === '^') i++;
+      if (source[i + 1] === ']') i++;
+    }
+  }
+  return anchored ? `(?m)${source}` : source;
 }
 
 const VALUE_GROUP = '(?P<v>';
@@ -159,11 +192,19 @@ export function compileDetectors(definitions: readonly DetectorDefinition[], lin
     return { definition, patterns, gateIndex };
   });
   const linePatterns = detectors.flatMap((d) => d.patterns.filter((p) => p.lineLocal));
+  let joined: InstanceType<typeof RE2.Set> | undefined | null = null;
   return {
     detectors,
     prefilter: setSources.length > 0 ? new RE2.Set(setSources) : undefined,
     linePrefilter: linePatterns.length > 0 ? new RE2.Set(linePatterns.map((p) => p.spec.re2)) : undefined,
     lineSetIndex: linePatterns.map((p) => p.setIndex),
+    get joinedPrefilter() {
+      if (joined === null) {
+        const sources = setSources.map(joinedSource);
+        joined = setSources.length > 0 && sources.every((x) => x !== undefined) ? new RE2.Set(sources as string[]) : undefined;
+      }
+      return joined;
+    },
   };
 }
 
