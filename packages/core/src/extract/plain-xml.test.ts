@@ -7,15 +7,22 @@ import { NotPlainXml, scanPlainXml, type AttributeReader } from './plain-xml.js'
 import { DEFAULT_EXTRACT_LIMITS, type ExtractResult } from './types.js';
 import { readXlsxStreaming } from './xlsx-stream.js';
 
+/** The bytes at `byteOffset` into a buffer of their own, so the scanner meets every alignment of its words. */
+function at(bytes: Uint8Array, byteOffset: number): Uint8Array {
+  const holder = new Uint8Array(byteOffset + bytes.length);
+  holder.set(bytes, byteOffset);
+  return holder.subarray(byteOffset);
+}
+
 /** What a handler sees: local names, the attributes asked for by name, text joined between tags. */
-function scanned(xml: string, asked: string[]): string[] {
+function scanned(xml: string, asked: string[], byteOffset = 0): string[] {
   const events: string[] = [];
   let text = '';
   const flush = (): void => {
     if (text) events.push(`text ${JSON.stringify(text)}`);
     text = '';
   };
-  scanPlainXml(strToU8(xml), {
+  scanPlainXml(at(strToU8(xml), byteOffset), {
     open(name, a: AttributeReader) {
       flush();
       events.push(`open ${name} ${JSON.stringify(asked.map((n) => a.get(n) ?? null))} ${JSON.stringify(a.local('id') ?? null)}`);
@@ -139,6 +146,33 @@ describe('scanPlainXml', () => {
     expect(() => scanPlainXml(new Uint8Array([0xff, 0xfe, 0x3c, 0x00]), {})).toThrow(NotPlainXml);
     // A byte sequence that is not UTF-8, in text a handler reads.
     expect(() => scanPlainXml(new Uint8Array([0x3c, 0x61, 0x3e, 0xc3, 0x28, 0x3c, 0x2f, 0x61, 0x3e]), { text() {} })).toThrow(NotPlainXml);
+  });
+});
+
+describe('scanPlainXml over long text runs', () => {
+  // Plain text is skipped four bytes at a time where the bytes are aligned: what it must stop at may sit at
+  // any offset in a word, and the part at any offset in its buffer.
+  const run = 'Routine follow-up visit, no changes to the plan of care. ';
+  const layouts = (piece: string): string[] =>
+    Array.from({ length: 12 }, (_, k) => `<w:p><w:t>${run.slice(0, k)}${piece}${run}${run.slice(0, 11 - k)}</w:t><w:t>${run}</w:t></w:p>`);
+
+  it('reads each special piece as saxes does, wherever it falls', () => {
+    for (const piece of ['&amp;', '&#x1F600;', 'é', '日本', ']', ']]', '>', '\t', '\n', '"', "'", '']) {
+      for (const xml of layouts(piece)) {
+        const expected = bySaxes(xml, []);
+        for (let byteOffset = 0; byteOffset < 4; byteOffset++) expect(scanned(xml, [], byteOffset), `${JSON.stringify(xml)} at ${byteOffset}`).toEqual(expected);
+      }
+    }
+  });
+
+  it('leaves a long run with what it does not take to the full parser, wherever it falls', () => {
+    for (const piece of ['\r', '\u0001', '\u001f', '\u007f\u0000', ']]>', '\uFFFE', '&nbsp;']) {
+      for (const xml of layouts(piece)) {
+        for (let byteOffset = 0; byteOffset < 4; byteOffset++) {
+          expect(() => scanned(xml, [], byteOffset), `${JSON.stringify(xml)} at ${byteOffset}`).toThrow(NotPlainXml);
+        }
+      }
+    }
   });
 });
 

@@ -111,6 +111,26 @@ function prefixOf(qualified: string): string | undefined {
 
 const NAME_SLOTS = 512;
 
+/** Bytes a text run holds as they are: printable ASCII but `&`, `<` and `]`, which need a closer look. */
+const PLAIN = new Uint8Array(256);
+for (let c = SPACE; c < 0x80; c++) PLAIN[c] = c === AMP || c === LT || c === RBRACKET ? 0 : 1;
+
+const ONES = 0x01010101;
+const HIGHS = 0x80808080 | 0;
+
+/** Whether some byte of the 32-bit word is zero (the classic SWAR test, exact about whether, not which). */
+function hasZeroByte(x: number): boolean {
+  return ((x - ONES) & ~x & HIGHS) !== 0;
+}
+
+/**
+ * Whether any of the word's four bytes is not PLAIN: a high bit, a byte below 0x20 (bits 5 and 6 clear, the
+ * high ones already counted), `&`, `<` or `]`. Four bytes a step, for the long text runs of a document part.
+ */
+function wordNotPlain(x: number): boolean {
+  return (x & HIGHS) !== 0 || hasZeroByte(x & 0x60606060) || hasZeroByte(x ^ 0x26262626) || hasZeroByte(x ^ 0x3c3c3c3c) || hasZeroByte(x ^ 0x5d5d5d5d);
+}
+
 /** Buffer's own latin1 slice: no argument checks, which cost more than the copy for a three-byte value. */
 interface Latin1 {
   latin1Slice(start: number, end: number): string;
@@ -118,6 +138,9 @@ interface Latin1 {
 
 class Scanner implements AttributeReader {
   private readonly latin1: Latin1;
+  /** The part's bytes as aligned 32-bit words from byte `wordsFrom` on, for skipping plain text (see skipPlain). */
+  private readonly words: Int32Array;
+  private readonly wordsFrom: number;
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
   private readonly names: (Name | undefined)[] = new Array<Name | undefined>(NAME_SLOTS);
   /** The open tag's attributes: name start, name end, value start, value end, 1 when the value holds '&' or non-ASCII. */
@@ -143,6 +166,29 @@ class Scanner implements AttributeReader {
     this.namespaces = options.namespaces === true;
     this.cdataAsText = options.cdataAsText !== false;
     this.latin1 = Buffer.from(b.buffer, b.byteOffset, b.byteLength) as unknown as Latin1;
+    const misalignment = (4 - (b.byteOffset & 3)) & 3;
+    const aligned = b.length >= misalignment + 4;
+    this.wordsFrom = aligned ? misalignment : 0;
+    this.words = aligned ? new Int32Array(b.buffer, b.byteOffset + misalignment, (b.length - misalignment) >> 2) : new Int32Array(0);
+  }
+
+  /** The first byte from `at` on that is not PLAIN (or the end): a word at a time where the bytes are aligned. */
+  private skipPlain(at: number): number {
+    const b = this.b;
+    const n = b.length;
+    let i = at;
+    while (i < n && ((i - this.wordsFrom) & 3) !== 0) {
+      if (PLAIN[b[i]!] === 0) return i;
+      i++;
+    }
+    if (i >= this.wordsFrom) {
+      const { words } = this;
+      let k = (i - this.wordsFrom) >> 2;
+      while (k < words.length && !wordNotPlain(words[k]!)) k++;
+      i = this.wordsFrom + (k << 2);
+    }
+    while (i < n && PLAIN[b[i]!] === 1) i++;
+    return i;
   }
 
   run(): void {
@@ -157,6 +203,10 @@ class Scanner implements AttributeReader {
     let special = false;
     while (i < n) {
       const c = b[i]!;
+      if (PLAIN[c] === 1) {
+        i = this.skipPlain(i + 1);
+        continue;
+      }
       if (c !== LT) {
         if (c < SPACE) {
           if (c !== TAB && c !== LF) throw new NotPlainXml();
