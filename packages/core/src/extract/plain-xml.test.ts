@@ -242,6 +242,23 @@ describe('readXlsxStreaming', () => {
     expect(sink.resets).toBe(0);
   });
 
+  it('reads a date serial in each workbook\'s own date system, whichever workbook came first', async () => {
+    const dated = async (date1904: boolean): Promise<Uint8Array> => {
+      const files = unzipSync(await makeXlsx([{ name: 'Visits', rows: [['Visit'], [new Date('2024-02-03T00:00:00Z')]] }]));
+      const xml = new TextDecoder().decode(files['xl/workbook.xml']);
+      files['xl/workbook.xml'] = strToU8(xml.replace(/<workbookPr\b[^>]*?\/>|(?=<bookViews)/, `<workbookPr date1904="${date1904 ? 1 : 0}"/>`));
+      return zipSync(files);
+    };
+    const dates = (result: ExtractResult | null): string[] => (result && result.ok ? result.segments.map((s) => s.text).filter((t) => /^\d{4}-/.test(t)) : []);
+    const [in1900, in1904] = [await dated(false), await dated(true)];
+    // The same serial is four years and a day later in the 1904 system.
+    for (const order of [[in1900, in1904], [in1904, in1900]]) {
+      const texts = order.map((bytes) => dates(read(bytes)));
+      expect(texts[order.indexOf(in1900)]).toEqual(['2024-02-03']);
+      expect(texts[order.indexOf(in1904)]).toEqual(['2028-02-04']);
+    }
+  });
+
   it('still hands a workbook with broken XML to exceljs (null)', async () => {
     expect(read(await sheetsRewritten((xml) => xml.replace('</sheetData>', '')))).toBeNull();
   });

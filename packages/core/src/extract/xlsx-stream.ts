@@ -259,14 +259,21 @@ interface SheetContext {
 }
 
 /**
- * Date cells repeat (a birth date per visit row, one admission day for a whole ward), and building the text
- * through Date and toISOString was a tenth of a 100k-row sheet's extraction. Bounded, so a sheet of distinct
- * timestamps cannot grow it without end.
+ * Date cells repeat (a birth date per visit row, one admission day for a whole ward, the same weeks across a
+ * folder of monthly exports), and building the text through Date and toISOString was a tenth of a 100k-row
+ * sheet's extraction. A serial's text depends only on the workbook's date system, so one table per system
+ * serves every workbook a worker reads. Bounded, so distinct timestamps cannot grow it without end.
  */
 class DateTexts {
   private readonly texts = new Map<number, string>();
 
-  constructor(private readonly date1904: boolean) {}
+  private constructor(private readonly date1904: boolean) {}
+
+  private static readonly systems = [new DateTexts(false), new DateTexts(true)];
+
+  static of(date1904: boolean): DateTexts {
+    return DateTexts.systems[date1904 ? 1 : 0]!;
+  }
 
   of(serial: number): string {
     let text = this.texts.get(serial);
@@ -608,7 +615,7 @@ function readWorkbook(book: Workbook, renamed: boolean, sink: SegmentSink | unde
     const stylesRel = ofType(rels, '/styles');
     const strings = sharedStrings(parse, readPart(book, stringsRel?.target ?? 'xl/sharedStrings.xml'));
     const dates = dateStyles(parse, readPart(book, stylesRel?.target ?? 'xl/styles.xml'));
-    const dateTexts = new DateTexts(date1904);
+    const dateTexts = DateTexts.of(date1904);
     for (const sheet of sheets) {
       if (!book.parts.has(sheet.part.toLowerCase())) throw new CannotFollow();
       readSheet(book, sheet, { name: sheet.name, strings, dates, collector, dateTexts });
