@@ -164,9 +164,11 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
     }
     for (const segment of extracted.segments) file.add(segment);
     // add() times itself; what result() takes (document context, records, columns) is detection's too.
+    // result() also detects the last pending segments, timing them into detectMs: read it before.
+    const detectedBefore = file.detectMs;
     const resultStarted = performance.now();
     const result = file.result(path, extracted.format, bytes.length, packFrom);
-    result.timings = { readMs: 0, extractMs, detectMs: file.detectMs + (performance.now() - resultStarted) };
+    result.timings = { readMs: 0, extractMs, detectMs: detectedBefore + (performance.now() - resultStarted) };
     if (extracted.degraded) result.degraded = extracted.degraded;
     if (extracted.encoding) result.encoding = extracted.encoding;
     return { result, extracted };

@@ -165,6 +165,21 @@ describe('scanPlainXml over long text runs', () => {
     }
   });
 
+  it('ends at the end of the part wherever plain bytes run up to it', () => {
+    // A byte the words skip cannot take (a newline, non-ASCII) and plain bytes after it up to the end: the
+    // reader once stepped back to the last whole word there and never finished.
+    for (const tail of ['', ' ', '  ', '   ', '\n', '\n ', '\n  ', '\n   ', ' \n ', '\t  ']) {
+      for (const body of ['<a/>', '<a>x</a>', '<a>é</a>', `<a>${run}</a>`]) {
+        const xml = body + tail;
+        const expected = bySaxes(xml, []);
+        for (let byteOffset = 0; byteOffset < 4; byteOffset++) expect(scanned(xml, [], byteOffset), `${JSON.stringify(xml)} at ${byteOffset}`).toEqual(expected);
+      }
+    }
+    for (const truncated of ['<a><t>日x', '<a><t>x ', '<a>\n  ', '<a>]x']) {
+      for (let byteOffset = 0; byteOffset < 4; byteOffset++) expect(() => scanned(truncated, [], byteOffset), JSON.stringify(truncated)).toThrow(NotPlainXml);
+    }
+  });
+
   it('leaves a long run with what it does not take to the full parser, wherever it falls', () => {
     for (const piece of ['\r', '\u0001', '\u001f', '\u007f\u0000', ']]>', '\uFFFE', '&nbsp;']) {
       for (const xml of layouts(piece)) {

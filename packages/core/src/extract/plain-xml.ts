@@ -181,6 +181,8 @@ class Scanner implements AttributeReader {
       if (PLAIN[b[i]!] === 0) return i;
       i++;
     }
+    // Plain to the end: rounding down to a word below would step back before `at`.
+    if (i >= n) return n;
     if (i >= this.wordsFrom) {
       const { words } = this;
       let k = (i - this.wordsFrom) >> 2;

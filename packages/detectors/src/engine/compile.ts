@@ -90,11 +90,11 @@ export function anchoredAtStart(source: string): boolean {
  * undefined when it cannot take part. `^` and `$` outside a class match only at the ends of the text, so a
  * source with them is given multi-line mode, where they match at each line's ends too: every joined text is
  * a line of its own, so what matched alone still matches (and more may, which only costs a closer look).
- * `\A` and `\z` stay at the text's ends whatever the mode, and a flag turned off (`(?-m)`) may undo it.
+ * `\A` and `\z` stay at the text's ends whatever the mode, and a flag turned off (`(?-m)`, `(?i-m)`) may undo it.
  * Conservative: an anchor-like character it cannot place (a POSIX class, a `\Q` quote) counts as an anchor.
  */
 export function joinedSource(source: string): string | undefined {
-  if (source.includes('(?-')) return undefined;
+  if (/\(\?[a-zA-Z]*-/.test(source)) return undefined;
   let anchored = false;
   let inClass = false;
   for (let i = 0; i < source.length; i++) {

@@ -60,6 +60,9 @@ describe('joinedSource', () => {
     expect(joinedSource('\\Ax')).toBeUndefined();
     expect(joinedSource('x\\z')).toBeUndefined();
     expect(joinedSource('(?-m)^x')).toBeUndefined();
+    expect(joinedSource('(?i-m)^x')).toBeUndefined();
+    expect(joinedSource('a(?s-m:^x)')).toBeUndefined();
+    expect(joinedSource('(?i)x')).toBe('(?i)x');
   });
 });
 
