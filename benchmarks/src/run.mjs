@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_ROOT, DEFAULT_CORPUS_DIR, ensureCorpus, FULL_SIZES, QUICK_SIZES, sizesFromEnv } from './corpus.mjs';
+import { accountedCommand, cgroupAccountingAvailable } from './cpu-cgroup.mjs';
 import { listFiles } from './files.mjs';
 import { writePatternFile } from './patterns.mjs';
 
@@ -90,16 +91,21 @@ function pollPeak(pid, state) {
 }
 
 /**
- * Runs a command to completion with stdout discarded; wall time from here, CPU time (user + system, children
- * included) and peak RSS (the largest of the process and its children) from GNU time, or peak RSS from
- * polling /proc and no CPU time without it. CPU time is what a busy shared machine distorts least.
+ * Runs a command to completion with stdout discarded; wall time from here, CPU time (user + system) of the
+ * command and everything it started from a cgroup of its own where one can be made (cpu-cgroup.mjs), else
+ * from GNU time (waited-for children only), and peak RSS (the largest of the process and its children) from
+ * GNU time, or from polling /proc and no CPU time without it. CPU time is what a busy shared machine
+ * distorts least.
  */
 export function measure(cmd, args, { env } = {}) {
   const timeFile = path.join(os.tmpdir(), `phi-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const argv = TIME ? ['-f', '%M %U %S', '-o', timeFile, cmd, ...args] : args;
+  const timed = TIME ? { cmd: TIME, args: ['-f', '%M %U %S', '-o', timeFile, cmd, ...args] } : { cmd, args };
+  // CPU from a cgroup where one can be made: GNU time misses what outlives its waited-for children.
+  const accounted = accountedCommand(timed.cmd, timed.args);
+  const run = accounted ?? timed;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(TIME ?? cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(run.cmd, run.args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;
@@ -108,7 +114,7 @@ export function measure(cmd, args, { env } = {}) {
     const state = { peakKb: 0 };
     const poll = TIME ? undefined : setInterval(() => pollPeak(child.pid, state), 50);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', async (code) => {
       if (poll) clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       let peakKb = state.peakKb;
@@ -119,6 +125,7 @@ export function measure(cmd, args, { env } = {}) {
         cpuSeconds = fields?.cpuSeconds ?? null;
         fs.rmSync(timeFile, { force: true });
       }
+      if (accounted) cpuSeconds = (await accounted.seconds()) ?? cpuSeconds;
       resolve({ code, seconds, cpuSeconds, peakMb: peakKb / 1024, stderr });
     });
   });
@@ -416,6 +423,7 @@ async function main(argv) {
     `corpus: ${JSON.stringify(sizes)}`,
     `rounds: best of ${rounds} per tool and cache state, phi-scan and its baseline alternating`,
     `cold cache: ${result.canDropCaches ? 'yes (page cache dropped before each cold run)' : 'no (drop_caches refused): warm only'}`,
+    `CPU s: ${cgroupAccountingAvailable() ? 'from a cgroup per run (the command and everything it starts, pdftotext runs included)' : 'from GNU time (waited-for children only: phi-scan\'s pdftotext runs are not counted)'}`,
     '',
     formatTable(result.rows),
     '',
