@@ -163,8 +163,8 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
       return { result: failed };
     }
     for (const segment of extracted.segments) file.add(segment);
-    // add() times itself; what result() takes (document context, records, columns) is detection's too.
-    // result() also detects the last pending segments, timing them into detectMs: read it before.
+    // Flushes time themselves; what result() takes (the last flush, document context, records, columns) is
+    // detection's too, so detectMs is read before it.
     const detectedBefore = file.detectMs;
     const resultStarted = performance.now();
     const result = file.result(path, extracted.format, bytes.length, packFrom);
@@ -184,7 +184,7 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
  * identifier (document context raises contact identifiers), the patient records, and the fingerprints (keyed
  * by the normalized value, which the report never carries). Confidence reasons are kept only for --explain.
  */
-/** Cells up to this length are remembered (see FileFindings.detect); longer text is rarely repeated. */
+/** Cells up to this length are remembered (see FileFindings.flush); longer text is rarely repeated. */
 const MEMO_MAX_CHARS = 64;
 const MEMO_MAX_ENTRIES = 16_384;
 /** Segments are detected a few hundred at a time (see FileFindings.flush), so a flush holds a few KiB of text. */
@@ -203,7 +203,7 @@ interface Prepared {
   raisedReasons?: ConfidenceReason[];
 }
 
-/** A cell's findings, and what they report, computed the first time the cell is met (see FileFindings.detect). */
+/** A cell's findings, and what they report, computed the first time the cell is met (see FileFindings.flush). */
 interface Detected {
   /** Filled in when the flush that first met the cell has its answer. */
   findings: readonly Finding[];
@@ -264,10 +264,11 @@ class FileFindings implements SegmentSink {
     const answers: Detected[] = [];
     for (let k = 0; k < pending.length; k++) {
       const segment = pending[k]!;
-      let known = segment.text.length > MEMO_MAX_CHARS ? undefined : this.remembered(segment);
+      const memoized = segment.text.length <= MEMO_MAX_CHARS;
+      let known = memoized ? this.remembered(segment) : undefined;
       if (!known) {
         known = { findings: NO_FINDINGS };
-        if (segment.text.length <= MEMO_MAX_CHARS) this.remember(segment, known);
+        if (memoized) this.remember(segment, known);
         asked.push(segment);
         answers.push(known);
       }

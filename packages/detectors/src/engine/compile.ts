@@ -45,16 +45,20 @@ export interface CompiledDetectors {
 }
 
 /**
- * The parentheses and bars of an RE2 source that are syntax, not escaped or inside a character class, from
- * `from` on, with the group depth after each. Conservative readers below build on it.
+ * The parentheses, bars and text anchors (`^`, `$`, `\A`, `\z`) of an RE2 source that are syntax, not escaped
+ * or inside a character class, from `from` on, with the group depth after each. Conservative readers below
+ * build on it.
  */
 function* structure(source: string, from: number): Generator<[index: number, char: string, depth: number]> {
   let depth = 0;
   let inClass = false;
   for (let i = from; i < source.length; i++) {
     const c = source[i]!;
-    if (c === '\\') i++;
-    else if (inClass) inClass = c !== ']';
+    if (c === '\\') {
+      const next = source[++i];
+      if (!inClass && (next === 'A' || next === 'z')) yield [i - 1, `\\${next}`, depth];
+    } else if (inClass) inClass = c !== ']';
+    else if (c === '^' || c === '$') yield [i, c, depth];
     else if (c === '[') {
       inClass = true;
       // A ']' right after '[' or '[^' is a literal member of the class.
@@ -96,19 +100,9 @@ export function anchoredAtStart(source: string): boolean {
 export function joinedSource(source: string): string | undefined {
   if (/\(\?[a-zA-Z]*-/.test(source)) return undefined;
   let anchored = false;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      const next = source[++i];
-      if (!inClass && (next === 'A' || next === 'z')) return undefined;
-    } else if (inClass) inClass = c !== ']';
-    else if (c === '^' || c === '$') anchored = true;
-    else if (c === '[') {
-      inClass = true;
-      if (source[i + 1] === '^') i++;
-      if (source[i + 1] === ']') i++;
-    }
+  for (const [, c] of structure(source, 0)) {
+    if (c === '\\A' || c === '\\z') return undefined;
+    if (c === '^' || c === '$') anchored = true;
   }
   return anchored ? `(?m)${source}` : source;
 }
