@@ -183,12 +183,11 @@ class Scanner implements AttributeReader {
     }
     // Plain to the end: rounding down to a word below would step back before `at`.
     if (i >= n) return n;
-    if (i >= this.wordsFrom) {
-      const { words } = this;
-      let k = (i - this.wordsFrom) >> 2;
-      while (k < words.length && !wordNotPlain(words[k]!)) k++;
-      i = this.wordsFrom + (k << 2);
-    }
+    // Here i is on a word boundary (wordsFrom is 0 to 3, so i >= wordsFrom).
+    const { words } = this;
+    let k = (i - this.wordsFrom) >> 2;
+    while (k < words.length && !wordNotPlain(words[k]!)) k++;
+    i = this.wordsFrom + (k << 2);
     while (i < n && PLAIN[b[i]!] === 1) i++;
     return i;
   }
