@@ -474,8 +474,9 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   /**
    * Whether no pattern can be due in any of texts[from, to) judged by the prefilter's answer for all of them
    * joined: as isDue() with the union of their header facts, so a pattern due in one text alone is due here.
+   * `plans` holds each text's header plan, from `from` on.
    */
-  function nothingDueIn(texts: readonly EngineText[], from: number, to: number, isWanted: (d: CompiledDetector) => boolean): boolean {
+  function nothingDueIn(texts: readonly EngineText[], from: number, to: number, plans: readonly HeaderPlan[], isWanted: (d: CompiledDetector) => boolean): boolean {
     let joined = texts[from]!.text;
     for (let k = from + 1; k < to; k++) joined += '\n' + texts[k]!.text;
     const hits = joinedPrefilter()!.match(scratchUtf8(joined));
@@ -483,10 +484,13 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
       const entry = patternOfSetIndex.get(index);
       if (!entry || !isWanted(entry.detector)) continue;
       if (!entry.pattern.spec.gated || hits.includes(entry.detector.gateIndex)) return false;
-      for (let k = from; k < to; k++) if (planFor(texts[k]!.columnHeader).facts[entry.facts]!.opensGate) return false;
+      for (let k = 0; k < to - from; k++) if (plans[k]!.facts[entry.facts]!.opensGate) return false;
     }
     return true;
   }
+
+  /** The header plans of the group being asked about, reused group after group. */
+  const groupPlans: HeaderPlan[] = [];
 
   /**
    * How many texts the next group holds. It doubles after a group (or a text) with nothing due and drops to a
@@ -527,11 +531,12 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
         i++;
         continue;
       }
-      if (nothingDueIn(texts, i, j, isWanted)) {
+      for (let k = i; k < j; k++) groupPlans[k - i] = planFor(texts[k]!.columnHeader);
+      if (nothingDueIn(texts, i, j, groupPlans, isWanted)) {
         // What detect() does once its prefilter call leaves nothing due: the column patterns alone.
         for (let k = i; k < j; k++) {
           const { text, columnHeader } = texts[k]!;
-          out[k] = finish(startRun(text, planFor(columnHeader), columnHeader, referenceDate, isWanted), detectOptions);
+          out[k] = finish(startRun(text, groupPlans[k - i]!, columnHeader, referenceDate, isWanted), detectOptions);
         }
         groupSize = Math.min(GROUP_MAX, groupSize * 2);
       } else {
