@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Where a cgroup of our own can be made, and how its CPU counter reads in seconds; undefined when none can. */
+/** Where a cgroup of our own may be made, first that works, and how its CPU counter reads in seconds. */
 const HIERARCHIES = [
   // cgroup v1's cpuacct controller: nanoseconds.
   { base: '/sys/fs/cgroup/cpuacct', usage: (dir) => Number(fs.readFileSync(path.join(dir, 'cpuacct.usage'), 'utf8')) / 1e9 },
