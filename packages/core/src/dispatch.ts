@@ -18,18 +18,24 @@ export interface DispatchOptions extends PoolLimits {
   signal?: AbortSignal;
 }
 
-/** Small files share a task: one task per 10 KB file costs more than scanning it. */
+/**
+ * Files share a task: one task per 10 KB file costs more than scanning it, and a task costs the main thread
+ * ~0.5 ms whatever it carries (1,024 tasks of one 1 MiB text each took it 1.0 s of CPU, 256 tasks of four
+ * 0.6 s). A deadline is per file either way (see runTask); the bytes cap bounds what a crash re-runs.
+ */
 const BATCH_MAX_FILES = 64;
-const BATCH_MAX_BYTES = 1024 * 1024;
-/** Files this big, and containers, get a task of their own so a deadline is theirs alone. */
-const SOLO_MIN_BYTES = 256 * 1024;
+const BATCH_MAX_BYTES = 4 * 1024 * 1024;
+/** Containers, and files too big to share a task, get one of their own. */
 const SOLO_FORMATS = /\.(doc|xls|zip)$/i;
 /**
  * Small office documents batch too (a task per 20 KB DOCX left the workers idle half the time), but fewer to
- * a task: each costs milliseconds, and a batch that times out is re-run file by file.
+ * a task and less of them: each costs milliseconds, so a batch of them is what another worker waits for at
+ * the end of a scan. Past SLOW_SOLO_MIN_BYTES one is a task alone.
  */
 const SLOW_FORMATS = /\.(pdf|docx|xlsx|xlsm)$/i;
 const BATCH_MAX_SLOW_FILES = 16;
+const BATCH_MAX_SLOW_BYTES = 1024 * 1024;
+const SLOW_SOLO_MIN_BYTES = 256 * 1024;
 /**
  * Tasks queued per thread: with one, a worker idles while the main thread takes its results and sends the
  * next task. Deadlines start when a task starts running, not while it waits in the queue.
@@ -74,6 +80,7 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
     let batch: FileEntry[] = [];
     let batchBytes = 0;
     let batchSlow = 0;
+    let batchSlowBytes = 0;
     for (;;) {
       // Awaited only when the listing is asynchronous: a for-await over the crawl's synchronous generator made
       // a promise and a microtask turn of every entry.
@@ -86,17 +93,22 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
         yield crawlVerdict(entry);
         continue;
       }
-      if (entry.size >= SOLO_MIN_BYTES || SOLO_FORMATS.test(entry.path)) {
+      const slow = SLOW_FORMATS.test(entry.path);
+      if (entry.size >= (slow ? SLOW_SOLO_MIN_BYTES : BATCH_MAX_BYTES) || SOLO_FORMATS.test(entry.path)) {
         start([entry]);
       } else {
         batch.push(entry);
         batchBytes += entry.size;
-        if (SLOW_FORMATS.test(entry.path)) batchSlow++;
-        if (batch.length >= BATCH_MAX_FILES || batchBytes >= BATCH_MAX_BYTES || batchSlow >= BATCH_MAX_SLOW_FILES) {
+        if (slow) {
+          batchSlow++;
+          batchSlowBytes += entry.size;
+        }
+        if (batch.length >= BATCH_MAX_FILES || batchBytes >= BATCH_MAX_BYTES || batchSlow >= BATCH_MAX_SLOW_FILES || batchSlowBytes >= BATCH_MAX_SLOW_BYTES) {
           start(batch);
           batch = [];
           batchBytes = 0;
           batchSlow = 0;
+          batchSlowBytes = 0;
         }
       }
       // Only when there is a result to give or no room: an async generator started per entry is promises too.
