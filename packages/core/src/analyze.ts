@@ -2,6 +2,7 @@ import {
   createEngine,
   CONFIDENCE_ORDER,
   hasPatientIdentifier,
+  lengthOf,
   raiseForDocument,
   type Confidence,
   type ConfidenceReason,
@@ -241,7 +242,8 @@ class FileFindings implements SegmentSink {
 
   add(segment: TextSegment): void {
     this.pending.push(segment);
-    this.pendingChars += segment.text.length;
+    // Not segment.text: a whole ASCII file's text is made only if the detectors need it (TextSegment.ascii).
+    this.pendingChars += lengthOf(segment);
     if (this.pending.length >= PENDING_MAX_SEGMENTS || this.pendingChars >= PENDING_MAX_CHARS) this.flush();
   }
 
@@ -264,7 +266,7 @@ class FileFindings implements SegmentSink {
     const answers: Detected[] = [];
     for (let k = 0; k < pending.length; k++) {
       const segment = pending[k]!;
-      const memoized = segment.text.length <= MEMO_MAX_CHARS;
+      const memoized = lengthOf(segment) <= MEMO_MAX_CHARS;
       let known = memoized ? this.remembered(segment) : undefined;
       if (!known) {
         known = { findings: NO_FINDINGS };

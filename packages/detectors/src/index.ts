@@ -1,6 +1,6 @@
 export * from './types.js';
 export type { DetectorDefinition, PatternSpec, ContextRules, MatchInput, Validation, Adjustment } from './detector.js';
-export { createEngine, type DetectionEngine, type EngineOptions, type EngineDetectOptions, type EngineText } from './engine/engine.js';
+export { createEngine, lengthOf, type DetectionEngine, type EngineOptions, type EngineDetectOptions, type EngineText } from './engine/engine.js';
 export { CUSTOM_VALIDATORS, type CustomDetectorConfig, type CustomValidator, type ListEntry } from './engine/custom.js';
 export { applyDocumentContext, hasPatientIdentifier, raiseForDocument, PATIENT_IDENTIFIER_DETECTORS } from './engine/document-context.js';
 export { BUILTIN_DETECTORS } from './detectors/index.js';

@@ -165,6 +165,20 @@ export function rememberAsciiText(bytes: Uint8Array, text: string): void {
 }
 
 /**
+ * For bytes that are all ASCII, a function that makes their text (on its first call, which may never come: see
+ * TextSegment.ascii); the sniff's copy when it read them whole. Undefined when some byte is not ASCII.
+ */
+export function asciiTextOf(bytes: Uint8Array): (() => string) | undefined {
+  if (sniffedAscii?.bytes === bytes) {
+    const { text } = sniffedAscii;
+    sniffedAscii = undefined;
+    return () => text;
+  }
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return isAscii(buffer) ? () => buffer.toString('latin1') : undefined;
+}
+
+/**
  * The last step of decodeText, for bytes already known to carry no BOM, no BOM-less UTF-16 and not to look
  * binary (the sniff tested the same sample): strict UTF-8, else Latin-1.
  */

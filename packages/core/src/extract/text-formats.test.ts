@@ -3,7 +3,7 @@ import { decodeText } from './encoding.js';
 import { decodeHl7Escapes } from './hl7.js';
 import { extractText } from './index.js';
 import { markupToText } from './text.js';
-import type { ExtractResult, TextSegment } from './types.js';
+import { DEFAULT_EXTRACT_LIMITS, type ExtractResult, type TextSegment } from './types.js';
 
 function ok(r: ExtractResult): TextSegment[] {
   if (!r.ok) throw new Error(`expected success, got ${r.reason}: ${r.message}`);
@@ -90,6 +90,36 @@ describe('plain text and markup', () => {
 
   it('an empty file is ok with no segments', async () => {
     expect(await extractText(new Uint8Array(0), 'empty.txt')).toEqual({ ok: true, format: 'empty', segments: [] });
+  });
+
+  it('hands an ASCII file to the detectors as its bytes, with the same text when it is read', async () => {
+    // Past the sniff's 64 KiB head, so the text is not made by the sniff either.
+    const text = 'Visit notes, nothing else.\r\n'.repeat(4000);
+    const bytes = Buffer.from(text, 'latin1');
+    const result = await extractText(bytes, 'notes.log');
+    expect(result).toMatchObject({ ok: true, format: 'text', encoding: 'utf-8' });
+    const [segment] = ok(result);
+    expect(segment!.ascii).toBe(bytes);
+    expect(segment!.location).toEqual({ line: 1 });
+    expect(segment!.text).toBe(text);
+  });
+
+  it('decodes as before what is not all ASCII, is markup or is only blank', async () => {
+    const accented = ok(await extractText(Buffer.from('Café visit notes\n'.repeat(5000), 'utf8'), 'notes.txt'));
+    expect(accented[0]!.ascii).toBeUndefined();
+    expect(accented[0]!.text.startsWith('Café')).toBe(true);
+    const page = ok(await extractText(Buffer.from(`<html><body>${'<p>Visit notes</p>\n'.repeat(5000)}</body></html>`), 'page.txt'));
+    expect(page[0]!.ascii).toBeUndefined();
+    expect(page[0]!.text).not.toContain('<p>');
+    expect(ok(await extractText(Buffer.from(' \t\r\n'.repeat(30000)), 'blank.txt'))).toEqual([]);
+  });
+
+  it('keeps the character limit: a file past it is cut as before', async () => {
+    const limits = { ...DEFAULT_EXTRACT_LIMITS, maxTextChars: 100_000 };
+    const result = await extractText(Buffer.from('x'.repeat(150_000)), 'long.txt', limits);
+    expect(ok(result)[0]!.text.length).toBe(100_000);
+    expect(ok(result)[0]!.ascii).toBeUndefined();
+    expect(result).toMatchObject({ degraded: 'text truncated at 100000 characters' });
   });
 });
 

@@ -52,6 +52,12 @@ export interface TextSegment {
    * HL7 batch ('message:3'). Free text has none and is grouped by the record grouper.
    */
   recordKey?: string;
+  /**
+   * The text's bytes, when the text is a file's whole content and all of it ASCII: the detectors read these and
+   * decode `text` (then a getter) only where something may be found (see EngineText.ascii). A copy that
+   * changes `text` must leave it out.
+   */
+  ascii?: Uint8Array;
 }
 
 /** Why an extractor could not produce text. Stable strings: they appear in reports as `reason`. */

@@ -2,23 +2,9 @@ import RE2 from 're2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine, type EngineText } from '../index.js';
 import { joinedSource } from './compile.js';
+import { digits, pick, random } from './seeded.test-helper.js';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
-
-/** A small seeded generator, so a failure names a case that can be run again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(next: () => number, list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-const digits = (next: () => number, n: number): string => Array.from({ length: n }, () => Math.floor(next() * 10)).join('');
 
 /**
  * Cells and paragraphs of the kinds a share's tables and letters hold, synthetic: most hold nothing, some an

@@ -35,7 +35,17 @@ export interface EngineDetectOptions extends DetectOptions {
 export interface EngineText {
   text: string;
   columnHeader?: string;
+  /**
+   * The text's own bytes when every one is ASCII (so each is one character of `text`, at the same offset). The
+   * engine then asks the prefilter about them directly and reads `text` only when some pattern may be due: a
+   * file of clean prose is never decoded into a string, nor encoded back for RE2. `text` may be a getter that
+   * decodes them on first use. A copy that changes `text` must leave `ascii` out.
+   */
+  ascii?: Uint8Array;
 }
+
+/** How long a text is, read from its bytes when it has them (reading `text` may decode them). */
+export const lengthOf = (item: EngineText): number => item.ascii?.length ?? item.text.length;
 
 export interface DetectionEngine {
   readonly detectors: readonly DetectorInfo[];
@@ -97,6 +107,12 @@ export function dedupe(drafts: Draft[]): Draft[] {
 function better(a: Draft, b: Draft): boolean {
   if (a.confidence !== b.confidence) return atLeast(a.confidence, b.confidence);
   return a.end - a.start > b.end - b.start;
+}
+
+/** One text's findings, and whether the prefilter left no pattern due in it when it is short (see detectEach). */
+interface DetectedOne {
+  findings: Finding[];
+  nothingDue: boolean;
 }
 
 interface DetectRun {
@@ -270,7 +286,17 @@ function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: st
   return ranges;
 }
 
-export function* blocksOf(text: string): Generator<[start: number, end: number]> {
+type Blocks = readonly (readonly [number, number])[];
+
+/** Where the span of blocks from `i` ends: up to blockSpans.blocks blocks that follow one another. */
+function spanEnd(blocks: Blocks, i: number): number {
+  let j = i + 1;
+  while (j < blocks.length && j - i < blockSpans.blocks && blocks[j]![0] === blocks[j - 1]![1]) j++;
+  return j;
+}
+
+/** The blocks of a text, or of its ASCII bytes: the same cuts either way, as each byte is one character. */
+export function* blocksOf(text: string | Buffer): Generator<[start: number, end: number]> {
   let start = 0;
   while (start < text.length) {
     if (text.length - start <= 2 * BLOCK_SIZE) {
@@ -278,7 +304,8 @@ export function* blocksOf(text: string): Generator<[start: number, end: number]>
       return;
     }
     // Only the window is searched: indexOf over the rest of a text with no newline would make this quadratic.
-    const window = text.slice(start + BLOCK_SIZE, start + 2 * BLOCK_SIZE);
+    const from = start + BLOCK_SIZE;
+    const window = typeof text === 'string' ? text.slice(from, from + BLOCK_SIZE) : text.subarray(from, from + BLOCK_SIZE);
     const newline = window.indexOf('\n');
     if (newline >= 0) {
       const end = start + BLOCK_SIZE + newline + 1;
@@ -338,17 +365,21 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     (d) => d.patterns.every((p) => p.setIndex < 0 || p.lineLocal) && d.definition.keywords.every((k) => !/[\r\n]/.test(k)),
   );
 
-  interface BlockScan {
-    run: DetectRun;
+  /** What decides whether a pattern the prefilter names is due: the text's header facts and the detectors asked for. */
+  interface DueRule {
     facts: HeaderFacts[];
     isWanted: (detector: CompiledDetector) => boolean;
+  }
+
+  interface BlockScan extends DueRule {
+    run: DetectRun;
     /** The prefilter's answer for the block before the next one. */
     previousHits: readonly number[];
     due: PatternEntry[];
   }
 
   /** Whether the entry must be searched where the prefilter gave `hits`, `before` being its answer just before. */
-  function isDue(scan: BlockScan, entry: PatternEntry, hits: readonly number[], before: readonly number[]): boolean {
+  function isDue(scan: DueRule, entry: PatternEntry, hits: readonly number[], before: readonly number[]): boolean {
     if (!scan.isWanted(entry.detector)) return false;
     if (!entry.pattern.spec.gated) return true;
     // A keyword at the end of the previous block can still be in a match's context window.
@@ -356,7 +387,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     return scan.facts[entry.facts]!.opensGate || hits.includes(gateIndex) || before.includes(gateIndex);
   }
 
-  function anyDue(scan: BlockScan, hits: readonly number[], before: readonly number[]): boolean {
+  function anyDue(scan: DueRule, hits: readonly number[], before: readonly number[]): boolean {
     for (const index of hits) {
       const entry = patternOfSetIndex.get(index);
       if (entry && isDue(scan, entry, hits, before)) return true;
@@ -364,12 +395,13 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     return false;
   }
 
-  function scanBlock(scan: BlockScan, blockStart: number, blockEnd: number): void {
+  /** `asked`: the prefilter's answer for the block, when the caller has it already. */
+  function scanBlock(scan: BlockScan, blockStart: number, blockEnd: number, asked?: number[]): void {
     const { run, due } = scan;
     const { text } = run;
     const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
     // A handful of indices: an array's includes() beats building a Set per block or cell.
-    const hits = prefilter!.match(scratchUtf8(block));
+    const hits = asked ?? prefilter!.match(scratchUtf8(block));
     due.length = 0;
     let lineLocal = 0;
     // Set indices follow detector and pattern order, so sorting keeps the order findings are drafted in.
@@ -402,16 +434,17 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
    * asked about a few at a time, one prefilter call for up to 32 KiB costing less than one per block (2.10
    * against 2.36 ms a MiB), and only a span where some pattern may be due is asked about block by block.
    * Exact: a block's matches are matches of the span of whole lines holding it (every entry is line-local),
-   * so a span with no pattern that could be due holds no block with one.
+   * so a span with no pattern that could be due holds no block with one. It starts at block `from` when the
+   * blocks before it are known to need nothing (firstDueBlock), `passedBefore` being the answer for the span
+   * just before.
    */
-  function scanSpans(scan: BlockScan, blocks: readonly (readonly [number, number])[]): void {
+  function scanSpans(scan: BlockScan, blocks: Blocks, from = 0, passedBefore?: readonly number[]): void {
     const { text } = scan.run;
     /** When the block before the next one was passed over in a span: that span's answer, which holds its own. */
-    let passed: readonly number[] | undefined;
-    let i = 0;
+    let passed = passedBefore;
+    let i = from;
     while (i < blocks.length) {
-      let j = i + 1;
-      while (j < blocks.length && j - i < blockSpans.blocks && blocks[j]![0] === blocks[j - 1]![1]) j++;
+      const j = spanEnd(blocks, i);
       if (j - i > 1) {
         const hits = prefilter!.match(spanUtf8(text.slice(blocks[i]![0], blocks[j - 1]![1])));
         if (!anyDue(scan, hits, passed ?? scan.previousHits)) {
@@ -429,6 +462,26 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     }
   }
 
+  /**
+   * Where the text path (scanSpans) would first have something to read in a text given as its ASCII bytes,
+   * asking the prefilter about the same spans straight from the bytes: the index of that block (the number of
+   * blocks when there is none) and the answer for the span before it, as scanSpans keeps it. A block alone in
+   * its span is asked about too, as scanBlock would; judged against the whole span before it, which holds the
+   * block before, it is due whenever scanBlock would find it due, so nothing the text path reads is passed over.
+   */
+  function firstDueBlock(rule: DueRule, blocks: Blocks, bytes: Buffer): { at: number; passed: readonly number[] | undefined } {
+    let passed: readonly number[] | undefined;
+    let i = 0;
+    while (i < blocks.length) {
+      const j = spanEnd(blocks, i);
+      const hits = prefilter!.match(bytes.subarray(blocks[i]![0], blocks[j - 1]![1]));
+      if (anyDue(rule, hits, passed ?? NO_HITS)) return { at: i, passed };
+      passed = hits;
+      i = j;
+    }
+    return { at: i, passed };
+  }
+
   const wantedBy = (detectOptions: EngineDetectOptions) => {
     const wanted = detectOptions.detectors;
     return (detector: CompiledDetector) => !wanted || wanted.includes(detector.definition.id);
@@ -441,18 +494,52 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     return run;
   }
 
-  /** detect(), and whether the prefilter left no pattern due in a short text (false for a long one). */
-  function detectOne(
-    text: string,
-    columnHeader: string | undefined,
-    detectOptions: EngineDetectOptions,
-    isWanted: (d: CompiledDetector) => boolean,
-  ): { findings: Finding[]; nothingDue: boolean } {
-    if (text.length === 0) return { findings: [], nothingDue: true };
-    const plan = planFor(columnHeader);
+  /**
+   * detectOne() for a text given as its ASCII bytes, when the text path's first step can be taken on them: no
+   * column pattern reads the text first, and a long text is asked about in spans. Undefined when it cannot.
+   * Until the first block with something due, this is the text path's own prefilter calls on the same bytes
+   * (see firstDueBlock); from there on it is the text path itself.
+   */
+  function detectAscii(item: EngineText, plan: HeaderPlan, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): DetectedOne | undefined {
+    const { ascii } = item;
+    if (!ascii || !prefilter || plan.cellPatterns.length > 0) return undefined;
+    const bytes = Buffer.isBuffer(ascii) ? ascii : Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength);
+    const rule: DueRule = { facts: plan.facts, isWanted };
+    // A copy made by spreading a segment whose text is a getter on its class has the bytes and not the text.
+    const textOf = () => item.text ?? bytes.toString('latin1');
+    const short = bytes.length <= 2 * BLOCK_SIZE;
+    if (short) {
+      const hits = prefilter.match(bytes);
+      if (!anyDue(rule, hits, NO_HITS)) return { findings: [], nothingDue: true };
+      const scan = startScan(textOf(), plan, item.columnHeader, detectOptions, isWanted);
+      scanBlock(scan, 0, bytes.length, hits);
+      return { findings: finish(scan.run, detectOptions), nothingDue: false };
+    }
+    if (!spansExact || blockSpans.blocks <= 1) return undefined;
+    const blocks = [...blocksOf(bytes)];
+    const { at, passed } = firstDueBlock(rule, blocks, bytes);
+    if (at === blocks.length) return { findings: [], nothingDue: false };
+    const scan = startScan(textOf(), plan, item.columnHeader, detectOptions, isWanted);
+    scanSpans(scan, blocks, at, passed);
+    return { findings: finish(scan.run, detectOptions), nothingDue: false };
+  }
+
+  function startScan(text: string, plan: HeaderPlan, columnHeader: string | undefined, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): BlockScan {
     const run = startRun(text, plan, columnHeader, detectOptions.referenceDate ?? new Date(), isWanted);
+    return { run, facts: plan.facts, isWanted, previousHits: NO_HITS, due: [] };
+  }
+
+  /** detect(), and whether the prefilter left no pattern due in a short text (false for a long one). */
+  function detectOne(item: EngineText, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): DetectedOne {
+    if (lengthOf(item) === 0) return { findings: [], nothingDue: true };
+    const { columnHeader } = item;
+    const plan = planFor(columnHeader);
+    const fromBytes = detectAscii(item, plan, detectOptions, isWanted);
+    if (fromBytes) return fromBytes;
+    const { text } = item;
+    const scan = startScan(text, plan, columnHeader, detectOptions, isWanted);
+    const { run } = scan;
     if (!prefilter) return { findings: finish(run, detectOptions), nothingDue: true };
-    const scan: BlockScan = { run, facts: plan.facts, isWanted, previousHits: NO_HITS, due: [] };
     let nothingDue = false;
     // A cell or a short text is one block: no generator for it.
     if (text.length <= 2 * BLOCK_SIZE) {
@@ -464,7 +551,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   }
 
   function detect(text: string, detectOptions: EngineDetectOptions = {}): Finding[] {
-    return detectOne(text, detectOptions.columnHeader, detectOptions, wantedBy(detectOptions)).findings;
+    return detectOne({ text, columnHeader: detectOptions.columnHeader }, detectOptions, wantedBy(detectOptions)).findings;
   }
 
   // Texts joined by newlines may be asked about together only when what the prefilter finds in a text alone it
@@ -505,15 +592,15 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     const isWanted = wantedBy(detectOptions);
     const out: Finding[][] = new Array<Finding[]>(texts.length);
     const alone = (k: number): void => {
-      const { text, columnHeader } = texts[k]!;
-      const result = detectOne(text, columnHeader, detectOptions, isWanted);
+      const result = detectOne(texts[k]!, detectOptions, isWanted);
       out[k] = result.findings;
       // An empty text says nothing about the table, and a long one is never grouped.
-      if (text.length === 0 || text.length > 2 * BLOCK_SIZE) return;
+      const length = lengthOf(texts[k]!);
+      if (length === 0 || length > 2 * BLOCK_SIZE) return;
       groupSize = result.nothingDue ? Math.min(GROUP_MAX, groupSize * 2) : Math.max(1, groupSize >> 2);
     };
     if (!prefilter || !joinedPrefilter()) {
-      for (let k = 0; k < texts.length; k++) out[k] = detectOne(texts[k]!.text, texts[k]!.columnHeader, detectOptions, isWanted).findings;
+      for (let k = 0; k < texts.length; k++) out[k] = detectOne(texts[k]!, detectOptions, isWanted).findings;
       return out;
     }
     const referenceDate = detectOptions.referenceDate ?? new Date();
@@ -522,8 +609,8 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
       // A group is one block at most, joined, so the scratch holds it.
       let j = i;
       let chars = -1;
-      while (j < texts.length && j - i < groupSize && texts[j]!.text.length > 0 && chars + 1 + texts[j]!.text.length <= 2 * BLOCK_SIZE) {
-        chars += 1 + texts[j]!.text.length;
+      while (j < texts.length && j - i < groupSize && lengthOf(texts[j]!) > 0 && chars + 1 + lengthOf(texts[j]!) <= 2 * BLOCK_SIZE) {
+        chars += 1 + lengthOf(texts[j]!);
         j++;
       }
       if (j - i <= 1) {
@@ -540,7 +627,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
         }
         groupSize = Math.min(GROUP_MAX, groupSize * 2);
       } else {
-        for (let k = i; k < j; k++) out[k] = detectOne(texts[k]!.text, texts[k]!.columnHeader, detectOptions, isWanted).findings;
+        for (let k = i; k < j; k++) out[k] = detectOne(texts[k]!, detectOptions, isWanted).findings;
         groupSize = Math.max(1, groupSize >> 2);
       }
       i = j;

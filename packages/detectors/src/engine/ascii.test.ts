@@ -1,0 +1,130 @@
+import { Buffer } from 'node:buffer';
+import { describe, expect, it } from 'vitest';
+import { createEngine, type EngineText } from '../index.js';
+import { digits, pick, random } from './seeded.test-helper.js';
+
+const referenceDate = new Date('2025-06-01T00:00:00Z');
+
+/**
+ * Synthetic files of office prose and table lines, tens of KiB to a few hundred: most lines hold nothing, some
+ * numbers that need a label, a label far from its value or right beside it, and now and then an identifier.
+ * Some files have one long line with no newline (cut at spaces, with overlap), some a last block alone.
+ */
+function asciiFile(seed: number): string {
+  const next = random(seed);
+  const prose = [
+    'The quarterly review covers purchasing, facilities and the training plan for next year.',
+    'Inventory counts were reconciled against the vendor statements without exceptions.',
+    'Room 4 projector replaced; the account team will confirm the service plan by Friday.',
+    'Agenda: budget, staffing, the parking survey and the holiday schedule.',
+  ];
+  const table = () => `${digits(next, 4)}  ${digits(next, 3)}.${digits(next, 2)}  ${digits(next, 6)}  ${digits(next, 2)}/${digits(next, 2)}`;
+  const phi = [
+    () => `Patient: John Smith, DOB 03/14/19${digits(next, 2)}, MRN ${digits(next, 8)}`,
+    () => `SSN 234-56-${digits(next, 4)} on the intake form`,
+    () => `MRN`,
+    () => `${digits(next, 8)} follow-up in clinic`,
+    () => `call (617) 55${digits(next, 1)}-${digits(next, 4)} about the refill`,
+    () => `Dx E11.9 and I10 reviewed with the patient`,
+    () => `maria.garcia${digits(next, 2)}@example.org`,
+  ];
+  const lines: string[] = [];
+  const target = 20_000 + Math.floor(next() * 300_000);
+  let size = 0;
+  const dirty = next() < 0.6;
+  while (size < target) {
+    const roll = next();
+    let line: string;
+    if (roll < 0.004) line = Array.from({ length: 3000 }, () => pick(next, ['alpha', 'beta', 'gamma', digits(next, 3)])).join(' ');
+    else if (dirty && roll < 0.02) line = pick(next, phi)();
+    else if (roll < 0.35) line = table();
+    else line = pick(next, prose);
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join(next() < 0.5 ? '\n' : '\r\n');
+}
+
+/** The text as a segment whose string is made only on demand, counting how often that is. */
+function lazy(text: string): { item: EngineText; reads: () => number } {
+  const bytes = Buffer.from(text, 'latin1');
+  let reads = 0;
+  const item: EngineText = {
+    get text() {
+      reads++;
+      return bytes.toString('latin1');
+    },
+    ascii: bytes,
+  };
+  return { item, reads: () => reads };
+}
+
+describe('ASCII text read from its bytes', () => {
+  const engine = createEngine();
+
+  it('finds what detect() finds in the decoded text, file after file', () => {
+    let dirty = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const text = asciiFile(seed);
+      const expected = engine.detect(text, { referenceDate });
+      const [found] = engine.detectEach([lazy(text).item], { referenceDate });
+      expect(found, `seed ${seed}`).toEqual(expected);
+      if (expected.length > 0) dirty++;
+    }
+    // The cases are worth something only if both kinds occur.
+    expect(dirty).toBeGreaterThan(5);
+    expect(dirty).toBeLessThan(40);
+  });
+
+  it('carries a label at the end of one span over to its value at the start of the next', () => {
+    // Prose lines of 64 characters; the label and its value are moved line by line across the first spans'
+    // ends (a span is up to four blocks of a little over 8 KiB), so some pair straddles each cut.
+    const line = 'The quarterly review covers purchasing and the training plans.\n';
+    let straddling = 0;
+    for (let at = 100; at < 1100; at += 3) {
+      const text = `${line.repeat(at)}Employee SSN\n234567891 on file\n${line.repeat(1200 - at)}`;
+      const expected = engine.detect(text, { referenceDate });
+      expect(engine.detectEach([lazy(text).item], { referenceDate })[0], `label after line ${at}`).toEqual(expected);
+      if (expected.some((f) => f.detector === 'ssn')) straddling++;
+    }
+    expect(straddling).toBeGreaterThan(300);
+  });
+
+  it('finds what detect() finds in short texts and single cells', () => {
+    for (const text of ['', 'nothing here', 'SSN 234-56-7891', 'Patient: John Smith DOB 03/14/1962', `${'prose '.repeat(2000)}MRN: 12345678`]) {
+      expect(engine.detectEach([lazy(text).item], { referenceDate })[0]).toEqual(engine.detect(text, { referenceDate }));
+    }
+  });
+
+  it('never makes the string of a long file with nothing due, and makes it once for a file with something', () => {
+    const clean = lazy('The quarterly review covers purchasing and the training plan.\n'.repeat(5000));
+    expect(engine.detectEach([clean.item], { referenceDate })).toEqual([[]]);
+    expect(clean.reads()).toBe(0);
+
+    const dirty = lazy(`${'The quarterly review covers purchasing and the training plan.\n'.repeat(5000)}SSN 234-56-7891\n`);
+    const [found] = engine.detectEach([dirty.item], { referenceDate });
+    expect(found!.map((f) => f.detector)).toContain('ssn');
+    expect(dirty.reads()).toBe(1);
+  });
+
+  it('reads the bytes alone in a copy that spread a segment whose text is a getter on its class', () => {
+    class LazyText {
+      constructor(readonly ascii: Buffer) {}
+      get text(): string {
+        return this.ascii.toString('latin1');
+      }
+    }
+    const text = `${'Plain prose line.\n'.repeat(3000)}Employee SSN 234-56-7891\n`;
+    const copy = { ...new LazyText(Buffer.from(text, 'latin1')) } as unknown as EngineText;
+    expect(copy.text).toBeUndefined();
+    expect(engine.detectEach([copy], { referenceDate })[0]).toEqual(engine.detect(text, { referenceDate }));
+  });
+
+  it('keeps the column header rules: a cell under a header that names its field is still found', () => {
+    for (const [text, columnHeader] of [['12345678', 'MRN'], ['1962-03-14', 'DOB'], ['12345678', 'Qty']] as const) {
+      const cell = { text, columnHeader, ascii: Buffer.from(text, 'latin1') };
+      expect(engine.detectEach([cell], { referenceDate })[0]).toEqual(engine.detect(text, { referenceDate, columnHeader }));
+    }
+    expect(engine.detectEach([{ text: '12345678', columnHeader: 'MRN', ascii: Buffer.from('12345678') }], { referenceDate })[0]!.map((f) => f.detector)).toContain('mrn');
+  });
+});
