@@ -145,7 +145,7 @@ export function createAnalyzer(settings: AnalysisSettings, options: AnalyzerOpti
     const extractStarted = performance.now();
     // Table extractors hand cells to `file` as they read them, so detection runs inside extraction.
     const file = new FileFindings(engine, settings, fingerprint, packers);
-    const extracted = await extractText(bytes, path, settings.limits, { ...context, sink: file });
+    const extracted = await extractText(bytes, path, settings.limits, { ...context, sink: file, lazyAscii: true });
     const extractMs = performance.now() - extractStarted - file.detectMs;
     if (!extracted.ok) {
       const skipped = SKIP_REASONS.has(extracted.reason);

@@ -100,6 +100,12 @@ export interface ExtractContext {
   budget: ArchiveBudget;
   /** Where table extractors hand their segments as they read them (see SegmentSink); absent, they return them. */
   sink?: SegmentSink;
+  /**
+   * The caller's detectors read a whole ASCII file from its bytes (TextSegment.ascii), so its text may be made
+   * only when read. Without it every segment's text is a plain property, as a caller that copies, clones or
+   * serialises segments expects.
+   */
+  lazyAscii?: boolean;
 }
 
 async function openArchive(kind: ArchiveKind, bytes: Uint8Array, path: string, limits: ExtractLimits, context: ExtractContext): Promise<ExtractResult> {
@@ -138,7 +144,7 @@ export async function extractText(
     case 'binary':
       return failure('binary', 'unsupported', 'binary file');
     case 'text':
-      return guarded('text', () => extractPlainText(bytes, limits, extensionOf(path), singleByte));
+      return guarded('text', () => extractPlainText(bytes, limits, extensionOf(path), singleByte, context.lazyAscii));
     case 'pdf': {
       const pdf = await guarded('pdf', () => extractPdf(bytes, limits, context.sink));
       // '%PDF-' past offset 0 is allowed for PDFs with junk in front, but a log or mail that merely

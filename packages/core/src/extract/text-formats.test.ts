@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeText } from './encoding.js';
 import { decodeHl7Escapes } from './hl7.js';
+import { newArchiveBudget } from './archive-formats.js';
 import { extractText } from './index.js';
 import { markupToText } from './text.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractResult, type TextSegment } from './types.js';
@@ -92,11 +93,14 @@ describe('plain text and markup', () => {
     expect(await extractText(new Uint8Array(0), 'empty.txt')).toEqual({ ok: true, format: 'empty', segments: [] });
   });
 
+  // What the analyzer asks for: its detectors read an ASCII file from the bytes.
+  const lazy = () => ({ depth: 0, budget: newArchiveBudget(), lazyAscii: true });
+
   it('hands an ASCII file to the detectors as its bytes, with the same text when it is read', async () => {
     // Past the sniff's 64 KiB head, so the text is not made by the sniff either.
     const text = 'Visit notes, nothing else.\r\n'.repeat(4000);
     const bytes = Buffer.from(text, 'latin1');
-    const result = await extractText(bytes, 'notes.log');
+    const result = await extractText(bytes, 'notes.log', DEFAULT_EXTRACT_LIMITS, lazy());
     expect(result).toMatchObject({ ok: true, format: 'text', encoding: 'utf-8' });
     const [segment] = ok(result);
     expect(segment!.ascii).toBe(bytes);
@@ -104,19 +108,27 @@ describe('plain text and markup', () => {
     expect(segment!.text).toBe(text);
   });
 
+  it('gives a caller that did not ask for bytes a plain segment it can copy, clone and serialise', async () => {
+    const text = 'Visit notes, nothing else.\n'.repeat(4000);
+    const [segment] = ok(await extractText(Buffer.from(text, 'latin1'), 'notes.log'));
+    expect(segment).toEqual({ text, location: { line: 1 } });
+    expect(structuredClone(segment)!.text).toBe(text);
+    expect(JSON.parse(JSON.stringify(segment)).text).toBe(text);
+  });
+
   it('decodes as before what is not all ASCII, is markup or is only blank', async () => {
-    const accented = ok(await extractText(Buffer.from('Café visit notes\n'.repeat(5000), 'utf8'), 'notes.txt'));
+    const accented = ok(await extractText(Buffer.from('Café visit notes\n'.repeat(5000), 'utf8'), 'notes.txt', DEFAULT_EXTRACT_LIMITS, lazy()));
     expect(accented[0]!.ascii).toBeUndefined();
     expect(accented[0]!.text.startsWith('Café')).toBe(true);
-    const page = ok(await extractText(Buffer.from(`<html><body>${'<p>Visit notes</p>\n'.repeat(5000)}</body></html>`), 'page.txt'));
+    const page = ok(await extractText(Buffer.from(`<html><body>${'<p>Visit notes</p>\n'.repeat(5000)}</body></html>`), 'page.txt', DEFAULT_EXTRACT_LIMITS, lazy()));
     expect(page[0]!.ascii).toBeUndefined();
     expect(page[0]!.text).not.toContain('<p>');
-    expect(ok(await extractText(Buffer.from(' \t\r\n'.repeat(30000)), 'blank.txt'))).toEqual([]);
+    expect(ok(await extractText(Buffer.from(' \t\r\n'.repeat(30000)), 'blank.txt', DEFAULT_EXTRACT_LIMITS, lazy()))).toEqual([]);
   });
 
   it('keeps the character limit: a file past it is cut as before', async () => {
     const limits = { ...DEFAULT_EXTRACT_LIMITS, maxTextChars: 100_000 };
-    const result = await extractText(Buffer.from('x'.repeat(150_000)), 'long.txt', limits);
+    const result = await extractText(Buffer.from('x'.repeat(150_000)), 'long.txt', limits, lazy());
     expect(ok(result)[0]!.text.length).toBe(100_000);
     expect(ok(result)[0]!.ascii).toBeUndefined();
     expect(result).toMatchObject({ degraded: 'text truncated at 100000 characters' });

@@ -126,9 +126,10 @@ export function wholeTextResult(format: string, raw: string, encoding: string, l
 /**
  * Plain text family: txt, log, html and unknown text. One segment for the whole file. `singleByte`: the sniff
  * found no BOM, no UTF-16 and no binary in the sample, so only the UTF-8-or-Latin-1 decode is left to do.
+ * `lazyAscii`: the caller's detectors read an ASCII file from its bytes (ExtractContext.lazyAscii).
  */
-export async function extractPlainText(bytes: Uint8Array, limits: ExtractLimits, extension = '', singleByte = false): Promise<ExtractResult> {
-  const ascii = singleByte ? asciiTextResult(bytes, limits, extension) : undefined;
+export async function extractPlainText(bytes: Uint8Array, limits: ExtractLimits, extension = '', singleByte = false, lazyAscii = false): Promise<ExtractResult> {
+  const ascii = singleByte && lazyAscii ? asciiTextResult(bytes, limits, extension) : undefined;
   if (ascii) return ascii;
   const decoded = singleByte ? decodeSingleByteText(bytes) : decodeText(bytes);
   if (!decoded) return { ok: false, format: 'text', reason: 'unsupported', message: 'binary file' };

@@ -114,10 +114,19 @@ describe('ASCII text read from its bytes', () => {
         return this.ascii.toString('latin1');
       }
     }
-    const text = `${'Plain prose line.\n'.repeat(3000)}Employee SSN 234-56-7891\n`;
-    const copy = { ...new LazyText(Buffer.from(text, 'latin1')) } as unknown as EngineText;
-    expect(copy.text).toBeUndefined();
-    expect(engine.detectEach([copy], { referenceDate })[0]).toEqual(engine.detect(text, { referenceDate }));
+    const copyOf = (text: string, columnHeader?: string): EngineText =>
+      ({ ...new LazyText(Buffer.from(text, 'latin1')), ...(columnHeader ? { columnHeader } : {}) }) as unknown as EngineText;
+    const long = `${'Plain prose line.\n'.repeat(3000)}Employee SSN 234-56-7891\n`;
+    expect(copyOf(long).text).toBeUndefined();
+    // A long text, also with engines whose text path the bytes cannot take (deny list, site MRN formats).
+    for (const options of [{}, { deny: ['Jane Doe'] }, { mrnPatterns: ['\\bA[0-9]{7}\\b'] }]) {
+      const withOptions = createEngine(options);
+      expect(withOptions.detectEach([copyOf(long)], { referenceDate })[0]).toEqual(withOptions.detect(long, { referenceDate }));
+    }
+    // Short texts asked about as a group, and a cell under a header whose column patterns read the text.
+    const short = ['nothing here', 'SSN 234-56-7891', 'also nothing'];
+    expect(engine.detectEach(short.map((t) => copyOf(t)), { referenceDate })).toEqual(short.map((t) => engine.detect(t, { referenceDate })));
+    expect(engine.detectEach([copyOf('12345678', 'MRN')], { referenceDate })).toEqual([engine.detect('12345678', { referenceDate, columnHeader: 'MRN' })]);
   });
 
   it('keeps the column header rules: a cell under a header that names its field is still found', () => {

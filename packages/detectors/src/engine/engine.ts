@@ -47,6 +47,16 @@ export interface EngineText {
 /** How long a text is, read from its bytes when it has them (reading `text` may decode them). */
 export const lengthOf = (item: EngineText): number => item.ascii?.length ?? item.text.length;
 
+/**
+ * A text's string. A copy made by spreading a segment whose `text` is a getter on its class has the bytes and
+ * no text: it is then made from them, wherever the engine reads the text.
+ */
+function textOf(item: EngineText): string {
+  const { text, ascii } = item;
+  if (text !== undefined || !ascii) return text;
+  return (Buffer.isBuffer(ascii) ? ascii : Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength)).toString('latin1');
+}
+
 export interface DetectionEngine {
   readonly detectors: readonly DetectorInfo[];
   /** Findings sorted by start; options.minConfidence filters. */
@@ -505,13 +515,11 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     if (!ascii || !prefilter || plan.cellPatterns.length > 0) return undefined;
     const bytes = Buffer.isBuffer(ascii) ? ascii : Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength);
     const rule: DueRule = { facts: plan.facts, isWanted };
-    // A copy made by spreading a segment whose text is a getter on its class has the bytes and not the text.
-    const textOf = () => item.text ?? bytes.toString('latin1');
     const short = bytes.length <= 2 * BLOCK_SIZE;
     if (short) {
       const hits = prefilter.match(bytes);
       if (!anyDue(rule, hits, NO_HITS)) return { findings: [], nothingDue: true };
-      const scan = startScan(textOf(), plan, item.columnHeader, detectOptions, isWanted);
+      const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted);
       scanBlock(scan, 0, bytes.length, hits);
       return { findings: finish(scan.run, detectOptions), nothingDue: false };
     }
@@ -519,7 +527,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     const blocks = [...blocksOf(bytes)];
     const { at, passed } = firstDueBlock(rule, blocks, bytes);
     if (at === blocks.length) return { findings: [], nothingDue: false };
-    const scan = startScan(textOf(), plan, item.columnHeader, detectOptions, isWanted);
+    const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted);
     scanSpans(scan, blocks, at, passed);
     return { findings: finish(scan.run, detectOptions), nothingDue: false };
   }
@@ -536,7 +544,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     const plan = planFor(columnHeader);
     const fromBytes = detectAscii(item, plan, detectOptions, isWanted);
     if (fromBytes) return fromBytes;
-    const { text } = item;
+    const text = textOf(item);
     const scan = startScan(text, plan, columnHeader, detectOptions, isWanted);
     const { run } = scan;
     if (!prefilter) return { findings: finish(run, detectOptions), nothingDue: true };
@@ -564,8 +572,8 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
    * `plans` holds each text's header plan, from `from` on.
    */
   function nothingDueIn(texts: readonly EngineText[], from: number, to: number, plans: readonly HeaderPlan[], isWanted: (d: CompiledDetector) => boolean): boolean {
-    let joined = texts[from]!.text;
-    for (let k = from + 1; k < to; k++) joined += '\n' + texts[k]!.text;
+    let joined = textOf(texts[from]!);
+    for (let k = from + 1; k < to; k++) joined += '\n' + textOf(texts[k]!);
     const hits = joinedPrefilter()!.match(scratchUtf8(joined));
     for (const index of hits) {
       const entry = patternOfSetIndex.get(index);
@@ -622,8 +630,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
       if (nothingDueIn(texts, i, j, groupPlans, isWanted)) {
         // What detect() does once its prefilter call leaves nothing due: the column patterns alone.
         for (let k = i; k < j; k++) {
-          const { text, columnHeader } = texts[k]!;
-          out[k] = finish(startRun(text, groupPlans[k - i]!, columnHeader, referenceDate, isWanted), detectOptions);
+          out[k] = finish(startRun(textOf(texts[k]!), groupPlans[k - i]!, texts[k]!.columnHeader, referenceDate, isWanted), detectOptions);
         }
         groupSize = Math.min(GROUP_MAX, groupSize * 2);
       } else {
