@@ -145,10 +145,11 @@ export async function extractPlainText(bytes: Uint8Array, limits: ExtractLimits,
  */
 function asciiTextResult(bytes: Uint8Array, limits: ExtractLimits, extension: string): ExtractResult | undefined {
   if (bytes.length > limits.maxTextChars) return undefined;
+  // Before asciiTextOf, which takes the sniff's text: markup goes on to the decoded path, which wants it. markupKind
+  // reads no further than this; for an ASCII file it is the decoded text's head, and any other goes that way anyway.
+  if (markupKind(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 512)).toString('latin1'), extension)) return undefined;
   const decode = asciiTextOf(bytes);
   if (!decode) return undefined;
-  // markupKind reads no further than this.
-  if (markupKind(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 512)).toString('latin1'), extension)) return undefined;
   return { ok: true, format: 'text', segments: hasNonBlankByte(bytes) ? [new AsciiFileText(bytes, decode)] : [], encoding: 'utf-8' };
 }
 
