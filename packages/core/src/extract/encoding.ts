@@ -164,16 +164,21 @@ export function rememberAsciiText(bytes: Uint8Array, text: string): void {
   sniffedAscii = { bytes, text };
 }
 
+/** The sniff's text of these bytes, once (see rememberAsciiText); undefined when it read other bytes last. */
+function takeSniffedText(bytes: Uint8Array): string | undefined {
+  if (sniffedAscii?.bytes !== bytes) return undefined;
+  const { text } = sniffedAscii;
+  sniffedAscii = undefined;
+  return text;
+}
+
 /**
  * For bytes that are all ASCII, a function that makes their text (on its first call, which may never come: see
  * TextSegment.ascii); the sniff's copy when it read them whole. Undefined when some byte is not ASCII.
  */
 export function asciiTextOf(bytes: Uint8Array): (() => string) | undefined {
-  if (sniffedAscii?.bytes === bytes) {
-    const { text } = sniffedAscii;
-    sniffedAscii = undefined;
-    return () => text;
-  }
+  const sniffed = takeSniffedText(bytes);
+  if (sniffed !== undefined) return () => sniffed;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return isAscii(buffer) ? () => buffer.toString('latin1') : undefined;
 }
@@ -183,11 +188,8 @@ export function asciiTextOf(bytes: Uint8Array): (() => string) | undefined {
  * binary (the sniff tested the same sample): strict UTF-8, else Latin-1.
  */
 export function decodeSingleByteText(bytes: Uint8Array): DecodedText {
-  if (sniffedAscii?.bytes === bytes) {
-    const { text } = sniffedAscii;
-    sniffedAscii = undefined;
-    return { text, encoding: 'utf-8' };
-  }
+  const sniffed = takeSniffedText(bytes);
+  if (sniffed !== undefined) return { text: sniffed, encoding: 'utf-8' };
   // ASCII is its own UTF-8: a vectorised check and a Latin-1 copy take about half a strict UTF-8 decode.
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (isAscii(buffer)) return { text: buffer.toString('latin1'), encoding: 'utf-8' };

@@ -54,8 +54,11 @@ export const lengthOf = (item: EngineText): number => item.ascii?.length ?? item
 function textOf(item: EngineText): string {
   const { text, ascii } = item;
   if (text !== undefined || !ascii) return text;
-  return (Buffer.isBuffer(ascii) ? ascii : Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength)).toString('latin1');
+  return bufferOf(ascii).toString('latin1');
 }
+
+/** The bytes as a Buffer (RE2 reads a Buffer without a copy), the same memory. */
+const bufferOf = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 export interface DetectionEngine {
   readonly detectors: readonly DetectorInfo[];
@@ -513,7 +516,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   function detectAscii(item: EngineText, plan: HeaderPlan, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): DetectedOne | undefined {
     const { ascii } = item;
     if (!ascii || !prefilter || plan.cellPatterns.length > 0) return undefined;
-    const bytes = Buffer.isBuffer(ascii) ? ascii : Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength);
+    const bytes = bufferOf(ascii);
     const rule: DueRule = { facts: plan.facts, isWanted };
     const short = bytes.length <= 2 * BLOCK_SIZE;
     if (short) {
