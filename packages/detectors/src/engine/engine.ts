@@ -285,15 +285,16 @@ interface PatternEntry {
 /**
  * The prefilter asked about each group of lines of a block: which pattern can match where. Undefined when the
  * block is one group (no '\n' to cut at: HL7 segments, a long line): asking again would only repeat the block's answer.
+ * `bytes`: the block's own ASCII bytes, when the text came with them (see ScanBytes).
  */
-function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string): HitRanges | undefined {
+function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string, bytes?: Buffer): HitRanges | undefined {
   const cuts = lineGroups(block, narrowing.groupSize);
   if (cuts.length <= 2) return undefined;
   const ranges = new HitRanges();
   for (let i = 1; i < cuts.length; i++) {
     const start = cuts[i - 1]!;
     const end = cuts[i]!;
-    const group = scratchUtf8(block.slice(start, end));
+    const group = bytes ? bytes.subarray(start, end) : scratchUtf8(block.slice(start, end));
     for (const index of linePrefilter!.match(group)) ranges.add(lineSetIndex[index]!, start, end);
   }
   return ranges;
@@ -386,6 +387,11 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
 
   interface BlockScan extends DueRule {
     run: DetectRun;
+    /**
+     * The text's bytes when every one is ASCII (EngineText.ascii): the prefilter reads its spans, blocks and
+     * line groups from them, the same bytes RE2 would make of the string, instead of a UTF-8 copy of each.
+     */
+    bytes: Buffer | undefined;
     /** The prefilter's answer for the block before the next one. */
     previousHits: readonly number[];
     due: PatternEntry[];
@@ -414,7 +420,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     const { text } = run;
     const block = blockStart === 0 && blockEnd === text.length ? text : text.slice(blockStart, blockEnd);
     // A handful of indices: an array's includes() beats building a Set per block or cell.
-    const hits = asked ?? prefilter!.match(scratchUtf8(block));
+    const hits = asked ?? prefilter!.match(scan.bytes ? scan.bytes.subarray(blockStart, blockEnd) : scratchUtf8(block));
     due.length = 0;
     let lineLocal = 0;
     // Set indices follow detector and pattern order, so sorting keeps the order findings are drafted in.
@@ -428,7 +434,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     scan.previousHits = hits;
     if (due.length === 0) return;
     const narrow = lineLocal >= narrowing.minPatterns && block.length > 2 * narrowing.groupSize;
-    const ranges = narrow ? hitRanges(compiled, block) : undefined;
+    const ranges = narrow ? hitRanges(compiled, block, scan.bytes?.subarray(blockStart, blockEnd)) : undefined;
     for (const { detector, pattern } of due) {
       if (!ranges || !pattern.lineLocal) {
         confirm(detector, pattern, run, block, blockStart);
@@ -453,13 +459,16 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
    */
   function scanSpans(scan: BlockScan, blocks: Blocks, from = 0, passedBefore?: readonly number[]): void {
     const { text } = scan.run;
+    const { bytes } = scan;
     /** When the block before the next one was passed over in a span: that span's answer, which holds its own. */
     let passed = passedBefore;
     let i = from;
     while (i < blocks.length) {
       const j = spanEnd(blocks, i);
       if (j - i > 1) {
-        const hits = prefilter!.match(spanUtf8(text.slice(blocks[i]![0], blocks[j - 1]![1])));
+        const spanStart = blocks[i]![0];
+        const spanStop = blocks[j - 1]![1];
+        const hits = prefilter!.match(bytes ? bytes.subarray(spanStart, spanStop) : spanUtf8(text.slice(spanStart, spanStop)));
         if (!anyDue(scan, hits, passed ?? scan.previousHits)) {
           passed = hits;
           i = j;
@@ -468,7 +477,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
       }
       if (passed) {
         const [start, end] = blocks[i - 1]!;
-        scan.previousHits = prefilter!.match(scratchUtf8(text.slice(start, end)));
+        scan.previousHits = prefilter!.match(bytes ? bytes.subarray(start, end) : scratchUtf8(text.slice(start, end)));
         passed = undefined;
       }
       for (; i < j; i++) scanBlock(scan, blocks[i]![0], blocks[i]![1]);
@@ -522,7 +531,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     if (short) {
       const hits = prefilter.match(bytes);
       if (!anyDue(rule, hits, NO_HITS)) return { findings: [], nothingDue: true };
-      const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted);
+      const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted, bytes);
       scanBlock(scan, 0, bytes.length, hits);
       return { findings: finish(scan.run, detectOptions), nothingDue: false };
     }
@@ -530,14 +539,21 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     const blocks = [...blocksOf(bytes)];
     const { at, passed } = firstDueBlock(rule, blocks, bytes);
     if (at === blocks.length) return { findings: [], nothingDue: false };
-    const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted);
+    const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted, bytes);
     scanSpans(scan, blocks, at, passed);
     return { findings: finish(scan.run, detectOptions), nothingDue: false };
   }
 
-  function startScan(text: string, plan: HeaderPlan, columnHeader: string | undefined, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): BlockScan {
+  function startScan(
+    text: string,
+    plan: HeaderPlan,
+    columnHeader: string | undefined,
+    detectOptions: EngineDetectOptions,
+    isWanted: (d: CompiledDetector) => boolean,
+    bytes?: Buffer,
+  ): BlockScan {
     const run = startRun(text, plan, columnHeader, detectOptions.referenceDate ?? new Date(), isWanted);
-    return { run, facts: plan.facts, isWanted, previousHits: NO_HITS, due: [] };
+    return { run, bytes, facts: plan.facts, isWanted, previousHits: NO_HITS, due: [] };
   }
 
   /** detect(), and whether the prefilter left no pattern due in a short text (false for a long one). */
