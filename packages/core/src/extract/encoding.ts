@@ -91,7 +91,7 @@ const TRANSCODE_MAX_BYTES = 64 * 1024 * 1024;
  * 2.2-2.8. Undefined when the bytes are not valid UTF-8 or open with a BOM (which TextDecoder would drop), or
  * when this Node has no transcoder: the strict decoder then decides.
  */
-function decodeValidUtf8(bytes: Uint8Array): string | undefined {
+export function decodeValidUtf8(bytes: Uint8Array): string | undefined {
   // The UTF-16 copy is twice the file: past this size the strict decoder alone, as before, holds the memory.
   if (bytes.length > TRANSCODE_MAX_BYTES) return undefined;
   if (!isUtf8(bytes) || startsWith(bytes, [0xef, 0xbb, 0xbf])) return undefined;

@@ -33,8 +33,8 @@ export class SegmentCollector {
     if (!segment.text.trim()) return true;
     const room = this.maxChars - this.chars;
     if (segment.text.length > room) {
-      // The bytes of the whole text are not this shorter text's (TextSegment.ascii).
-      if (room > 0) this.keep({ ...segment, text: segment.text.slice(0, room), ascii: undefined });
+      // The bytes of the whole text are not this shorter text's (TextSegment.ascii, TextSegment.utf8).
+      if (room > 0) this.keep({ ...segment, text: segment.text.slice(0, room), ascii: undefined, utf8: undefined });
       this.chars = this.maxChars;
       this.truncated = true;
       return false;

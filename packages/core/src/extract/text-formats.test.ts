@@ -116,14 +116,39 @@ describe('plain text and markup', () => {
     expect(JSON.parse(JSON.stringify(segment)).text).toBe(text);
   });
 
-  it('decodes as before what is not all ASCII, is markup or is only blank', async () => {
-    const accented = ok(await extractText(Buffer.from('Café visit notes\n'.repeat(5000), 'utf8'), 'notes.txt', DEFAULT_EXTRACT_LIMITS, lazy()));
-    expect(accented[0]!.ascii).toBeUndefined();
-    expect(accented[0]!.text.startsWith('Café')).toBe(true);
+  it('decodes as before what is markup or is only blank', async () => {
     const page = ok(await extractText(Buffer.from(`<html><body>${'<p>Visit notes</p>\n'.repeat(5000)}</body></html>`), 'page.txt', DEFAULT_EXTRACT_LIMITS, lazy()));
     expect(page[0]!.ascii).toBeUndefined();
     expect(page[0]!.text).not.toContain('<p>');
     expect(ok(await extractText(Buffer.from(' \t\r\n'.repeat(30000)), 'blank.txt', DEFAULT_EXTRACT_LIMITS, lazy()))).toEqual([]);
+  });
+
+  it('hands a UTF-8 file that is not all ASCII to the detectors as its bytes, with the same text when it is read', async () => {
+    const text = 'Café visit notes — nothing else, 会议记录.\n'.repeat(5000);
+    const bytes = Buffer.from(text, 'utf8');
+    const result = await extractText(bytes, 'notes.txt', DEFAULT_EXTRACT_LIMITS, lazy());
+    expect(result).toMatchObject({ ok: true, format: 'text', encoding: 'utf-8' });
+    const [segment] = ok(result);
+    expect(segment!.ascii).toBeUndefined();
+    expect(segment!.utf8).toBe(bytes);
+    expect(segment!.text).toBe(text);
+    // What the decoded path gives a caller that did not ask for bytes.
+    expect(ok(await extractText(bytes, 'notes.txt'))).toEqual([{ text, location: { line: 1 } }]);
+  });
+
+  it('decodes as before UTF-8 that is markup past leading blanks, only blank, cut mid-character, or Latin-1', async () => {
+    const nbsp = '\u00a0'.repeat(300);
+    const page = ok(await extractText(Buffer.from(`${nbsp}<html><body>${'<p>Visit — notes</p>\n'.repeat(3000)}</body></html>`, 'utf8'), 'page.txt', DEFAULT_EXTRACT_LIMITS, lazy()));
+    expect(page[0]!.utf8).toBeUndefined();
+    expect(page[0]!.text).not.toContain('<p>');
+    expect(ok(await extractText(Buffer.from(`${nbsp}\n\u3000 \r\n`.repeat(2000), 'utf8'), 'blank.txt', DEFAULT_EXTRACT_LIMITS, lazy()))).toEqual([]);
+    const cut = Buffer.from(`${'Café notes — 会议\n'.repeat(5000)}会`, 'utf8');
+    const cutResult = await extractText(cut.subarray(0, cut.length - 1), 'cut.txt', DEFAULT_EXTRACT_LIMITS, lazy());
+    expect(ok(cutResult)[0]!.utf8).toBeUndefined();
+    expect(cutResult).toMatchObject({ encoding: 'utf-8' });
+    const latin1 = ok(await extractText(Buffer.from('Caf\xe9 notes\n'.repeat(5000), 'latin1'), 'old.txt', DEFAULT_EXTRACT_LIMITS, lazy()));
+    expect(latin1[0]!.utf8).toBeUndefined();
+    expect(latin1[0]!.text.startsWith('Café')).toBe(true);
   });
 
   it('keeps the character limit: a file past it is cut as before', async () => {

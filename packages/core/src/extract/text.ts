@@ -1,6 +1,7 @@
 import type { Parser } from 'htmlparser2';
 import { Buffer } from 'node:buffer';
-import { asciiTextOf, decodeSingleByteText, decodeText } from './encoding.js';
+import { isUtf8 } from 'node:buffer';
+import { asciiTextOf, decodeSingleByteText, decodeText, decodeValidUtf8 } from './encoding.js';
 import { flattenMarkup, markupNestsDeeperThan } from './markup-depth.js';
 import { HtmlLayout } from './html-layout.js';
 import { capText, joinNotes } from './limits.js';
@@ -126,11 +127,11 @@ export function wholeTextResult(format: string, raw: string, encoding: string, l
 /**
  * Plain text family: txt, log, html and unknown text. One segment for the whole file. `singleByte`: the sniff
  * found no BOM, no UTF-16 and no binary in the sample, so only the UTF-8-or-Latin-1 decode is left to do.
- * `lazyAscii`: the caller's detectors read an ASCII file from its bytes (ExtractContext.lazyAscii).
+ * `lazyAscii`: the caller's detectors read an ASCII or UTF-8 file from its bytes (ExtractContext.lazyAscii).
  */
 export async function extractPlainText(bytes: Uint8Array, limits: ExtractLimits, extension = '', singleByte = false, lazyAscii = false): Promise<ExtractResult> {
-  const ascii = singleByte && lazyAscii ? asciiTextResult(bytes, limits, extension) : undefined;
-  if (ascii) return ascii;
+  const lazy = singleByte && lazyAscii ? (asciiTextResult(bytes, limits, extension) ?? utf8TextResult(bytes, limits, extension)) : undefined;
+  if (lazy) return lazy;
   const decoded = singleByte ? decodeSingleByteText(bytes) : decodeText(bytes);
   if (!decoded) return { ok: false, format: 'text', reason: 'unsupported', message: 'binary file' };
   const kind = markupKind(decoded.text, extension);
@@ -151,6 +152,39 @@ function asciiTextResult(bytes: Uint8Array, limits: ExtractLimits, extension: st
   const decode = asciiTextOf(bytes);
   if (!decode) return undefined;
   return { ok: true, format: 'text', segments: hasNonBlankByte(bytes) ? [new AsciiFileText(bytes, decode)] : [], encoding: 'utf-8' };
+}
+
+/**
+ * The same for a file that is valid UTF-8 and not all ASCII (a few dashes or accented names in English text, as
+ * most exported notes are): the segment carries the bytes (TextSegment.utf8), and a file the detectors find
+ * nothing due in is never decoded. Undefined for markup, past the character limit, or for bytes that are not
+ * UTF-8 throughout: the decoded path then, which tells UTF-8 cut mid-character from Latin-1.
+ */
+function utf8TextResult(bytes: Uint8Array, limits: ExtractLimits, extension: string): ExtractResult | undefined {
+  // Each character is at least one byte: within the limit in bytes, the text is within it in characters.
+  if (bytes.length > limits.maxTextChars) return undefined;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!isUtf8(buffer)) return undefined;
+  // markupKind reads the text's first 512 characters; 2,048 bytes hold at least that many (or the whole file),
+  // and a character this cuts in two lies past them.
+  if (markupKind(buffer.toString('utf8', 0, Math.min(buffer.length, 2048)), extension)) return undefined;
+  const segment = new Utf8FileText(bytes);
+  // As wholeTextResult's /\S/: a printing ASCII byte settles it; only text of ASCII blanks and other characters
+  // is decoded to ask (U+00A0 and U+3000 are blanks to /\S/).
+  return { ok: true, format: 'text', segments: hasNonBlankByte(bytes, true) || /\S/.test(segment.text) ? [segment] : [], encoding: 'utf-8' };
+}
+
+/** A whole UTF-8 file as a segment whose text is made on first read (see utf8TextResult, AsciiFileText). */
+class Utf8FileText implements TextSegment {
+  readonly location = { line: 1 };
+  #text: string | undefined;
+
+  constructor(readonly utf8: Uint8Array) {}
+
+  get text(): string {
+    this.#text ??= decodeValidUtf8(this.utf8) ?? Buffer.from(this.utf8.buffer, this.utf8.byteOffset, this.utf8.byteLength).toString('utf8');
+    return this.#text;
+  }
 }
 
 /**
@@ -179,11 +213,14 @@ class AsciiFileText implements TextSegment {
   }
 }
 
-/** /\S/ over ASCII: a byte that is not a tab, line feed, vertical tab, form feed, carriage return or space. */
-function hasNonBlankByte(bytes: Uint8Array): boolean {
+/**
+ * /\S/ over ASCII: a byte that is not a tab, line feed, vertical tab, form feed, carriage return or space.
+ * `asciiOnly`: bytes past 0x7f (parts of other characters, some of them blanks) do not count.
+ */
+function hasNonBlankByte(bytes: Uint8Array, asciiOnly = false): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (b !== 0x20 && (b < 0x09 || b > 0x0d)) return true;
+    if (b !== 0x20 && (b < 0x09 || b > 0x0d) && (!asciiOnly || b < 0x80)) return true;
   }
   return false;
 }

@@ -58,6 +58,12 @@ export interface TextSegment {
    * changes `text` must leave it out.
    */
   ascii?: Uint8Array;
+  /**
+   * The text's bytes, when the text is a file's whole content, valid UTF-8 with no BOM and not all ASCII: the
+   * detectors screen these and decode `text` (then a getter) only when something may be found (see
+   * EngineText.utf8). Offsets in them are not the text's. A copy that changes `text` must leave it out.
+   */
+  utf8?: Uint8Array;
 }
 
 /** Why an extractor could not produce text. Stable strings: they appear in reports as `reason`. */
