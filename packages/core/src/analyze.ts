@@ -242,7 +242,7 @@ class FileFindings implements SegmentSink {
 
   add(segment: TextSegment): void {
     this.pending.push(segment);
-    // Not segment.text: a whole ASCII file's text is made only if the detectors need it (TextSegment.ascii).
+    // Not segment.text: a whole ASCII or UTF-8 file's text is made only if the detectors need it (TextSegment.ascii, .utf8).
     this.pendingChars += lengthOf(segment);
     if (this.pending.length >= PENDING_MAX_SEGMENTS || this.pendingChars >= PENDING_MAX_CHARS) this.flush();
   }

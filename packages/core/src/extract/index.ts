@@ -101,8 +101,8 @@ export interface ExtractContext {
   /** Where table extractors hand their segments as they read them (see SegmentSink); absent, they return them. */
   sink?: SegmentSink;
   /**
-   * The caller's detectors read a whole ASCII file from its bytes (TextSegment.ascii), so its text may be made
-   * only when read. Without it every segment's text is a plain property, as a caller that copies, clones or
+   * The caller's detectors read a whole ASCII or UTF-8 file from its bytes (TextSegment.ascii, TextSegment.utf8),
+   * so its text may be made only when read. Without it every segment's text is a plain property, as a caller that copies, clones or
    * serialises segments expects.
    */
   lazyAscii?: boolean;

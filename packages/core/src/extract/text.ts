@@ -1,6 +1,5 @@
 import type { Parser } from 'htmlparser2';
-import { Buffer } from 'node:buffer';
-import { isUtf8 } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import { asciiTextOf, decodeSingleByteText, decodeText, decodeValidUtf8 } from './encoding.js';
 import { flattenMarkup, markupNestsDeeperThan } from './markup-depth.js';
 import { HtmlLayout } from './html-layout.js';
@@ -164,7 +163,8 @@ function utf8TextResult(bytes: Uint8Array, limits: ExtractLimits, extension: str
   // Each character is at least one byte: within the limit in bytes, the text is within it in characters.
   if (bytes.length > limits.maxTextChars) return undefined;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (!isUtf8(buffer)) return undefined;
+  // The sniff let no BOM through (singleByte); were one here, the decoded path would drop it and the text differ.
+  if (!isUtf8(buffer) || (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf)) return undefined;
   // markupKind reads the text's first 512 characters; 2,048 bytes hold at least that many (or the whole file),
   // and a character this cuts in two lies past them.
   if (markupKind(buffer.toString('utf8', 0, Math.min(buffer.length, 2048)), extension)) return undefined;

@@ -12,6 +12,7 @@ import { compileAllowList, customDetectors, denyListDetector, type CustomDetecto
 import { raiseForDocument } from './document-context.js';
 import { LineIndex } from './lines.js';
 import { HitRanges, lineGroups, narrowing } from './narrow.js';
+import { utf8BlocksOf } from './utf8-blocks.js';
 
 export interface EngineOptions {
   /** Only these detector ids (default: all built-ins). */
@@ -44,9 +45,9 @@ export interface EngineText {
   ascii?: Uint8Array;
   /**
    * The text's bytes when it is a whole file's valid UTF-8 (no BOM), not all of it ASCII: `text` is their
-   * decoding, and may be a getter that makes it on first use. Offsets in the bytes are not the text's, so the
-   * engine only screens them: a file with nothing due anywhere is never decoded, any other takes the text
-   * path from its start. A copy that changes `text` must leave `utf8` out.
+   * decoding, and may be a getter that makes it on first use. The engine asks the prefilter about them, cut
+   * where the text would be cut, and decodes them only at the first block where something may be due: a clean
+   * file is never decoded. A copy that changes `text` must leave `utf8` out.
    */
   utf8?: Uint8Array;
 }
@@ -65,8 +66,7 @@ function textOf(item: EngineText): string {
   const { text, ascii, utf8 } = item;
   if (text !== undefined) return text;
   if (ascii) return bufferOf(ascii).toString('latin1');
-  if (utf8) return bufferOf(utf8).toString('utf8');
-  return text;
+  return utf8 ? bufferOf(utf8).toString('utf8') : text;
 }
 
 /** The bytes as a Buffer (RE2 reads a Buffer without a copy), the same memory. */
@@ -557,49 +557,15 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   }
 
   /**
-   * How far into a long UTF-8 text, in bytes, the text path can have nothing due, asked from its bytes: every
-   * block of the bytes' cuts holds whole lines and every entry matches within a line, so a pattern the text path
-   * would search in a span also matches in a span of the bytes. A gated one is judged against every keyword up
-   * to the first byte span with something due, later ones included: the bytes' cuts are not the text's, and on
-   * the text path a keyword later in the same block opens the gate too. Returns the start of the first byte
-   * span where something may be due (the length when there is none), 0 when a line is too long for its block
-   * (cut at a space, with an overlap counted in bytes here and in characters there).
-   */
-  function cleanUtf8Prefix(rule: DueRule, bytes: Buffer): number {
-    const blocks = [...blocksOf(bytes)];
-    for (let k = 1; k < blocks.length; k++) if (blocks[k]![0] !== blocks[k - 1]![1]) return 0;
-    /** Every entry the prefilter named so far: a handful, so an array's includes() is the cheap test. */
-    const seen: number[] = [];
-    /** Spans with a gated pattern whose keyword had not come yet: it may come later. */
-    const waiting: { start: number; hits: readonly number[] }[] = [];
-    let limit = bytes.length;
-    let i = 0;
-    while (i < blocks.length) {
-      const j = spanEnd(blocks, i);
-      const start = blocks[i]![0];
-      const hits = prefilter!.match(bytes.subarray(start, blocks[j - 1]![1]));
-      for (const index of hits) if (!seen.includes(index)) seen.push(index);
-      if (anyDue(rule, hits, seen)) {
-        limit = start;
-        break;
-      }
-      if (hits.length > 0) waiting.push({ start, hits });
-      i = j;
-    }
-    const opened = waiting.find((w) => anyDue(rule, w.hits, seen));
-    return opened ? opened.start : limit;
-  }
-
-  /**
    * detectOne() for a whole file given as UTF-8 bytes (EngineText.utf8), screened from them as detectAscii
-   * does; undefined when the text path must read it all. A short text is one prefilter call on the bytes, the
-   * one the text path makes on its UTF-8. A long one is decoded only when something may be due, and the text
-   * path then starts at its first span that does not end inside the clean prefix (see cleanUtf8Prefix), with
-   * the answer for the span before it, as it would have kept it passing over the prefix.
+   * screens ASCII; undefined when the text path must read it. A short text is one prefilter call on the bytes,
+   * the one the text path makes on its UTF-8. A long one is cut where blocksOf() cuts its text (utf8BlocksOf),
+   * so each span's bytes are that span's UTF-8 and the prefilter answers as it would on the text path: until the
+   * first block with something due it is the text path's own calls, and from there on the text path itself.
    */
   function detectUtf8(item: EngineText, plan: HeaderPlan, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): DetectedOne | undefined {
     const { utf8 } = item;
-    if (!utf8 || item.ascii || !prefilter || plan.cellPatterns.length > 0 || !spansExact) return undefined;
+    if (!utf8 || item.ascii || !prefilter || plan.cellPatterns.length > 0) return undefined;
     const bytes = bufferOf(utf8);
     const rule: DueRule = { facts: plan.facts, isWanted };
     if (bytes.length <= 2 * BLOCK_SIZE) {
@@ -611,27 +577,13 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
       scanBlock(scan, 0, text.length, hits);
       return { findings: finish(scan.run, detectOptions), nothingDue: false };
     }
-    if (blockSpans.blocks <= 1) return undefined;
-    const clean = cleanUtf8Prefix(rule, bytes);
-    if (clean === bytes.length) return { findings: [], nothingDue: false };
-    if (clean === 0) return undefined;
-    const text = textOf(item);
-    const blocks = [...blocksOf(text)];
-    // The prefix ends at a line end, so no character is cut in two.
-    const cleanChars = bytes.toString('utf8', 0, clean).length;
-    let from = 0;
-    let before = 0;
-    for (let i = 0; i < blocks.length; ) {
-      const j = spanEnd(blocks, i);
-      // Only spans of whole blocks that follow one another are passed over on the text path.
-      if (j - i < 2 || blocks[j - 1]![1] > cleanChars) break;
-      before = i;
-      from = j;
-      i = j;
-    }
-    const scan = startScan(text, plan, item.columnHeader, detectOptions, isWanted);
-    const passed = from > 0 ? prefilter.match(spanUtf8(text.slice(blocks[before]![0], blocks[from - 1]![1]))) : undefined;
-    scanSpans(scan, blocks, from, passed);
+    if (!spansExact || blockSpans.blocks <= 1) return undefined;
+    const cuts = utf8BlocksOf(bytes, BLOCK_SIZE);
+    if (!cuts) return undefined;
+    const { at, passed } = firstDueBlock(rule, cuts.bytes, bytes);
+    if (at === cuts.bytes.length) return { findings: [], nothingDue: false };
+    const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted);
+    scanSpans(scan, cuts.chars, at, passed);
     return { findings: finish(scan.run, detectOptions), nothingDue: false };
   }
 

@@ -1,7 +1,9 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type EngineText } from '../index.js';
+import { blocksOf } from './engine.js';
 import { digits, pick, random } from './seeded.test-helper.js';
+import { utf8BlocksOf } from './utf8-blocks.js';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
 
@@ -80,6 +82,46 @@ describe('UTF-8 text screened from its bytes', () => {
     expect(dirty).toBeGreaterThan(5);
     expect(neverDecoded).toBeGreaterThan(5);
     expect(dirty + neverDecoded).toBeLessThan(60);
+  });
+
+  it('cuts the bytes where blocksOf() cuts the text, or declines where a line is too long for its block', () => {
+    let cut = 0;
+    let declined = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const text = utf8File(seed);
+      const bytes = Buffer.from(text, 'utf8');
+      const found = utf8BlocksOf(bytes, 8 * 1024);
+      const expected = [...blocksOf(text)];
+      const contiguous = expected.every((b, k) => k === 0 || b[0] === expected[k - 1]![1]);
+      if (!found) {
+        expect(contiguous, `seed ${seed}`).toBe(false);
+        declined++;
+        continue;
+      }
+      expect(found.chars, `seed ${seed}`).toEqual(expected);
+      found.bytes.forEach(([from, to], k) => expect(bytes.toString('utf8', from, to)).toBe(text.slice(...found.chars[k]!)));
+      cut++;
+    }
+    expect(cut).toBeGreaterThan(20);
+    expect(declined).toBeGreaterThan(0);
+  });
+
+  it('gives what detect() gives where a cut-dependent pattern or a long line makes the cuts matter', () => {
+    const filler = ['The quarterly review — purchasing and facilities.', 'Café order for the Zürich visit; confirm the plan.', '会议记录：预算、人员配置和假期安排。本周没有例外。', 'Inventory counts were reconciled without exceptions.'];
+    const base = `${Array.from({ length: 3000 }, (_, i) => filler[i % 4]).join('\n')}\n`;
+    // An HL7-style LAST^FIRST name on the first line of a span: its pattern's ^ is the searched text's start.
+    for (const k of [1, 4, 8]) {
+      const at = [...blocksOf(base)][k]![0];
+      const text = `${base.slice(0, at)}DOE^JOHN^Q seen${base.slice(at + 15)}`;
+      expect(engine.detectEach([lazy(text).item], { referenceDate })[0], `block ${k}`).toEqual(engine.detect(text, { referenceDate }));
+    }
+    // A line whose text cut falls inside it, with an overlap, where the bytes' own cut would not.
+    const line1 = `${'é'.repeat(7999)}\n`;
+    let long = 'word '.repeat(1800).slice(0, 9000);
+    const pos = [...blocksOf(`${line1}${long}\nend of note\n`)][1]![0] - line1.length;
+    long = `${long.slice(0, pos - 1)}1234-56-7891${long.slice(pos + 11)}`;
+    const text = `${line1}${long}\nend of note\n`;
+    expect(engine.detectEach([lazy(text).item], { referenceDate })[0]).toEqual(engine.detect(text, { referenceDate }));
   });
 
   it('keeps a label that gates its value in reach, wherever the byte cuts fall against the text cuts', () => {
