@@ -91,10 +91,22 @@ const TRANSCODE_MAX_BYTES = 64 * 1024 * 1024;
  * 2.2-2.8. Undefined when the bytes are not valid UTF-8 or open with a BOM (which TextDecoder would drop), or
  * when this Node has no transcoder: the strict decoder then decides.
  */
-export function decodeValidUtf8(bytes: Uint8Array): string | undefined {
+function decodeValidUtf8(bytes: Uint8Array): string | undefined {
   // The UTF-16 copy is twice the file: past this size the strict decoder alone, as before, holds the memory.
   if (bytes.length > TRANSCODE_MAX_BYTES) return undefined;
   if (!isUtf8(bytes) || startsWith(bytes, [0xef, 0xbb, 0xbf])) return undefined;
+  return transcodeUtf8(bytes);
+}
+
+/**
+ * decodeValidUtf8 for bytes already known to be valid UTF-8 with no BOM (TextSegment.utf8): the same string, by
+ * the same transcoder, else V8's decoder.
+ */
+export function decodeKnownUtf8(bytes: Uint8Array): string {
+  return (bytes.length <= TRANSCODE_MAX_BYTES ? transcodeUtf8(bytes) : undefined) ?? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+function transcodeUtf8(bytes: Uint8Array): string | undefined {
   try {
     return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
   } catch {

@@ -1,6 +1,6 @@
 import type { Parser } from 'htmlparser2';
 import { Buffer, isUtf8 } from 'node:buffer';
-import { asciiTextOf, decodeSingleByteText, decodeText, decodeValidUtf8 } from './encoding.js';
+import { asciiTextOf, decodeKnownUtf8, decodeSingleByteText, decodeText } from './encoding.js';
 import { flattenMarkup, markupNestsDeeperThan } from './markup-depth.js';
 import { HtmlLayout } from './html-layout.js';
 import { capText, joinNotes } from './limits.js';
@@ -182,7 +182,7 @@ class Utf8FileText implements TextSegment {
   constructor(readonly utf8: Uint8Array) {}
 
   get text(): string {
-    this.#text ??= decodeValidUtf8(this.utf8) ?? Buffer.from(this.utf8.buffer, this.utf8.byteOffset, this.utf8.byteLength).toString('utf8');
+    this.#text ??= decodeKnownUtf8(this.utf8);
     return this.#text;
   }
 }

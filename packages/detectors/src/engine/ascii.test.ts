@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type EngineText } from '../index.js';
-import { digits, pick, random } from './seeded.test-helper.js';
+import { digits, lazyText, pick, random } from './seeded.test-helper.js';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
 
@@ -45,19 +45,7 @@ function asciiFile(seed: number): string {
   return lines.join(next() < 0.5 ? '\n' : '\r\n');
 }
 
-/** The text as a segment whose string is made only on demand, counting how often that is. */
-function lazy(text: string): { item: EngineText; reads: () => number } {
-  const bytes = Buffer.from(text, 'latin1');
-  let reads = 0;
-  const item: EngineText = {
-    get text() {
-      reads++;
-      return bytes.toString('latin1');
-    },
-    ascii: bytes,
-  };
-  return { item, reads: () => reads };
-}
+const lazy = (text: string) => lazyText(text, 'ascii');
 
 describe('ASCII text read from its bytes', () => {
   const engine = createEngine();

@@ -297,7 +297,7 @@ interface PatternEntry {
 /**
  * The prefilter asked about each group of lines of a block: which pattern can match where. Undefined when the
  * block is one group (no '\n' to cut at: HL7 segments, a long line): asking again would only repeat the block's answer.
- * `bytes`: the block's own ASCII bytes, when the text came with them (see ScanBytes).
+ * `bytes`: the block's own ASCII bytes, when the text came with them (see BlockScan.bytes).
  */
 function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: string, bytes?: Buffer): HitRanges | undefined {
   const cuts = lineGroups(block, narrowing.groupSize);

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type EngineText } from '../index.js';
 import { blocksOf } from './engine.js';
-import { digits, pick, random } from './seeded.test-helper.js';
+import { digits, lazyText, pick, random } from './seeded.test-helper.js';
 import { utf8BlocksOf } from './utf8-blocks.js';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
@@ -50,19 +50,7 @@ function utf8File(seed: number): string {
   return lines.join(next() < 0.5 ? '\n' : '\r\n');
 }
 
-/** The text as a segment whose string is decoded from its UTF-8 only on demand, counting how often. */
-function lazy(text: string): { item: EngineText; reads: () => number } {
-  const bytes = Buffer.from(text, 'utf8');
-  let reads = 0;
-  const item: EngineText = {
-    get text() {
-      reads++;
-      return bytes.toString('utf8');
-    },
-    utf8: bytes,
-  };
-  return { item, reads: () => reads };
-}
+const lazy = (text: string) => lazyText(text, 'utf8');
 
 describe('UTF-8 text screened from its bytes', () => {
   const engine = createEngine();
