@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type EngineText } from '../index.js';
-import { digits, lazyText, pick, random } from './seeded.test-helper.js';
+import { digits, lazyText, random, seededFile } from './seeded.test-helper.js';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
 
@@ -18,7 +18,6 @@ function asciiFile(seed: number): string {
     'Room 4 projector replaced; the account team will confirm the service plan by Friday.',
     'Agenda: budget, staffing, the parking survey and the holiday schedule.',
   ];
-  const table = () => `${digits(next, 4)}  ${digits(next, 3)}.${digits(next, 2)}  ${digits(next, 6)}  ${digits(next, 2)}/${digits(next, 2)}`;
   const phi = [
     () => `Patient: John Smith, DOB 03/14/19${digits(next, 2)}, MRN ${digits(next, 8)}`,
     () => `SSN 234-56-${digits(next, 4)} on the intake form`,
@@ -28,21 +27,8 @@ function asciiFile(seed: number): string {
     () => `Dx E11.9 and I10 reviewed with the patient`,
     () => `maria.garcia${digits(next, 2)}@example.org`,
   ];
-  const lines: string[] = [];
-  const target = 20_000 + Math.floor(next() * 300_000);
-  let size = 0;
-  const dirty = next() < 0.6;
-  while (size < target) {
-    const roll = next();
-    let line: string;
-    if (roll < 0.004) line = Array.from({ length: 3000 }, () => pick(next, ['alpha', 'beta', 'gamma', digits(next, 3)])).join(' ');
-    else if (dirty && roll < 0.02) line = pick(next, phi)();
-    else if (roll < 0.35) line = table();
-    else line = pick(next, prose);
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join(next() < 0.5 ? '\n' : '\r\n');
+  const words = ['alpha', 'beta', 'gamma'];
+  return seededFile(next, { prose, phi, longShare: 0.004, phiShare: 0.02, tableShare: 0.35, longWords: words, minChars: 20_000, extraChars: 300_000, dirtyShare: 0.6 });
 }
 
 const lazy = (text: string) => lazyText(text, 'ascii');

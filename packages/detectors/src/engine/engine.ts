@@ -314,6 +314,9 @@ function hitRanges({ linePrefilter, lineSetIndex }: CompiledDetectors, block: st
 
 type Blocks = readonly (readonly [number, number])[];
 
+/** ASCII's cuts: each byte is one character, so the bytes' blocks are the text's. */
+const sameCuts = (blocks: Blocks): { chars: Blocks; bytes: Blocks } => ({ chars: blocks, bytes: blocks });
+
 /** Where the span of blocks from `i` ends: up to blockSpans.blocks blocks that follow one another. */
 function spanEnd(blocks: Blocks, i: number): number {
   let j = i + 1;
@@ -529,60 +532,36 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
   }
 
   /**
-   * detectOne() for a text given as its ASCII bytes, when the text path's first step can be taken on them: no
-   * column pattern reads the text first, and a long text is asked about in spans. Undefined when it cannot.
-   * Until the first block with something due, this is the text path's own prefilter calls on the same bytes
-   * (see firstDueBlock); from there on it is the text path itself.
+   * detectOne() for a text given as its bytes (EngineText.ascii or .utf8), when the text path's first step can be
+   * taken on them: no column pattern reads the text first, and a long text is asked about in spans. Undefined
+   * when it cannot. A short text is one prefilter call on the bytes, the one the text path makes on its UTF-8. A
+   * long one is cut where blocksOf() cuts its text (for UTF-8, utf8BlocksOf finds those cuts in the bytes), so
+   * each span's bytes are that span's UTF-8: until the first block with something due, this is the text path's
+   * own prefilter calls on the same bytes (see firstDueBlock); from there on it is the text path itself, which
+   * reads ASCII bytes in place of the text's UTF-8 (BlockScan.bytes).
    */
-  function detectAscii(item: EngineText, plan: HeaderPlan, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): DetectedOne | undefined {
-    const { ascii } = item;
-    if (!ascii || !prefilter || plan.cellPatterns.length > 0) return undefined;
-    const bytes = bufferOf(ascii);
-    const rule: DueRule = { facts: plan.facts, isWanted };
-    const short = bytes.length <= 2 * BLOCK_SIZE;
-    if (short) {
-      const hits = prefilter.match(bytes);
-      if (!anyDue(rule, hits, NO_HITS)) return { findings: [], nothingDue: true };
-      const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted, bytes);
-      scanBlock(scan, 0, bytes.length, hits);
-      return { findings: finish(scan.run, detectOptions), nothingDue: false };
-    }
-    if (!spansExact || blockSpans.blocks <= 1) return undefined;
-    const blocks = [...blocksOf(bytes)];
-    const { at, passed } = firstDueBlock(rule, blocks, bytes);
-    if (at === blocks.length) return { findings: [], nothingDue: false };
-    const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted, bytes);
-    scanSpans(scan, blocks, at, passed);
-    return { findings: finish(scan.run, detectOptions), nothingDue: false };
-  }
-
-  /**
-   * detectOne() for a whole file given as UTF-8 bytes (EngineText.utf8), screened from them as detectAscii
-   * screens ASCII; undefined when the text path must read it. A short text is one prefilter call on the bytes,
-   * the one the text path makes on its UTF-8. A long one is cut where blocksOf() cuts its text (utf8BlocksOf),
-   * so each span's bytes are that span's UTF-8 and the prefilter answers as it would on the text path: until the
-   * first block with something due it is the text path's own calls, and from there on the text path itself.
-   */
-  function detectUtf8(item: EngineText, plan: HeaderPlan, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): DetectedOne | undefined {
-    const { utf8 } = item;
-    if (!utf8 || item.ascii || !prefilter || plan.cellPatterns.length > 0) return undefined;
-    const bytes = bufferOf(utf8);
+  function detectFromBytes(item: EngineText, plan: HeaderPlan, detectOptions: EngineDetectOptions, isWanted: (d: CompiledDetector) => boolean): DetectedOne | undefined {
+    const given = item.ascii ?? item.utf8;
+    if (!given || !prefilter || plan.cellPatterns.length > 0) return undefined;
+    const bytes = bufferOf(given);
+    // Only ASCII bytes are at the text's own offsets.
+    const asText = item.ascii ? bytes : undefined;
     const rule: DueRule = { facts: plan.facts, isWanted };
     if (bytes.length <= 2 * BLOCK_SIZE) {
       const hits = prefilter.match(bytes);
       if (!anyDue(rule, hits, NO_HITS)) return { findings: [], nothingDue: true };
       // No longer than its bytes: one block on the text path too, whose prefilter answer these hits are.
       const text = textOf(item);
-      const scan = startScan(text, plan, item.columnHeader, detectOptions, isWanted);
+      const scan = startScan(text, plan, item.columnHeader, detectOptions, isWanted, asText);
       scanBlock(scan, 0, text.length, hits);
       return { findings: finish(scan.run, detectOptions), nothingDue: false };
     }
     if (!spansExact || blockSpans.blocks <= 1) return undefined;
-    const cuts = utf8BlocksOf(bytes, BLOCK_SIZE);
+    const cuts = asText ? sameCuts([...blocksOf(bytes)]) : utf8BlocksOf(bytes, BLOCK_SIZE);
     if (!cuts) return undefined;
     const { at, passed } = firstDueBlock(rule, cuts.bytes, bytes);
     if (at === cuts.bytes.length) return { findings: [], nothingDue: false };
-    const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted);
+    const scan = startScan(textOf(item), plan, item.columnHeader, detectOptions, isWanted, asText);
     scanSpans(scan, cuts.chars, at, passed);
     return { findings: finish(scan.run, detectOptions), nothingDue: false };
   }
@@ -604,7 +583,7 @@ export function createEngine(options: EngineOptions = {}): DetectionEngine {
     if (lengthOf(item) === 0) return { findings: [], nothingDue: true };
     const { columnHeader } = item;
     const plan = planFor(columnHeader);
-    const fromBytes = detectAscii(item, plan, detectOptions, isWanted) ?? detectUtf8(item, plan, detectOptions, isWanted);
+    const fromBytes = detectFromBytes(item, plan, detectOptions, isWanted);
     if (fromBytes) return fromBytes;
     const text = textOf(item);
     const scan = startScan(text, plan, columnHeader, detectOptions, isWanted);

@@ -35,3 +35,43 @@ export function lazyText(text: string, kind: 'ascii' | 'utf8'): { item: EngineTe
   };
   return { item, reads: () => reads };
 }
+
+/** What a seeded file is mixed from (see seededFile): line kinds, and how often each comes. */
+export interface FileMix {
+  prose: readonly string[];
+  /** Identifiers, labels and values; only files drawn as dirty get them. */
+  phi: readonly (() => string)[];
+  /** Shares of lines, each below the next: a long line, an identifier (dirty files), a table line. */
+  longShare: number;
+  phiShare: number;
+  tableShare: number;
+  /** Words of a long line, a random three-digit number among them. */
+  longWords: readonly string[];
+  minChars: number;
+  extraChars: number;
+  dirtyShare: number;
+}
+
+/**
+ * Synthetic files of office prose and table lines: most lines hold nothing, table lines hold numbers that need a
+ * label, a dirty file has a label far from its value or beside it and now and then an identifier, some files one
+ * line too long for a block (cut at spaces, with overlap), and LF or CRLF line ends.
+ */
+export function seededFile(next: () => number, mix: FileMix): string {
+  const table = () => `${digits(next, 4)}  ${digits(next, 3)}.${digits(next, 2)}  ${digits(next, 6)}  ${digits(next, 2)}/${digits(next, 2)}`;
+  const lines: string[] = [];
+  const target = mix.minChars + Math.floor(next() * mix.extraChars);
+  let size = 0;
+  const dirty = next() < mix.dirtyShare;
+  while (size < target) {
+    const roll = next();
+    let line: string;
+    if (roll < mix.longShare) line = Array.from({ length: 3000 }, () => pick(next, [...mix.longWords, digits(next, 3)])).join(' ');
+    else if (dirty && roll < mix.phiShare) line = pick(next, mix.phi)();
+    else if (roll < mix.tableShare) line = table();
+    else line = pick(next, mix.prose);
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return lines.join(next() < 0.5 ? '\n' : '\r\n');
+}

@@ -20,13 +20,13 @@ function unitsIn(bytes: Uint8Array, from: number, to: number): number {
 }
 
 /**
- * The byte offset `units` UTF-16 units after `from` (a character's start), or the end. Where that falls inside a
- * four-byte character (between its two surrogates) it is the character's end: used only to bound a search
- * for a line feed, which is never part of one.
+ * Where the text's next `units` UTF-16 units from `from` (a character's start) end in the bytes, and how many
+ * units that is: `units`, one more where the last is a four-byte character's first surrogate (the offset is then
+ * the character's end), fewer at the end of the bytes.
  */
-function advance(bytes: Uint8Array, from: number, units: number): number {
+function advance(bytes: Uint8Array, from: number, units: number): { at: number; units: number } {
   const end = Math.min(bytes.length, from + units);
-  if (isAscii(bytes.subarray(from, end))) return end;
+  if (isAscii(bytes.subarray(from, end))) return { at: end, units: end - from };
   let seen = 0;
   let i = from;
   while (i < bytes.length && seen < units) {
@@ -35,14 +35,15 @@ function advance(bytes: Uint8Array, from: number, units: number): number {
     i++;
   }
   while (i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
-  return i;
+  return { at: i, units: seen };
 }
 
 /**
  * The cuts blocksOf() makes in the text that valid UTF-8 `bytes` decode to, found in the bytes: each block's
  * bytes are then exactly its text's UTF-8, so the prefilter's answer about either is the same, without the
  * text being decoded. Undefined when a cut would fall inside a line too long for its block (blocksOf then
- * cuts at a space with an overlap): the caller decodes instead.
+ * cuts at a space with an overlap): the caller decodes instead. Each block's bytes are walked about once: to
+ * its second half, then to its line feed, which is near.
  */
 export function utf8BlocksOf(bytes: Uint8Array, blockSize: number): Utf8Blocks | undefined {
   const chars: Blocks = [];
@@ -59,13 +60,15 @@ export function utf8BlocksOf(bytes: Uint8Array, blockSize: number): Utf8Blocks |
       byteBlocks.push([byteStart, bytes.length]);
       break;
     }
-    // blocksOf: the first line feed in the block's second BLOCK_SIZE characters ends it.
-    const from = advance(bytes, byteStart, blockSize);
-    const to = advance(bytes, from, blockSize);
-    const newline = bytes.indexOf(0x0a, from);
-    if (newline < 0 || newline >= to) return undefined;
+    // blocksOf: the first line feed in the block's second BLOCK_SIZE characters ends it. A character split by
+    // the window's start is a surrogate pair, never a line feed, so starting past it finds the same one.
+    const half = advance(bytes, byteStart, blockSize);
+    const newline = bytes.indexOf(0x0a, half.at);
+    if (newline < 0) return undefined;
+    const before = half.units + unitsIn(bytes, half.at, newline);
+    if (before >= 2 * blockSize) return undefined;
     const byteEnd = newline + 1;
-    const end = start + unitsIn(bytes, byteStart, byteEnd);
+    const end = start + before + 1;
     chars.push([start, end]);
     byteBlocks.push([byteStart, byteEnd]);
     start = end;

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type EngineText } from '../index.js';
 import { blocksOf } from './engine.js';
-import { digits, lazyText, pick, random } from './seeded.test-helper.js';
+import { digits, lazyText, random, seededFile } from './seeded.test-helper.js';
 import { utf8BlocksOf } from './utf8-blocks.js';
 
 const referenceDate = new Date('2025-06-01T00:00:00Z');
@@ -23,7 +23,6 @@ function utf8File(seed: number): string {
     '会议记录：预算、人员配置和假期安排。本周没有例外。',
     'Staffing 📋, the parking survey and the holiday schedule.',
   ];
-  const table = () => `${digits(next, 4)}  ${digits(next, 3)}.${digits(next, 2)}  ${digits(next, 6)}  ${digits(next, 2)}/${digits(next, 2)}`;
   const phi = [
     () => `Patient: José Núñez, DOB 03/14/19${digits(next, 2)}, MRN ${digits(next, 8)}`,
     () => `SSN 234-56-${digits(next, 4)} on the intake form`,
@@ -33,21 +32,8 @@ function utf8File(seed: number): string {
     () => `Dx E11.9 and I10 reviewed with the patient`,
     () => `maría.garcía${digits(next, 2)}@example.org or maria.garcia${digits(next, 2)}@example.org`,
   ];
-  const lines: string[] = [];
-  const target = 100 + Math.floor(next() * 250_000);
-  let size = 0;
-  const dirty = next() < 0.5;
-  while (size < target) {
-    const roll = next();
-    let line: string;
-    if (roll < 0.0003) line = Array.from({ length: 3000 }, () => pick(next, ['alpha', 'bêta', 'γάμμα', digits(next, 3)])).join(' ');
-    else if (dirty && roll < 0.02) line = pick(next, phi)();
-    else if (roll < 0.3) line = table();
-    else line = pick(next, prose);
-    lines.push(line);
-    size += line.length + 1;
-  }
-  return lines.join(next() < 0.5 ? '\n' : '\r\n');
+  const words = ['alpha', 'bêta', 'γάμμα'];
+  return seededFile(next, { prose, phi, longShare: 0.0003, phiShare: 0.02, tableShare: 0.3, longWords: words, minChars: 100, extraChars: 250_000, dirtyShare: 0.5 });
 }
 
 const lazy = (text: string) => lazyText(text, 'utf8');
