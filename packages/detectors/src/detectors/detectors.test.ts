@@ -105,6 +105,19 @@ describe('name', () => {
     expect(found('name', 'File Name: Quarterly Report')).toEqual([]);
     expect(found('name', 'User Name: Admin')).toEqual([]);
   });
+  it('reads an HL7 LAST^FIRST name at the start of any line, as at the start of the text', () => {
+    const atStart = found('name', 'DOE^JOHN^Q seen in clinic');
+    expect(atStart).toEqual(['JOHN Q DOE:high']);
+    const filler = 'Inventory counts were reconciled without exceptions.\n'.repeat(400);
+    // Inside the text's second 8 KiB stretch, not where a stretch starts: found there too, and in the middle.
+    for (const cut of [9000, 9500, filler.length - 60]) {
+      const before = filler.slice(0, filler.lastIndexOf('\n', cut) + 1);
+      expect(found('name', `${before}DOE^JOHN^Q seen in clinic\n${filler}`), `after ${before.length} chars`).toEqual(atStart);
+    }
+    expect(found('name', 'Visit list\r\nDOE^JOHN^Q\r\n')).toEqual(atStart);
+    // Not in the middle of a line's other text.
+    expect(found('name', 'see DOE^JOHN^Q')).toEqual([]);
+  });
 });
 
 describe('icd10', () => {

@@ -126,7 +126,13 @@ export const nameDetector: DetectorDefinition = {
     },
     { re2: `\\b(?:Mr|Mrs|Ms|Miss|Mx)\\.?[ ](?P<v>${TOKEN}(?:[ ](?:${TOKEN}|${INITIAL})){0,2})`, confidence: 'low', label: 'name after a title' },
     { re2: `\\b(?P<v>${TOKEN},[ ]?${TOKEN}(?:[ ]${INITIAL})?)`, confidence: 'low', label: 'LAST, FIRST' },
-    { re2: "(?:^|\\|)(?P<v>[A-Z][A-Z'-]+\\^[A-Z][A-Z'-]+(?:\\^[A-Z][A-Z'-]*)?)", confidence: 'medium', label: 'HL7 LAST^FIRST^M' },
+    {
+      // At a line's start as well as the text's, as the PID patterns are: a bare `^` would find the name only
+      // where a searched stretch happens to begin, so whether it was reported hung on where the text was cut.
+      re2: "(?:^|[\\r\\n]|\\|)(?P<v>[A-Z][A-Z'-]+\\^[A-Z][A-Z'-]+(?:\\^[A-Z][A-Z'-]*)?)",
+      confidence: 'medium',
+      label: 'HL7 LAST^FIRST^M',
+    },
     NAME_CELL,
   ],
   validate: validateName,

@@ -16,9 +16,9 @@ afterEach(() => {
 
 /**
  * What a built-in pattern may take of a line break: one before the value, one after it, nothing else; and
- * '^' only where the value after it cannot start with a line break (the HL7 name's '(?:^|\|)').
+ * '^' only where the value after it cannot start with a line break (the HL7 name's '(?:^|[\r\n]|\|)').
  */
-const EDGE_FORMS = [/^\(\?:\^\|\[\^0-9A-Za-z\]\)/, /^\(\?:\^\|\[\\r\\n\]\)/, /^\(\?:\^\|\\\|\)/, /\(\?:\[\^0-9A-Za-z-\]\|\$\)$/];
+const EDGE_FORMS = [/^\(\?:\^\|\[\^0-9A-Za-z\]\)/, /^\(\?:\^\|\[\\r\\n\]\)/, /^\(\?:\^\|\[\\r\\n\]\|\\\|\)/, /\(\?:\[\^0-9A-Za-z-\]\|\$\)$/];
 
 function innerSource(source: string): string {
   let inner = source;

@@ -83,7 +83,7 @@ describe('UTF-8 text screened from its bytes', () => {
   it('gives what detect() gives where a cut-dependent pattern or a long line makes the cuts matter', () => {
     const filler = ['The quarterly review — purchasing and facilities.', 'Café order for the Zürich visit; confirm the plan.', '会议记录：预算、人员配置和假期安排。本周没有例外。', 'Inventory counts were reconciled without exceptions.'];
     const base = `${Array.from({ length: 3000 }, (_, i) => filler[i % 4]).join('\n')}\n`;
-    // An HL7-style LAST^FIRST name on the first line of a span: its pattern's ^ is the searched text's start.
+    // An HL7-style LAST^FIRST name on the first line of a span, where a cut-dependent pattern would differ.
     for (const k of [1, 4, 8]) {
       const at = [...blocksOf(base)][k]![0];
       const text = `${base.slice(0, at)}DOE^JOHN^Q seen${base.slice(at + 15)}`;
