@@ -1,7 +1,8 @@
 // CPU time of a command and of everything it starts, from a cgroup of its own. GNU time counts only the
-// children that were waited for: phi-scan's pdftotext shells end on their closed pipe after phi-scan has
-// exited, so the CPU of every pdftotext run went to whoever reaped them and the PDF rows' CPU column left out
-// most of the work. A process stays in its cgroup when its parent dies, so the cgroup's counter has it all.
+// children that were waited for: until the ninth round phi-scan's pdftotext shells ended on their closed pipe
+// after phi-scan had exited, so the CPU of every pdftotext run went to whoever reaped them and the PDF rows'
+// CPU column left out most of the work. A process stays in its cgroup when its parent dies, so the cgroup's
+// counter has it all, whatever a command waits for.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

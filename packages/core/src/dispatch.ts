@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { AnalysisSettings } from './analyze.js';
-import type { WorkerTask } from './worker.js';
+import type { CloseTask, WorkerTask } from './worker.js';
 import type { FileEntry, FileResult } from './types.js';
 
 /** What a pool is made with; a pool started early serves a scan that asks for the same. */
@@ -55,12 +55,13 @@ const WORKER_YOUNG_GENERATION_MB = 8;
  */
 export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
   const pool = takeStartedPool(options) ?? createPool(options);
+  const helpers = new Int32Array(new SharedArrayBuffer(4));
   const running = new Set<Promise<FileResult[]>>();
   const finished: FileResult[][] = [];
   let wake: (() => void) | undefined;
 
   const start = (batch: FileEntry[]) => {
-    const task = runWithRecovery(pool, batch, options).then((results) => {
+    const task = runWithRecovery(pool, batch, options, helpers).then((results) => {
       running.delete(task);
       finished.push(results);
       wake?.();
@@ -119,8 +120,20 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
   } finally {
     // As a for-of that stops early would: the crawl closes the folder it is in.
     await listing.return?.();
+    if (Atomics.load(helpers, 0)) await closeWorkers(pool);
     await pool.destroy();
   }
+}
+
+/** How long a worker's close task waits for the others' (see CloseTask): they are idle, so it is milliseconds. */
+const CLOSE_WAIT_MS = 2_000;
+
+/** Each worker's helper processes ended and waited for, before the pool terminates the threads. */
+async function closeWorkers(pool: Piscina): Promise<void> {
+  const workers = pool.threads.length;
+  if (workers === 0) return;
+  const task: CloseTask = { close: { arrived: new Int32Array(new SharedArrayBuffer(4)), workers, waitMs: CLOSE_WAIT_MS } };
+  await Promise.allSettled(Array.from({ length: workers }, () => pool.run(task)));
 }
 
 type Listing = Iterator<FileEntry> | AsyncIterator<FileEntry>;
@@ -181,8 +194,8 @@ function takeStartedPool(limits: PoolLimits): Piscina | undefined {
   return undefined;
 }
 
-async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: DispatchOptions): Promise<FileResult[]> {
-  const outcome = await runTask(pool, batch, options);
+async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: DispatchOptions, helpers: Int32Array): Promise<FileResult[]> {
+  const outcome = await runTask(pool, batch, options, helpers);
   if (outcome.ok) return outcome.results;
   if (batch.length === 1) return [taskFailure(batch[0]!, outcome.failure, options.fileTimeoutMs)];
   const results: FileResult[] = [];
@@ -194,7 +207,7 @@ async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: Dispa
       results.push(taskFailure(entry, 'timeout', options.fileTimeoutMs));
       continue;
     }
-    const single = await runTask(pool, [entry], options);
+    const single = await runTask(pool, [entry], options, helpers);
     results.push(...(single.ok ? single.results : [taskFailure(entry, single.failure, options.fileTimeoutMs)]));
   }
   return results;
@@ -206,6 +219,7 @@ async function runTask(
   pool: Piscina,
   entries: FileEntry[],
   options: DispatchOptions,
+  helpers: Int32Array,
 ): Promise<{ ok: true; results: FileResult[] } | { ok: false; failure: TaskFailure; at: number }> {
   const deadline = new AbortController();
   let timedOut = false;
@@ -233,6 +247,7 @@ async function runTask(
     maxFileSize: options.maxFileSize,
     entries,
     progress,
+    helpers,
   };
   try {
     return { ok: true, results: (await pool.run(task, { signal: deadline.signal })) as FileResult[] };

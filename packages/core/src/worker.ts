@@ -1,6 +1,6 @@
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
 import { transferablesOf } from './packed-findings.js';
-import { prefetchText, releasePrefetched } from './extract/index.js';
+import { closeExtractorProcesses, extractorProcessesStarted, prefetchText, releasePrefetched } from './extract/index.js';
 import { readListedFile, type ReadOutcome } from './read-file.js';
 import type { FileEntry, FileResult } from './types.js';
 
@@ -17,6 +17,18 @@ export interface WorkerTask {
    * scan; an atomic store costs nothing, and the main thread reads it on its own clock.
    */
   progress?: Int32Array;
+  /** Shared by a scan's tasks: set by a worker that has a helper process left after its task (see CloseTask). */
+  helpers?: Int32Array;
+}
+
+/**
+ * Sent once to every worker as the pool's last task: each ends the helper processes it started (pdftotext's
+ * shell) and waits for them, then holds its thread until all have arrived, so that no worker takes two and
+ * leaves another without one. The pool terminates its threads without a word to them, and a child not waited
+ * for by then is never reaped while the process lives. Only sent when some worker said it has one.
+ */
+export interface CloseTask {
+  close: { arrived: Int32Array; workers: number; waitMs: number };
 }
 
 let cached: { id: string; analyzer: Analyzer } | undefined;
@@ -25,13 +37,23 @@ let cached: { id: string; analyzer: Analyzer } | undefined;
  * Piscina entry point: reads, extracts and scans a batch of files; every entry comes back as a result. The
  * results' findings travel in columns whose buffers are moved to the main thread, not copied.
  */
-export default async function scanBatch(task: WorkerTask): Promise<unknown> {
+export default async function scanBatch(task: WorkerTask | CloseTask): Promise<unknown> {
+  if ('close' in task) return closeHelpers(task.close);
   const results = await scanEntries(task);
+  if (task.helpers && extractorProcessesStarted()) Atomics.store(task.helpers, 0, 1);
   const buffers = results.flatMap((result) => (result.packed ? transferablesOf(result.packed) : []));
   if (buffers.length === 0) return results;
   // Piscina's pool side, which `move` comes with, costs a worker ~15 ms to load: only a batch with columns needs it.
   const piscina = await import('piscina');
   return piscina.move({ [piscina.transferableSymbol]: buffers, [piscina.valueSymbol]: results });
+}
+
+async function closeHelpers({ arrived, workers, waitMs }: CloseTask['close']): Promise<unknown[]> {
+  await closeExtractorProcesses();
+  Atomics.add(arrived, 0, 1);
+  const until = performance.now() + waitMs;
+  while (Atomics.load(arrived, 0) < workers && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 1));
+  return [];
 }
 
 async function scanEntries(task: WorkerTask): Promise<FileResult[]> {

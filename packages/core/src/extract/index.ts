@@ -65,6 +65,13 @@ export async function releasePrefetched(bytes: Uint8Array): Promise<void> {
 
 const pdfPrefetches = new WeakSet<Uint8Array>();
 
+/**
+ * Ends the helper processes the extractors started in this thread (pdftotext's shell) and waits for them to
+ * exit; extraction after it starts them again. For a caller that extracts PDFs itself and wants no child left
+ * when it is done; a scan's workers call it before the scan's pool ends them. The other: whether there are any.
+ */
+export { closePdftotextShells as closeExtractorProcesses, pdftotextShellsStarted as extractorProcessesStarted } from './pdftotext.js';
+
 /** Extractors by sniffed format; plain text is bound per call because it looks at the extension. */
 const EXTRACTORS: Partial<Record<SniffedFormat, Extractor>> = {
   docx: extractDocx,

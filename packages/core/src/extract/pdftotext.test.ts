@@ -4,7 +4,25 @@ import path, { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan, scanText } from '@phi-scan/core';
 import type { FileResult } from '@phi-scan/core';
-import { startPdftotext, type TextReceiver } from './pdftotext.js';
+import { closePdftotextShells, startPdftotext, type TextReceiver } from './pdftotext.js';
+
+/** This process's child processes, from /proc: pid and state ('Z' for one that exited and was never waited for). */
+function childProcesses(): { pid: number; state: string }[] {
+  const children: { pid: number; state: string }[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // 'pid (comm) state ppid ...': comm may hold spaces and parentheses, so the fields after it count from its end.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(ppid) === process.pid) children.push({ pid: Number(name), state: state! });
+  }
+  return children;
+}
 
 /**
  * A stand-in for pdftotext, so the shell protocol is tested where poppler is not installed (CI): it writes its
@@ -121,6 +139,21 @@ describe('pdftotext through the worker shell', () => {
     await run.deliver(new Collect());
     await expect(run.deliver(new Collect())).rejects.toThrow(/twice/);
   });
+
+  it('ends its shell on close, leaving no child behind, and starts a new one for the next run', async () => {
+    const first = new Collect();
+    expect(await runPdftotext(fake, input('before\nclose\n'), MAX, first)).toBe(true);
+    expect(childProcesses().length).toBeGreaterThan(0);
+    await closePdftotextShells();
+    expect(childProcesses()).toEqual([]);
+    const second = new Collect();
+    expect(await runPdftotext(fake, input('after\nclose\n'), MAX, second)).toBe(true);
+    expect(second.output).toBe('after\nclose\n');
+    // A run nobody takes does not hold the close up: the shell is killed, and still waited for.
+    startPdftotext(fake, input('SLOW dropped\n'), MAX).drop();
+    await closePdftotextShells();
+    expect(childProcesses()).toEqual([]);
+  });
 });
 
 // Runs against the built package (dist/worker.js). With a pdftotext on PATH a worker reads the next PDF ahead
@@ -173,5 +206,11 @@ describe('PDFs read ahead', () => {
       expect(result.status, file.name).toBe('scanned');
       expect(fingerprints(result), file.name).toEqual(fingerprints(expected));
     }
+  });
+
+  it.each([1, 2])('leave no pdftotext shell behind, running or unreaped, at %i thread(s)', async (threads) => {
+    const before = new Set(childProcesses().map((child) => child.pid));
+    for (let round = 0; round < 2; round++) for await (const event of scan([root], { threads, fingerprintKey: KEY })) void event;
+    expect(childProcesses().filter((child) => !before.has(child.pid) || child.state === 'Z')).toEqual([]);
   });
 });

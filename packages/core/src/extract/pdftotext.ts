@@ -135,7 +135,8 @@ const FIFO_SLOTS = 4;
 /** What a FIFO holds before a write waits for its reader: Linux's default pipe buffer is 64 KiB. */
 const FIFO_BUFFER_BYTES = 64 * 1024;
 const SLOT_PATHS = Array.from({ length: FIFO_SLOTS }, (_, slot) => `"$1/${slot}"`).join(' ');
-const SHELL_SCRIPT = `trap 'rm -f ${SLOT_PATHS}; rmdir "$1"' EXIT
+// When this side closes the shell it has removed the FIFOs first: the test is a builtin, so an exit then forks nothing.
+const SHELL_SCRIPT = `trap '[ -d "$1" ] && { rm -f ${SLOT_PATHS}; rmdir "$1"; }' EXIT
 trap 'exit 1' HUP INT PIPE TERM
 mkfifo ${SLOT_PATHS} || exit 1
 printf '\\nready\\n' >&2
@@ -198,6 +199,8 @@ const READY = 'ready';
 
 class PdftotextShell {
   private child: ShellChild | undefined;
+  /** Every shell started and not yet exited and reaped: `close` waits for them all. */
+  private exits = new Set<Promise<void>>();
   /** The private directory of the current shell's FIFOs. */
   private dir = '';
   /** FIFOs no run is using. Empty until the shell is ready. */
@@ -273,6 +276,9 @@ class PdftotextShell {
       throw err;
     }
     this.child = child;
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    this.exits.add(exited);
+    void exited.then(() => this.exits.delete(exited));
     this.dir = dir;
     this.free = [];
     this.errorLines = [READY];
@@ -495,6 +501,30 @@ class PdftotextShell {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** A shell is running, or has not been reaped yet. */
+  get started(): boolean {
+    return this.child !== undefined || this.exits.size > 0;
+  }
+
+  /**
+   * Ends the shell and waits until it has exited and been reaped. A run still going is one nobody waits for
+   * (a prefetch that was dropped): the shell is killed then, not waited for. The next `submit` starts a new shell.
+   */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (child) {
+      handles(child).forEach((handle) => handle.ref?.());
+      if (this.running.length > 0 || this.queued.length > 0) {
+        this.lose(child);
+      } else {
+        this.child = undefined;
+        rmSync(this.dir, { recursive: true, force: true });
+        child.stdin.end();
+      }
+    }
+    await Promise.all(this.exits);
+  }
+
   /** Between files the shell must not keep the process (a library user's script) alive. */
   private idle(): void {
     if (this.child) handles(this.child).forEach((handle) => handle.unref?.());
@@ -518,6 +548,21 @@ function handles(child: ShellChild): Referenced[] {
 }
 
 let shells: Map<string, PdftotextShell> | null | undefined;
+
+/**
+ * Ends the pdftotext shells this thread started and waits for them to exit. A worker thread calls it at the
+ * end of each task: a child not waited for before its thread is terminated stays a zombie for as long as the
+ * process lives (two a scan for a library user's long-running process), and its pdftotext runs' CPU is then
+ * nobody's, so `time phi-scan` left it out.
+ */
+export async function closePdftotextShells(): Promise<void> {
+  await Promise.all([...(shells?.values() ?? [])].map((shell) => shell.close()));
+}
+
+/** Whether this thread has a pdftotext shell that `closePdftotextShells` would end. */
+export function pdftotextShellsStarted(): boolean {
+  return [...(shells?.values() ?? [])].some((shell) => shell.started);
+}
 
 function shellFor(executable: string): PdftotextShell | undefined {
   if (shells === undefined) shells = findOnPath('mkfifo') ? new Map() : null;
