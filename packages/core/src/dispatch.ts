@@ -156,7 +156,9 @@ function createPool(limits: PoolLimits): Piscina {
     // documents does not load (and hold, ~20 MB each) workers that would get nothing to do.
     minThreads: 1,
     maxThreads: limits.threads,
-    idleTimeout: 30_000,
+    // A worker, once started, lives until its scan ends the pool (closeWorkers first): one terminated for
+    // idling, say beside a long file on the other thread, would leave its pdftotext shell never reaped.
+    idleTimeout: Infinity,
     resourceLimits: { maxOldGenerationSizeMb: limits.workerMaxOldGenerationMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
 }
