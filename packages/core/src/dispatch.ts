@@ -77,6 +77,8 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
   };
 
   const listing = iteratorOf(entries);
+  /** Every task has come back: only then are the workers idle, and each can take its close task. */
+  let ranToEnd = false;
   try {
     let batch: FileEntry[] = [];
     let batchBytes = 0;
@@ -117,10 +119,14 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
     }
     if (batch.length && !options.signal?.aborted) start(batch);
     yield* waitForRoom(0);
+    // Aborted, the tasks came back cut short: their workers were terminated, and the pool is starting others.
+    ranToEnd = !options.signal?.aborted;
   } finally {
     // As a for-of that stops early would: the crawl closes the folder it is in.
     await listing.return?.();
-    if (Atomics.load(helpers, 0)) await closeWorkers(pool);
+    // A scan stopped early (a break, an abort) ends at once: close tasks would queue behind the tasks still
+    // running, and a free worker would take two. Its workers' shells are then reaped only at the process's exit.
+    if (ranToEnd && Atomics.load(helpers, 0)) await closeWorkers(pool);
     await pool.destroy();
   }
 }

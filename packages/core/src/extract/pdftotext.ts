@@ -84,6 +84,7 @@ function runAlone(executable: string, bytes: Uint8Array, maxBytes: number, recei
     const child = spawn('/bin/sh', ['-c', `${LIMITS}; exec "$0" -enc UTF-8 - -`, executable], { stdio: ['pipe', 'pipe', 'pipe'] });
     let size = 0;
     let complained = false;
+    let tooLong = false;
     let settled = false;
     const finish = (ok: boolean) => {
       if (settled) return;
@@ -91,11 +92,12 @@ function runAlone(executable: string, bytes: Uint8Array, maxBytes: number, recei
       resolve(ok);
     };
     child.stdout.on('data', (chunk: Buffer) => {
-      if (settled) return;
+      if (tooLong) return;
       size += chunk.length;
       if (size > maxBytes) {
+        // Settled on 'close', once the child has been reaped, as every run that started is.
+        tooLong = true;
         child.kill('SIGKILL');
-        finish(false);
         return;
       }
       receiver.text(chunk);
@@ -104,7 +106,7 @@ function runAlone(executable: string, bytes: Uint8Array, maxBytes: number, recei
       complained = true;
     });
     child.on('error', () => finish(false));
-    child.on('close', (code) => finish(code === 0 && !complained));
+    child.on('close', (code) => finish(code === 0 && !complained && !tooLong));
     child.stdin.on('error', () => finish(false));
     child.stdin.end(bytes);
   });
@@ -507,8 +509,9 @@ class PdftotextShell {
   }
 
   /**
-   * Ends the shell and waits until it has exited and been reaped. A run still going is one nobody waits for
-   * (a prefetch that was dropped): the shell is killed then, not waited for. The next `submit` starts a new shell.
+   * Ends the shell and waits until it has exited and been reaped; for when no extraction is under way. A run
+   * still going is taken for one nobody waits for (a prefetch that was dropped): the shell is killed then, not
+   * waited for, and a caller still waiting runs its file alone. The next `submit` starts a new shell.
    */
   async close(): Promise<void> {
     const child = this.child;
@@ -550,10 +553,10 @@ function handles(child: ShellChild): Referenced[] {
 let shells: Map<string, PdftotextShell> | null | undefined;
 
 /**
- * Ends the pdftotext shells this thread started and waits for them to exit. A worker thread calls it at the
- * end of each task: a child not waited for before its thread is terminated stays a zombie for as long as the
- * process lives (two a scan for a library user's long-running process), and its pdftotext runs' CPU is then
- * nobody's, so `time phi-scan` left it out.
+ * Ends the pdftotext shells this thread started and waits for them to exit. Each worker calls it when its
+ * scan has run to the end (see CloseTask): a child not waited for before its thread is terminated stays a
+ * zombie for as long as the process lives (two a scan for a library user's long-running process), and its
+ * pdftotext runs' CPU is then nobody's, so `time phi-scan` left it out.
  */
 export async function closePdftotextShells(): Promise<void> {
   await Promise.all([...(shells?.values() ?? [])].map((shell) => shell.close()));
