@@ -150,9 +150,20 @@ function iteratorOf(entries: Iterable<FileEntry> | AsyncIterable<FileEntry>): Li
 
 const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as PromiseLike<T>).then === 'function';
 
+/**
+ * The worker heap limits a scan accepts, in MiB, as the CLI's --worker-memory. Below ~10 a worker runs out of
+ * memory while it starts, before it holds a task: piscina then raised an 'error' nobody could catch, and the
+ * caller's whole process ended.
+ */
+export const WORKER_HEAP_MB = { min: 64, max: 65_536 } as const;
+
 /** The defaults a scan's pool gets: a thread per core, 1 GiB of old generation per worker. */
 export function poolLimitsOf(options: { threads?: number; workerMaxOldGenerationMb?: number }): PoolLimits {
-  return { threads: Math.max(1, options.threads ?? os.availableParallelism()), workerMaxOldGenerationMb: options.workerMaxOldGenerationMb ?? 1024 };
+  const heapMb = options.workerMaxOldGenerationMb ?? 1024;
+  if (!Number.isInteger(heapMb) || heapMb < WORKER_HEAP_MB.min || heapMb > WORKER_HEAP_MB.max) {
+    throw new RangeError(`workerMaxOldGenerationMb must be a whole number of MiB from ${WORKER_HEAP_MB.min} to ${WORKER_HEAP_MB.max}`);
+  }
+  return { threads: Math.max(1, options.threads ?? os.availableParallelism()), workerMaxOldGenerationMb: heapMb };
 }
 
 function createPool(limits: PoolLimits): Piscina {

@@ -22,7 +22,7 @@ export interface ScanOptions {
   explain?: boolean;
   /** Per-file deadline; a file still being read, extracted or scanned then is reported as `timeout` (default 60 s). */
   fileTimeoutMs?: number;
-  /** Heap limit of one worker; a file that needs more is reported as `worker-crashed` (default 1024 MiB). */
+  /** Heap limit of one worker, 64 to 65536 MiB; a file that needs more is reported as `worker-crashed` (default 1024 MiB). */
   workerMaxOldGenerationMb?: number;
   followSymlinks?: boolean;
   /** Key for the findings' HMAC fingerprints; a random per-scan key when absent. */

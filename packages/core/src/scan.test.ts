@@ -106,6 +106,14 @@ describe('scan', () => {
     await expect(run({ detectors: ['ssn', 'no-such-detector'] })).rejects.toThrow(/no-such-detector/);
   });
 
+  it('refuses a worker heap too small to start a worker, instead of ending the process', async () => {
+    // At 8 MiB a second worker ran out of memory while it started: an uncaught piscina 'error' killed the caller.
+    for (const workerMaxOldGenerationMb of [8, 63, 64.5, 100_000]) {
+      await expect(run({ workerMaxOldGenerationMb }), String(workerMaxOldGenerationMb)).rejects.toThrow(RangeError);
+    }
+    expect((await run({ workerMaxOldGenerationMb: 64 })).length).toBeGreaterThan(150);
+  });
+
   it('stops when aborted and yields only what finished', async () => {
     const controller = new AbortController();
     let seen = 0;
