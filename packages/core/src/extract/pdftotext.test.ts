@@ -29,8 +29,12 @@ function childProcesses(): { pid: number; state: string }[] {
  * input back, except that a first line with FAIL exits 3, with QUIT exits 4 without reading the rest, with WARN
  * complains on stderr, with SLOW waits first.
  */
+const fakeDirs: string[] = [];
+afterAll(() => fakeDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function fakePdftotext(): string {
   const dir = mkdtempSync(join(tmpdir(), 'phi-scan-fake-pdftotext-'));
+  fakeDirs.push(dir);
   const path = join(dir, 'pdftotext');
   const script = `#!/bin/sh
 IFS= read -r first
