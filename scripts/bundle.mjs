@@ -40,8 +40,9 @@ async function bundle(name) {
   });
   const dist = path.join(root, 'dist');
   removeOldJavaScript(dist);
-  // Shared and lazily imported parts sit at dist/'s top level, as the entries that use import.meta.url
-  // (worker.js beside dispatch's code, ../package.json from the CLI's version) expect.
+  // Shared and lazily imported parts sit at dist/'s top level, where the code that uses import.meta.url
+  // (worker.js beside dispatch's code, ../package.json from the CLI's version) expects to be. Code reached only
+  // from a nested entry (report/reporter) would be inlined one folder down instead: none of that uses a path.
   await build.write({ dir: dist, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name].js', sourcemap: true });
   await build.close();
 }
