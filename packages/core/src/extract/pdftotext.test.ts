@@ -24,14 +24,15 @@ function childProcesses(): { pid: number; state: string }[] {
   return children;
 }
 
+/** The fake pdftotexts' folders, removed when the file's tests are done. */
+const fakeDirs: string[] = [];
+afterAll(() => fakeDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /**
  * A stand-in for pdftotext, so the shell protocol is tested where poppler is not installed (CI): it writes its
  * input back, except that a first line with FAIL exits 3, with QUIT exits 4 without reading the rest, with WARN
  * complains on stderr, with SLOW waits first.
  */
-const fakeDirs: string[] = [];
-afterAll(() => fakeDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
 function fakePdftotext(): string {
   const dir = mkdtempSync(join(tmpdir(), 'phi-scan-fake-pdftotext-'));
   fakeDirs.push(dir);
