@@ -102,6 +102,26 @@ describe('scan', () => {
     expect(digest(await run(key))).toEqual(plain);
   });
 
+  it('gives each file of a batch only its own findings when larger files come before smaller ones', async () => {
+    // One worker reads file after file into the same memory: a stale tail of a longer file must never be scanned.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-scan-shrinking-'));
+    try {
+      const filler = 'Routine facilities note, nothing about anyone.\n';
+      for (let i = 0; i < 6; i++) {
+        const body = filler.repeat(2000 - i * 300);
+        // Only the first and largest file has PHI, at its very end.
+        fs.writeFileSync(path.join(dir, `n${i}.txt`), i === 0 ? `${body}${NOTE}\n` : body);
+      }
+      const results = new Map<string, FileResult>();
+      for await (const event of scan([dir], { threads: 1 })) if (event.type === 'file') results.set(path.basename(event.path), event);
+      expect(results.size).toBe(6);
+      expect(results.get('n0.txt')!.findings.map((f) => f.detector)).toContain('ssn');
+      for (let i = 1; i < 6; i++) expect(results.get(`n${i}.txt`)!.findings, `n${i}.txt`).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown detector id before any file is scanned', async () => {
     await expect(run({ detectors: ['ssn', 'no-such-detector'] })).rejects.toThrow(/no-such-detector/);
   });

@@ -1,7 +1,7 @@
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
 import { transferablesOf } from './packed-findings.js';
 import { closeExtractorProcesses, extractorProcessesStarted, prefetchText, releasePrefetched } from './extract/index.js';
-import { readListedFile, type ReadOutcome } from './read-file.js';
+import { readListedFile, releaseReadBuffer, type ReadOutcome } from './read-file.js';
 import type { FileEntry, FileResult } from './types.js';
 
 export interface WorkerTask {
@@ -66,8 +66,10 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
   for (const [i, entry] of entries.entries()) {
     if (task.progress) Atomics.store(task.progress, 0, i + 1);
     const prefetched = worthReadingAhead(entry);
+    // A file read in its turn may go into the thread's reused buffer: it is scanned and done before the next read.
+    const reused = !ahead && !prefetched;
     // A PDF read in its turn still asks for its pdftotext run first, so the next one queues behind it.
-    const read = ahead ?? (prefetched ? await readAndPrefetch(entry, task) : timedRead(entry, task.maxFileSize));
+    const read = ahead ?? (prefetched ? await readAndPrefetch(entry, task) : timedRead(entry, task.maxFileSize, true));
     ahead = undefined;
     const next = entries[i + 1];
     if (next && worthReadingAhead(next)) {
@@ -81,6 +83,7 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
     } finally {
       // Only a file worth reading ahead was prefetched: others await nothing here.
       if (read.outcome.ok && prefetched) await releasePrefetched(read.outcome.bytes);
+      if (reused) releaseReadBuffer();
     }
   }
   return results;
@@ -109,9 +112,9 @@ interface TimedRead {
   readMs: number;
 }
 
-function timedRead(entry: FileEntry, maxFileSize: number): TimedRead {
+function timedRead(entry: FileEntry, maxFileSize: number, reuse = false): TimedRead {
   const started = performance.now();
-  const outcome = readListedFile(entry.path, maxFileSize, entry.rawPath);
+  const outcome = readListedFile(entry.path, maxFileSize, entry.rawPath, { reuse });
   return { outcome, readMs: performance.now() - started };
 }
 

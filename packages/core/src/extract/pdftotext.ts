@@ -4,6 +4,7 @@ import { accessSync, closeSync, mkdtempSync, openSync, rmSync, write, constants 
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { keepReadBytes } from '../read-file.js';
 
 /** The executable of that name in the first PATH directory that has one. */
 export function findOnPath(name: string): string | null {
@@ -58,6 +59,8 @@ export interface PendingPdftotext {
  * than success is the one a pdftotext started for that file alone gives.
  */
 export function startPdftotext(executable: string, bytes: Uint8Array, maxBytes: number): PendingPdftotext {
+  // The shell's FIFO is written from libuv's thread pool, and may still be after the file's scan has ended.
+  keepReadBytes(bytes);
   const queued = shellFor(executable)?.submit(bytes, maxBytes);
   let delivered = false;
   return {
