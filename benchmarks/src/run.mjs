@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { BENCH_ROOT, DEFAULT_CORPUS_DIR, ensureCorpus, FULL_SIZES, QUICK_SIZES, sizesFromEnv } from './corpus.mjs';
 import { accountedCommand, cgroupAccountingAvailable } from './cpu-cgroup.mjs';
 import { listFiles } from './files.mjs';
+import { coldCacheMethod, describeColdMethod, makeCold } from './page-cache.mjs';
 import { writePatternFile } from './patterns.mjs';
 
 const REPO_ROOT = path.dirname(BENCH_ROOT);
@@ -48,17 +49,6 @@ function hasCommand(name) {
 function versionOf(cmd, args) {
   const out = spawnSync(cmd, args, { encoding: 'utf8' });
   return `${out.stdout ?? ''}${out.stderr ?? ''}`.split('\n')[0].trim() || 'unknown';
-}
-
-/** Dropping the page cache needs root and a writable /proc/sys; a container often refuses it. */
-export function dropCaches() {
-  try {
-    execFileSync('sync');
-    fs.writeFileSync('/proc/sys/vm/drop_caches', '3');
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A temporary folder holding a copy of the smallest file under `dir` (by size, then name). */
@@ -198,13 +188,14 @@ function sig(n) {
 
 /**
  * Runs every set: phi-scan at `threads` and at 1 thread, the baseline at both, cold first when the page
- * cache can be dropped, then warm. Returns rows and the target verdicts.
+ * cache can be dropped or the set's files evicted from it (page-cache.mjs), then warm. Returns rows and the target verdicts.
  */
 export async function runBenchmarks(options) {
   const { corpusDir, threads, sets = SETS.map((s) => s.id), cold = true, log = () => {}, manifest, onRow, rounds = 1 } = options;
   const tools = { rg: hasCommand('rg'), pdftotext: hasCommand('pdftotext') };
   const patternFile = writePatternFile(path.join(os.tmpdir(), `phi-bench-patterns-${process.pid}.txt`));
-  const canDrop = cold && dropCaches();
+  const coldMethod = cold ? coldCacheMethod() : null;
+  const canDrop = coldMethod !== null;
   const cmds = commands(tools, patternFile);
   const threadCounts = [...new Set([threads, 1])];
   const rows = [];
@@ -212,7 +203,7 @@ export async function runBenchmarks(options) {
   const runOnce = async (label, tool, dir, t, cache) => {
     const make = cmds[tool];
     if (!make) return undefined;
-    if (cache === 'cold' && !dropCaches()) return undefined;
+    if (cache === 'cold' && !makeCold(coldMethod, dir)) return undefined;
     const { cmd, args, ok } = make(dir, t);
     const result = await measure(cmd, args);
     if (!ok(result.code)) throw new Error(`${tool} failed on ${label} (exit ${result.code}): ${result.stderr.slice(-400)}`);
@@ -321,7 +312,7 @@ export async function runBenchmarks(options) {
     }
   }
   fs.rmSync(patternFile, { force: true });
-  return { rows, verdicts: verdicts(rows, threads), canDropCaches: canDrop, tools };
+  return { rows, verdicts: verdicts(rows, threads), canDropCaches: canDrop, coldMethod, tools };
 }
 
 /** Each target of the issue as met / not met / not measured, judged on warm runs (cold adds the disk). */
@@ -415,14 +406,15 @@ async function main(argv) {
   const jsonOut = argValue(argv, '--json');
   // Rows are saved as they come, so a run cut short (a slow disk, a deadline) still leaves its numbers.
   const onRow = jsonOut ? (rows) => fs.writeFileSync(jsonOut, JSON.stringify({ machine, sizes, partial: true, rows }, null, 2)) : undefined;
-  const result = await runBenchmarks({ corpusDir, threads, sets, cold: !argv.includes('--no-cold'), log, manifest, onRow, rounds });
+  const cold = !argv.includes('--no-cold');
+  const result = await runBenchmarks({ corpusDir, threads, sets, cold, log, manifest, onRow, rounds });
   const report = [
     `phi-scan benchmarks, ${machine.date}`,
     `machine: ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.kernel}, node ${machine.node}; ${machine.ripgrep}; ${machine.pdftotext}`,
     `load average at start: ${machine.loadAverage}; at end: ${os.loadavg().map((n) => round(n, 1)).join(' ')}`,
     `corpus: ${JSON.stringify(sizes)}`,
     `rounds: best of ${rounds} per tool and cache state, phi-scan and its baseline alternating`,
-    `cold cache: ${result.canDropCaches ? 'yes (page cache dropped before each cold run)' : 'no (drop_caches refused): warm only'}`,
+    `cold cache: ${cold ? describeColdMethod(result.coldMethod) : 'not asked for (--no-cold): warm only'}`,
     `CPU s: ${cgroupAccountingAvailable() ? 'from a cgroup per run (the command and everything it starts, pdftotext runs included)' : 'from GNU time (waited-for children only: phi-scan\'s pdftotext runs are not counted)'}`,
     '',
     formatTable(result.rows),

@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureCorpus, QUICK_SIZES } from '../src/corpus.mjs';
 // @ts-expect-error plain ESM scripts without type declarations
 import { formatTable, formatVerdicts, runBenchmarks, TABLE_COLUMNS } from '../src/run.mjs';
+// @ts-expect-error plain ESM scripts without type declarations
+import { coldCacheMethod, evictFiles, residentBytes } from '../src/page-cache.mjs';
 
 const TINY = {
   ...QUICK_SIZES,
@@ -67,5 +69,27 @@ describe('benchmark harness', () => {
     }
     expect(phi.find((r: { set: string }) => r.set === 'text-1mib').stats).toMatch(/extract text/);
     expect(formatVerdicts(result.verdicts)).toMatch(/docx: ≥ 5× mammoth/);
+  }, 180_000);
+
+  // Neither drop_caches nor python3: the report says warm only, and there is nothing to test.
+  const method = coldCacheMethod();
+  it.runIf(method !== null)('makes a set cold without root by evicting its files, where the kernel takes the advice', async () => {
+    const manifest = await ensureCorpus(dir, TINY);
+    const result = await runBenchmarks({ corpusDir: dir, threads: 1, cold: true, manifest, sets: ['text-1mib'] });
+    expect(result.coldMethod).toBe(method);
+    const cold = result.rows.filter((r: { cache: string }) => r.cache === 'cold');
+    expect(cold.map((r: { tool: string }) => r.tool)).toContain('phi-scan');
+    if (method !== 'evict-files') return;
+    // The files themselves: read into the cache, evicted, and no longer resident.
+    const file = path.join(dir, 'evict-check.txt');
+    fs.writeFileSync(file, 'x'.repeat(1 << 20));
+    const fd = fs.openSync(file, 'r');
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.readFileSync(file);
+    expect(evictFiles([file])).toBe(true);
+    const left = residentBytes(file);
+    if (left !== undefined) expect(left).toBeLessThan(1 << 19);
+    expect(evictFiles([path.join(dir, 'no-such-file')])).toBe(false);
   }, 180_000);
 });
