@@ -54,6 +54,11 @@ describe('sniffFormat', () => {
     expect(sniffFormat(Buffer.concat([Buffer.alloc(300, 0x20), Buffer.from('%PDF-1.7\n')]), 'x')).toBe('pdf');
   });
 
+  it('takes a zip whose first member is a stored PDF for the zip it is', async () => {
+    const stored = zipSync({ 'scan.pdf': await makePdf([['x']]), 'notes.txt': strToU8('x') }, { level: 0 });
+    expect(sniffFormat(stored, 'exports.zip')).toBe('zip-other');
+  });
+
   it('tells encrypted OOXML from legacy OLE documents', () => {
     expect(sniffFormat(oleWithStream('EncryptedPackage'), 'secret.docx')).toBe('ole-encrypted');
     expect(sniffFormat(oleWithStream('WordDocument'), 'old.doc')).toBe('doc');

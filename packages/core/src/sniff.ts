@@ -262,8 +262,9 @@ function sniffBytes(bytes: Uint8Array, path: string): SniffedFormat | { format: 
   const ext = extensionOf(path);
   const early = sniffEarlyBinary(bytes);
   if (early) return early;
-  if (containsAscii(bytes, '%PDF-', PDF_WINDOW)) return 'pdf';
+  // A zip first: one whose first member is a stored PDF has `%PDF-` in its first KiB too.
   if (isZip(bytes) || hasAt(bytes, 0, [0x50, 0x4b, 0x05, 0x06])) return sniffZip(bytes, ext);
+  if (containsAscii(bytes, '%PDF-', PDF_WINDOW)) return 'pdf';
   if (hasAt(bytes, 0, OLE_MAGIC)) return oleHasEncryptedPackage(bytes) ? 'ole-encrypted' : (sniffOle(bytes) ?? 'ole');
   for (const m of BINARY_MAGICS) if (hasAt(bytes, m.offset, m.bytes)) return 'binary';
   // 'MZ' alone starts ordinary words; a PE header also has NULs right after it.

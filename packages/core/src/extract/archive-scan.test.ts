@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { makePdf } from '@phi-scan/synth';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '@phi-scan/core';
@@ -46,5 +47,20 @@ describe('archives in a scan', () => {
     expect(byPath.get('note.txt.gz!note.txt')!.findings.some((f) => f.detector === 'ssn')).toBe(true);
     expect(results.filter((r) => r.status === 'scanned')).toHaveLength(7);
     expect(lastProgress).toMatchObject({ filesSeen: 7, filesDone: 7 });
+  });
+
+  it('scans every member of a stored zip whose first member is a PDF', async () => {
+    // Its first KiB holds the PDF's header: read as a PDF, the members after it went unscanned.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-scan-stored-zip-'));
+    try {
+      const pdf = await makePdf([['Quarterly facilities report']]);
+      fs.writeFileSync(path.join(dir, 'stored.zip'), zipSync({ 'scan.pdf': pdf, 'visit.txt': strToU8(NOTE) }, { level: 0 }));
+      const results = new Map<string, FileResult>();
+      for await (const event of scan([dir], { threads: 1 })) if (event.type === 'file') results.set(path.relative(dir, event.path), event);
+      expect([...results.keys()].sort()).toEqual(['stored.zip', 'stored.zip!scan.pdf', 'stored.zip!visit.txt']);
+      expect(results.get('stored.zip!visit.txt')!.findings.some((f) => f.detector === 'ssn')).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
