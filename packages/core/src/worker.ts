@@ -72,13 +72,13 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
     const read = ahead ?? (prefetched ? await readAndPrefetch(entry, task) : timedRead(entry, task.maxFileSize, true));
     ahead = undefined;
     const next = entries[i + 1];
-    if (next && worthReadingAhead(next)) {
-      // While it is read, a hang is the next file's.
-      if (task.progress) Atomics.store(task.progress, 0, i + 2);
-      ahead = await readAndPrefetch(next, task);
-      if (task.progress) Atomics.store(task.progress, 0, i + 1);
-    }
     try {
+      if (next && worthReadingAhead(next)) {
+        // While it is read, a hang is the next file's.
+        if (task.progress) Atomics.store(task.progress, 0, i + 2);
+        ahead = await readAndPrefetch(next, task);
+        if (task.progress) Atomics.store(task.progress, 0, i + 1);
+      }
       results.push(...(await scanEntry(cached.analyzer, entry, read)));
     } finally {
       // Only a file worth reading ahead was prefetched: others await nothing here.
