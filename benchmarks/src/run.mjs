@@ -188,13 +188,14 @@ function sig(n) {
 
 /**
  * Runs every set: phi-scan at `threads` and at 1 thread, the baseline at both, cold first when the page
- * cache can be dropped or the set's files evicted from it (page-cache.mjs), then warm. Returns rows and the target verdicts.
+ * cache can be dropped or the set's files evicted from it (page-cache.mjs), then warm. Returns rows and the
+ * target verdicts. `coldMethod` picks how cold runs are made instead of trying drop_caches first.
  */
 export async function runBenchmarks(options) {
   const { corpusDir, threads, sets = SETS.map((s) => s.id), cold = true, log = () => {}, manifest, onRow, rounds = 1 } = options;
+  const coldMethod = cold ? (options.coldMethod ?? coldCacheMethod()) : null;
   const tools = { rg: hasCommand('rg'), pdftotext: hasCommand('pdftotext') };
   const patternFile = writePatternFile(path.join(os.tmpdir(), `phi-bench-patterns-${process.pid}.txt`));
-  const coldMethod = cold ? coldCacheMethod() : null;
   const canDrop = coldMethod !== null;
   const cmds = commands(tools, patternFile);
   const threadCounts = [...new Set([threads, 1])];
