@@ -66,8 +66,9 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
   for (const [i, entry] of entries.entries()) {
     if (task.progress) Atomics.store(task.progress, 0, i + 1);
     const prefetched = worthReadingAhead(entry);
-    // A file read in its turn may go into the thread's reused buffer: it is scanned and done before the next read.
-    const reused = !ahead && !prefetched;
+    // A file read in its turn (never one read ahead: those are prefetched) may go into the thread's reused
+    // buffer: it is scanned and done before the next read.
+    const reused = !prefetched;
     // A PDF read in its turn still asks for its pdftotext run first, so the next one queues behind it.
     const read = ahead ?? (prefetched ? await readAndPrefetch(entry, task) : timedRead(entry, task.maxFileSize, true));
     ahead = undefined;
