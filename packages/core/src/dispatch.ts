@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { AnalysisSettings } from './analyze.js';
+import { SpareCores } from './spare-cores.js';
 import type { CloseTask, WorkerTask } from './worker.js';
 import type { FileEntry, FileResult } from './types.js';
 
@@ -56,12 +57,13 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
   const pool = takeStartedPool(options) ?? createPool(options);
   const helpers = new Int32Array(new SharedArrayBuffer(4));
+  const cores = { inUse: SpareCores.counter(), threads: options.threads };
   const running = new Set<Promise<FileResult[]>>();
   const finished: FileResult[][] = [];
   let wake: (() => void) | undefined;
 
   const start = (batch: FileEntry[]) => {
-    const task = runWithRecovery(pool, batch, options, helpers).then((results) => {
+    const task = runWithRecovery(pool, batch, options, { helpers, cores }).then((results) => {
       running.delete(task);
       finished.push(results);
       wake?.();
@@ -213,8 +215,11 @@ function takeStartedPool(limits: PoolLimits): Piscina | undefined {
   return undefined;
 }
 
-async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: DispatchOptions, helpers: Int32Array): Promise<FileResult[]> {
-  const outcome = await runTask(pool, batch, options, helpers);
+/** What a scan's tasks share with its workers (see WorkerTask). */
+type Shared = Required<Pick<WorkerTask, 'helpers' | 'cores'>>;
+
+async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: DispatchOptions, shared: Shared): Promise<FileResult[]> {
+  const outcome = await runTask(pool, batch, options, shared);
   if (outcome.ok) return outcome.results;
   if (batch.length === 1) return [taskFailure(batch[0]!, outcome.failure, options.fileTimeoutMs)];
   const results: FileResult[] = [];
@@ -226,7 +231,7 @@ async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: Dispa
       results.push(taskFailure(entry, 'timeout', options.fileTimeoutMs));
       continue;
     }
-    const single = await runTask(pool, [entry], options, helpers);
+    const single = await runTask(pool, [entry], options, shared);
     results.push(...(single.ok ? single.results : [taskFailure(entry, single.failure, options.fileTimeoutMs)]));
   }
   return results;
@@ -238,7 +243,7 @@ async function runTask(
   pool: Piscina,
   entries: FileEntry[],
   options: DispatchOptions,
-  helpers: Int32Array,
+  shared: Shared,
 ): Promise<{ ok: true; results: FileResult[] } | { ok: false; failure: TaskFailure; at: number }> {
   const deadline = new AbortController();
   let timedOut = false;
@@ -266,7 +271,7 @@ async function runTask(
     maxFileSize: options.maxFileSize,
     entries,
     progress,
-    helpers,
+    ...shared,
   };
   try {
     return { ok: true, results: (await pool.run(task, { signal: deadline.signal })) as FileResult[] };

@@ -1,7 +1,8 @@
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
 import { transferablesOf } from './packed-findings.js';
-import { closeExtractorProcesses, extractorProcessesStarted, prefetchText, releasePrefetched } from './extract/index.js';
+import { closeExtractorProcesses, extractorProcessesStarted, prefetchText, releasePrefetched, useSpareCores } from './extract/index.js';
 import { readListedFile, releaseReadBuffer, type ReadOutcome } from './read-file.js';
+import { SpareCores } from './spare-cores.js';
 import type { FileEntry, FileResult } from './types.js';
 
 export interface WorkerTask {
@@ -19,6 +20,8 @@ export interface WorkerTask {
   progress?: Int32Array;
   /** Shared by a scan's tasks: set by a worker that has a helper process left after its task (see CloseTask). */
   helpers?: Int32Array;
+  /** Shared by a scan's tasks: the cores of its `threads` in use (see SpareCores). */
+  cores?: { inUse: Int32Array; threads: number };
 }
 
 /**
@@ -39,7 +42,15 @@ let cached: { id: string; analyzer: Analyzer } | undefined;
  */
 export default async function scanBatch(task: WorkerTask | CloseTask): Promise<unknown> {
   if ('close' in task) return closeHelpers(task.close);
-  const results = await scanEntries(task);
+  const cores = task.cores ? new SpareCores(task.cores.inUse, task.cores.threads) : undefined;
+  cores?.hold();
+  useSpareCores(cores);
+  let results: FileResult[];
+  try {
+    results = await scanEntries(task);
+  } finally {
+    cores?.free();
+  }
   if (task.helpers && extractorProcessesStarted()) Atomics.store(task.helpers, 0, 1);
   const buffers = results.flatMap((result) => (result.packed ? transferablesOf(result.packed) : []));
   if (buffers.length === 0) return results;

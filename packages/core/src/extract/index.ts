@@ -72,6 +72,9 @@ const pdfPrefetches = new WeakSet<Uint8Array>();
  */
 export { closePdftotextShells as closeExtractorProcesses, pdftotextShellsStarted as extractorProcessesStarted } from './pdftotext.js';
 
+/** The scan's cores, shared by its workers, that a long file may borrow to read in parts (see SpareCores). */
+export { usePdftotextCores as useSpareCores } from './pdftotext.js';
+
 /** Extractors by sniffed format; plain text is bound per call because it looks at the extension. */
 const EXTRACTORS: Partial<Record<SniffedFormat, Extractor>> = {
   docx: extractDocx,

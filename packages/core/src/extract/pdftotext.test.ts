@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan, scanText } from '@phi-scan/core';
 import type { FileResult } from '@phi-scan/core';
 import { closePdftotextShells, startPdftotext, type TextReceiver } from './pdftotext.js';
+import { Collect } from './pdftotext.test-support.js';
 
 /** This process's child processes, from /proc: pid and state ('Z' for one that exited and was never waited for). */
 function childProcesses(): { pid: number; state: string }[] {
@@ -50,21 +51,6 @@ exec cat
 `;
   writeFileSync(path, script, { mode: 0o755 });
   return path;
-}
-
-class Collect implements TextReceiver {
-  chunks: Buffer[] = [];
-  restarts = 0;
-  text(chunk: Buffer): void {
-    this.chunks.push(Buffer.from(chunk));
-  }
-  restart(): void {
-    this.restarts++;
-    this.chunks = [];
-  }
-  get output(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
 }
 
 const input = (text: string) => Buffer.from(text, 'utf8');

@@ -5,6 +5,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { keepReadBytes } from '../read-file.js';
+import type { SpareCores } from '../spare-cores.js';
+import { closeDirectRuns, DirectRun, directRunsAlive, DISCARD, LIMITS, pageOptions, runAlone, WAITING_MAX_BYTES, type PageRange, type TextReceiver } from './pdftotext-run.js';
+import { maxRangesFor, pdfinfoBeside, startInRanges, type RangedRun } from './pdftotext-split.js';
+
+export type { TextReceiver } from './pdftotext-run.js';
 
 /** The executable of that name in the first PATH directory that has one. */
 export function findOnPath(name: string): string | null {
@@ -21,24 +26,6 @@ export function findOnPath(name: string): string | null {
 }
 
 /**
- * Limits the child sets on itself, so they hold even when this worker is terminated on a deadline and
- * cannot kill it: CPU seconds and address space. pdftotext reads an 800-page report in about a second; a
- * file that needs more than this is pathological, is stopped, and goes to pdf.js under the worker's deadline.
- */
-const PDFTOTEXT_CPU_SECONDS = 15;
-const PDFTOTEXT_MEMORY_KB = 1024 * 1024;
-const LIMITS = `ulimit -t ${PDFTOTEXT_CPU_SECONDS}; ulimit -v ${PDFTOTEXT_MEMORY_KB}`;
-
-/**
- * Where pdftotext's UTF-8 output goes as it comes, so the text of the first pages can be scanned while later
- * ones are still read. Until the run has succeeded it is provisional: `restart` says to forget it all.
- */
-export interface TextReceiver {
-  text(chunk: Buffer): void;
-  restart(): void;
-}
-
-/**
  * A pdftotext run asked for ahead of its file's turn: the worker's shell starts it as soon as the runs asked
  * for before it are done, while the worker is still busy with the files before it, so at one thread a PDF
  * set keeps one pdftotext running at all times instead of pausing it for each file's detection and reading.
@@ -51,16 +38,28 @@ export interface PendingPdftotext {
   drop(): void;
 }
 
+let spareCores: SpareCores | undefined;
+
+/** The cores of the scan this thread works for, which a long PDF may borrow (see SpareCores); none outside one. */
+export function usePdftotextCores(cores: SpareCores | undefined): void {
+  spareCores = cores;
+}
+
 /**
  * Starts pdftotext on the PDF now, queued behind the shell's earlier runs; `deliver` gives its output to a
  * receiver and resolves true when it cleanly succeeded, false for a non-zero exit, any complaint on stderr (a
  * damaged file), or more than maxBytes of output. Files go through the worker's pdftotext shell (below);
  * whatever that does not answer with a clean success is run once more on its own, so every verdict other
- * than success is the one a pdftotext started for that file alone gives.
+ * than success is the one a pdftotext started for that file alone gives. A long PDF is read in page ranges
+ * at once when the scan has cores to spare (see pdftotext-split.ts).
  */
 export function startPdftotext(executable: string, bytes: Uint8Array, maxBytes: number): PendingPdftotext {
   // The shell's FIFO is written from libuv's thread pool, and may still be after the file's scan has ended.
   keepReadBytes(bytes);
+  return startInParts(executable, bytes, maxBytes) ?? startWhole(executable, bytes, maxBytes);
+}
+
+function startWhole(executable: string, bytes: Uint8Array, maxBytes: number): PendingPdftotext {
   const queued = shellFor(executable)?.submit(bytes, maxBytes);
   let delivered = false;
   return {
@@ -79,40 +78,40 @@ export function startPdftotext(executable: string, bytes: Uint8Array, maxBytes: 
   };
 }
 
-const DISCARD: TextReceiver = { text() {}, restart() {} };
-
-/** A child of this process for the one file: `sh` sets the limits, then becomes pdftotext. */
-function runAlone(executable: string, bytes: Uint8Array, maxBytes: number, receiver: TextReceiver): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', `${LIMITS}; exec "$0" -enc UTF-8 - -`, executable], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let size = 0;
-    let complained = false;
-    let tooLong = false;
-    let settled = false;
-    const finish = (ok: boolean) => {
-      if (settled) return;
-      settled = true;
-      resolve(ok);
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (tooLong) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        // Settled on 'close', once the child has been reaped, as every run that started is.
-        tooLong = true;
-        child.kill('SIGKILL');
-        return;
-      }
-      receiver.text(chunk);
-    });
-    child.stderr.on('data', () => {
-      complained = true;
-    });
-    child.on('error', () => finish(false));
-    child.on('close', (code) => finish(code === 0 && !complained && !tooLong));
-    child.stdin.on('error', () => finish(false));
-    child.stdin.end(bytes);
-  });
+/** Undefined when the file is read in one go: it is short, the scan has no core to spare, or no pdfinfo counts its pages. */
+function startInParts(executable: string, bytes: Uint8Array, maxBytes: number): PendingPdftotext | undefined {
+  const cores = spareCores;
+  const wanted = maxRangesFor(bytes.length) - 1;
+  if (!cores || wanted <= 0) return undefined;
+  const borrowed = cores.borrow(wanted);
+  if (borrowed === 0) return undefined;
+  const pdfinfo = pdfinfoBeside(executable);
+  if (!pdfinfo) {
+    cores.free(borrowed);
+    return undefined;
+  }
+  const firstRange = (range: PageRange) => {
+    const queued = shellFor(executable)?.submit(bytes, maxBytes, range);
+    if (queued) return { attach: (receiver: TextReceiver) => queued.attach(receiver), drop: () => void queued.attach(DISCARD) };
+    const alone = new DirectRun(executable, bytes, maxBytes, range);
+    return { attach: (receiver: TextReceiver) => alone.attach(receiver), drop: () => alone.kill() };
+  };
+  const planned: Promise<RangedRun | PendingPdftotext> = startInRanges(executable, pdfinfo, bytes, maxBytes, cores, borrowed, firstRange).then(
+    (ranged) => ranged ?? startWhole(executable, bytes, maxBytes),
+  );
+  let delivered = false;
+  return {
+    async deliver(receiver) {
+      if (delivered) throw new Error('pdftotext output delivered twice');
+      delivered = true;
+      return (await planned).deliver(receiver);
+    },
+    drop() {
+      if (delivered) return;
+      delivered = true;
+      void planned.then((run) => run.drop());
+    },
+  };
 }
 
 /**
@@ -122,8 +121,9 @@ function runAlone(executable: string, bytes: Uint8Array, maxBytes: number, recei
  * a few hundred KB, so its forks are cheap, and the worker only writes and reads pipes.
  *
  * pdftotext reads its input up to its end, so each run needs an input of its own: a few FIFOs in a private
- * directory, made by the shell when it starts. Per file it reads a line `TOKEN SLOT` and runs pdftotext,
- * under the limits, on FIFO SLOT, which this side fills with the PDF; its text goes to the shell's stdout,
+ * directory, made by the shell when it starts. Per file it reads a line `TOKEN SLOT [PAGES]` and runs
+ * pdftotext under the limits (on those pages only when the line names them, as `-f N -l M` in digits this side
+ * wrote) on FIFO SLOT, which this side fills with the PDF; its text goes to the shell's stdout,
  * then the shell prints `\nTOKEN STATUS` there and `\nTOKEN\n` on stderr, so whatever else came on stderr
  * before that line is a complaint about this file. The token is random per file, so no text in a PDF can
  * forge the end of its output. Requests may be written before the runs ahead of them are done: the shell
@@ -145,9 +145,9 @@ const SHELL_SCRIPT = `trap '[ -d "$1" ] && { rm -f ${SLOT_PATHS}; rmdir "$1"; }'
 trap 'exit 1' HUP INT PIPE TERM
 mkfifo ${SLOT_PATHS} || exit 1
 printf '\\nready\\n' >&2
-while read -r token slot; do
+while read -r token slot pages; do
   exec 5<>"$1/$slot" 4<"$1/$slot" 5>&-
-  ( ${LIMITS}; exec "$0" -enc UTF-8 - - ) <&4 4<&-
+  ( ${LIMITS}; exec "$0" -enc UTF-8 $pages - - ) <&4 4<&-
   status=$?
   exec 4<&-
   printf '\\n%s %s\\n' "$token" "$status"
@@ -161,6 +161,8 @@ const END_LINE_MAX = 64;
 
 interface Job {
   token: string;
+  /** pdftotext's page options for a range, or '' for the whole file. */
+  pages: string;
   /** `\n`, the token and a space: how the shell's end line for this run starts. */
   marker: Buffer;
   /** The PDF, until it is handed to the shell. */
@@ -193,12 +195,6 @@ interface QueuedRun {
   attach(receiver: TextReceiver): Promise<boolean>;
 }
 
-/**
- * Output of runs not yet attached is held up to this much; past it the shell's output is no longer read, so
- * the shell waits (pdftotext blocks on its pipe) instead of the worker's memory filling with a huge PDF's text.
- */
-const WAITING_MAX_BYTES = 16 * 1024 * 1024;
-
 /** What the shell prints on stderr once its FIFOs exist; it stands first in `errorLines`. */
 const READY = 'ready';
 
@@ -224,7 +220,7 @@ class PdftotextShell {
   constructor(private readonly executable: string) {}
 
   /** Undefined when no shell could be started (the caller then runs the file alone). */
-  submit(bytes: Uint8Array, maxBytes: number): QueuedRun | undefined {
+  submit(bytes: Uint8Array, maxBytes: number, range?: PageRange): QueuedRun | undefined {
     let child: ShellChild;
     try {
       child = this.child ?? this.start();
@@ -236,6 +232,7 @@ class PdftotextShell {
     const outcome = new Promise<boolean>((resolve) => (settle = resolve));
     const job: Job = {
       token,
+      pages: pageOptions(range).join(' '),
       marker: Buffer.from(`\n${token} `, 'latin1'),
       bytes,
       maxBytes,
@@ -312,7 +309,7 @@ class PdftotextShell {
       }
       this.running.push(job);
       this.errorLines.push(job);
-      child.stdin.write(`${job.token} ${job.slot}\n`);
+      child.stdin.write(`${job.token} ${job.slot}${job.pages ? ` ${job.pages}` : ''}\n`);
       this.feed(job);
     }
   }
@@ -563,11 +560,12 @@ let shells: Map<string, PdftotextShell> | null | undefined;
  */
 export async function closePdftotextShells(): Promise<void> {
   await Promise.all([...(shells?.values() ?? [])].map((shell) => shell.close()));
+  await closeDirectRuns();
 }
 
-/** Whether this thread has a pdftotext shell that `closePdftotextShells` would end. */
+/** Whether this thread has a pdftotext shell, or a pdftotext of its own still running, that `closePdftotextShells` would wait for. */
 export function pdftotextShellsStarted(): boolean {
-  return [...(shells?.values() ?? [])].some((shell) => shell.started);
+  return [...(shells?.values() ?? [])].some((shell) => shell.started) || directRunsAlive();
 }
 
 function shellFor(executable: string): PdftotextShell | undefined {
