@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 
 /**
  * What a tick's writes are joined into before the stream sees them: a scan reports a worker's whole batch
- * (64 small files) in one tick, and a Writable's own bookkeeping per write() (queueing, callbacks, a
+ * (up to 256 small files) in one tick, and a Writable's own bookkeeping per write() (queueing, callbacks, a
  * writev of many small chunks) cost the main thread more than the bytes did.
  */
 const COALESCE_BYTES = 64 * 1024;
