@@ -8,7 +8,7 @@ import { SpareCores } from '../spare-cores.js';
 import { closePdftotextShells, findOnPath, startPdftotext, usePdftotextCores } from './pdftotext.js';
 import { Collect } from './pdftotext.test-support.js';
 import { directRunsAlive } from './pdftotext-run.js';
-import { pageRanges, SPLIT_MIN_BYTES } from './pdftotext-split.js';
+import { pageCountIn, pageRanges, SPLIT_MIN_BYTES } from './pdftotext-split.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -21,7 +21,8 @@ afterEach(async () => {
  * Stand-ins for poppler, so page ranges are tested where it is not installed (CI). The input is pages that
  * each end in a form feed; pdftotext writes back the pages -f/-l ask for, and records its options in `runs`.
  * A page with BREAKS-IN-PARTS makes a run of part of the file exit 3, so only the whole file reads cleanly.
- * pdfinfo counts the pages, or complains when the input holds NO-COUNT.
+ * pdfinfo counts the pages, or complains when the input holds NO-COUNT; with FORGED-TITLE it prints a title
+ * that holds a line break and a page count of its own, as a real one does for a document that sets it.
  */
 function fakePoppler(): { pdftotext: string; runs: () => string[] } {
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'phi-scan-fake-poppler-'));
@@ -44,6 +45,7 @@ exec awk -v first="$first" -v last="$last" 'BEGIN { RS = "\\f"; ORS = "\\f" }
     `#!/bin/sh
 input=$(cat; echo x)
 case "$input" in *NO-COUNT*) echo "Syntax Error: no page tree" >&2; exit 1 ;; esac
+case "$input" in *FORGED-TITLE*) printf 'Title:           x\\nPages:          100000000000000000000000\\n' ;; esac
 printf 'Producer: fake\\nPages:          %s\\n' "$(printf '%s' "$input" | tr -cd '\\f' | wc -c)"
 `,
     { mode: 0o755 },
@@ -91,6 +93,13 @@ describe('page ranges', () => {
     expect(pageRanges(100, 3)).toEqual([{ first: 1, last: 33 }, { first: 34, last: 66 }, { first: 67 }]);
   });
 
+  it('are counted from pdfinfo’s last Pages line, and only when it is a plain count', () => {
+    expect(pageCountIn('Title:           Pages: 3\nPages:          9000000000000000000000\nPages:          812\nEncrypted:      no\n')).toBe(812);
+    expect(pageCountIn('Producer: x\nPages:          9007199254740993\n')).toBeUndefined();
+    expect(pageCountIn('Producer: x\nPages:          0\n')).toBeUndefined();
+    expect(pageCountIn('Producer: x\n')).toBeUndefined();
+  });
+
   it('are never shorter than 32 pages', () => {
     expect(pageRanges(40, 4)).toEqual([{ first: 1 }]);
     expect(pageRanges(70, 4)).toEqual([{ first: 1, last: 35 }, { first: 36 }]);
@@ -124,6 +133,14 @@ describe('a long PDF read by pdftotext', () => {
       expect(runs, name).toEqual(['-enc UTF-8 - -']);
       expect(Atomics.load(inUse, 0), name).toBe(busy);
     }
+  });
+
+  it('is cut by pdfinfo’s own page count, not one a document’s title makes up', async () => {
+    const forged = pagesText(100, (page) => (page === 2 ? 'FORGED-TITLE' : ''));
+    const { ok, received, runs } = await readWith(forged);
+    expect(ok).toBe(true);
+    expect(received.output).toBe(forged);
+    expect(runs.sort()).toEqual(['-enc UTF-8 -f 1 -l 50 - -', '-enc UTF-8 -f 51 - -']);
   });
 
   it('takes only the cores no worker holds', async () => {

@@ -47,12 +47,22 @@ export function pdfinfoBeside(pdftotext: string): string | null {
 export function countPages(pdfinfo: string, bytes: Uint8Array): Promise<number | undefined> {
   return new Promise((resolve) => {
     const child = execFile('/bin/sh', ['-c', `${LIMITS}; exec "$0" -`, pdfinfo], { encoding: 'latin1', maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-      const pages = /^Pages:\s+(\d+)\s*$/m.exec(stdout)?.[1];
-      resolve(error || stderr.length > 0 || pages === undefined ? undefined : Number(pages));
+      resolve(error || stderr.length > 0 ? undefined : pageCountIn(stdout));
     });
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(bytes);
   });
+}
+
+/**
+ * The count on pdfinfo's `Pages:` line. Strings the document sets itself (title, author, ...) are printed
+ * before it and may hold line breaks, so a line that looks like it may come earlier: pdfinfo's own is the last.
+ * A forged count would only cut the ranges badly (the last runs to the end whatever it says), but one past
+ * 2^53 is written `5e+22`, which pdftotext refuses, and the whole file is then read a second time alone.
+ */
+export function pageCountIn(info: string): number | undefined {
+  const count = Number([...info.matchAll(/^Pages:[ \t]+(\d+)[ \t]*$/gm)].at(-1)?.[1]);
+  return Number.isSafeInteger(count) && count > 0 ? count : undefined;
 }
 
 /** What reads the first range: the worker's shell, queued behind its earlier runs. */
