@@ -4,7 +4,7 @@ import { decodeText } from './encoding.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
 import { TableRows } from './package-text.js';
 import { NotPlainXml, saxesModule, scanPlainXml } from './plain-xml.js';
-import type { ExtractLimits, ExtractResult } from './types.js';
+import type { ExtractLimits, ExtractResult, SegmentSink } from './types.js';
 import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
 
 const W_NAMESPACES = new Set([
@@ -277,9 +277,10 @@ function textPartsOf(entries: ZipEntry[]): { entry: ZipEntry; name: string; rank
 
 /**
  * DOCX: unzips the text parts with a bounded inflate and tokenizes them with saxes. Segment locations are
- * the part and the paragraph number within it.
+ * the part and the paragraph number within it. With a sink, each part's paragraphs are detected once the part
+ * is read, rather than all the document's at the end.
  */
-export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult> {
   let entries: ZipEntry[];
   try {
     entries = readZipEntries(bytes);
@@ -289,7 +290,12 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Pro
   const parts = textPartsOf(entries);
   if (!parts.some((p) => p.rank === 0)) return failure('docx', 'corrupt', 'DOCX has no word/document.xml');
 
-  const collector = new SegmentCollector(limits.maxTextChars);
+  const collector = new SegmentCollector(limits.maxTextChars, sink);
+  // A file that fails after some parts were handed over reports none of them.
+  const failed = (result: ExtractResult): ExtractResult => {
+    sink?.reset();
+    return result;
+  };
   const damaged: string[] = [];
   let inflatedTotal = 0;
   for (const part of parts) {
@@ -300,8 +306,8 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Pro
       // Many parts that each pass the limit are a bomb as a whole.
       if (inflatedTotal > limits.maxInflatedBytes * 4) throw new ZipError('too-large', 'DOCX text parts inflate beyond the limit');
     } catch (err) {
-      if (err instanceof ZipError && err.reason !== 'corrupt') return zipFailure('docx', err);
-      if (part.rank === 0) return failure('docx', 'corrupt', 'DOCX body part is damaged');
+      if (err instanceof ZipError && err.reason !== 'corrupt') return failed(zipFailure('docx', err));
+      if (part.rank === 0) return failed(failure('docx', 'corrupt', 'DOCX body part is damaged'));
       damaged.push(part.name);
       continue;
     }
@@ -309,13 +315,13 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits): Pro
     try {
       partText = part.rank === 7 ? leafElementTexts(raw) : wordprocessingParagraphs(raw);
     } catch (err) {
-      if (err instanceof DoctypeRefused) return failure('docx', 'corrupt', `DOCX part ${part.name} declares a DTD (refused)`);
+      if (err instanceof DoctypeRefused) return failed(failure('docx', 'corrupt', `DOCX part ${part.name} declares a DTD (refused)`));
       damaged.push(part.name);
       continue;
     }
     // A body that is not XML at all gave nothing: that is a corrupt file, not a clean one with a note.
     if (part.rank === 0 && partText.damaged && !partText.paragraphs.some((p) => p.text.trim())) {
-      return failure('docx', 'corrupt', partText.tooDeep ? `DOCX body nests deeper than ${MAX_XML_DEPTH} levels` : 'DOCX body part is not readable XML');
+      return failed(failure('docx', 'corrupt', partText.tooDeep ? `DOCX body nests deeper than ${MAX_XML_DEPTH} levels` : 'DOCX body part is not readable XML'));
     }
     if (partText.tooDeep) damaged.push(`${part.name} (nested deeper than ${MAX_XML_DEPTH} levels)`);
     else if (partText.damaged) damaged.push(part.name);

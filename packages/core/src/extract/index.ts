@@ -34,7 +34,7 @@ const pdfModule = loadOnce(() => import('./pdf.js'));
 const jsonModule = loadOnce(() => import('./json.js'));
 const xmlModule = loadOnce(() => import('./xml.js'));
 
-export const extractDocx: typeof Docx.extractDocx = async (bytes, limits) => (await docxModule()).extractDocx(bytes, limits);
+export const extractDocx: typeof Docx.extractDocx = async (bytes, limits, sink) => (await docxModule()).extractDocx(bytes, limits, sink);
 export const extractXlsx: typeof Xlsx.extractXlsx = async (bytes, limits, sink) => (await xlsxModule()).extractXlsx(bytes, limits, sink);
 export const extractPdf: typeof Pdf.extractPdf = async (bytes, limits, sink) => (await pdfModule()).extractPdf(bytes, limits, sink);
 export const extractJson: typeof Json.extractJson = async (bytes, limits) => (await jsonModule()).extractJson(bytes, limits);

@@ -2,6 +2,7 @@ import { makeDocx, makePdf, makeXlsx } from '@phi-scan/synth';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { extractText } from './index.js';
+import { newArchiveBudget } from './archive-formats.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractResult, type TextSegment } from './types.js';
 
 function ok(r: ExtractResult): TextSegment[] {
@@ -61,6 +62,26 @@ describe('extractDocx', () => {
     const segs = ok(await extractText(zip, 'x.docx'));
     expect(segs.map((s) => s.text)).toEqual(['Name:\tDOE\nJANE', 'old SSN 078-05-1120new', 'boxed']);
     expect(segs[2]?.location).toEqual({ part: 'word/document.xml', paragraph: 4 });
+  });
+
+  it('hands a sink the segments it would return, and takes them back when a later part fails', async () => {
+    const docx = makeDocx({ body: ['Referral for JANE ROE', 'Seen 2024-02-03'], header: ['Letterhead'], footer: ['MRN 00482913'] });
+    const sink = { added: [] as TextSegment[], resets: 0, add(segment: TextSegment) { this.added.push(segment); }, reset() { this.resets++; this.added = []; } };
+    const streamed = await extractText(docx, 'letter.docx', DEFAULT_EXTRACT_LIMITS, { depth: 0, budget: newArchiveBudget(), sink });
+    expect(streamed).toMatchObject({ ok: true, segments: [] });
+    expect(sink.added).toEqual(ok(await extractText(docx, 'letter.docx')));
+    expect(sink.resets).toBe(0);
+
+    // The body is read, then the header part declares a DTD: the file is refused, and nothing of it stays behind.
+    const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+    const body = `<w:document xmlns:w="${W}"><w:body><w:p><w:r><w:t>Patient JANE ROE</w:t></w:r></w:p></w:body></w:document>`;
+    const header = `<?xml version="1.0"?><!DOCTYPE h [<!ENTITY x "x">]><w:hdr xmlns:w="${W}"><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:hdr>`;
+    const refused = zipSync({ 'word/document.xml': strToU8(body), 'word/header1.xml': strToU8(header) });
+    const failing = { ...sink, added: [] as TextSegment[], resets: 0 };
+    const r = await extractText(refused, 'refused.docx', DEFAULT_EXTRACT_LIMITS, { depth: 0, budget: newArchiveBudget(), sink: failing });
+    expect(r).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(failing.resets).toBe(1);
+    expect(failing.added).toEqual([]);
   });
 
   it('reports a truncated DOCX as corrupt', async () => {
