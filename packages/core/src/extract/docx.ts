@@ -129,12 +129,32 @@ function readPartXml<T>(raw: Uint8Array, makeReader: () => PartReader<T>): T & O
  * text is still in the file), w:tab, w:br and w:cr inside runs; VML fallbacks (mc:Fallback) repeat the
  * text box of their mc:Choice and are skipped.
  */
-export function wordprocessingParagraphs(raw: Uint8Array): PartText {
-  return readPartXml(raw, paragraphReader);
+export function wordprocessingParagraphs(raw: Uint8Array, emit?: (paragraph: XmlParagraph) => void): PartText {
+  if (!emit) return readPartXml(raw, () => paragraphReader());
+  // A second reader (saxes, where plain-xml.ts gave up part-way, as at a damaged part's end) is told what the
+  // first was, so it first emits what the first already did: those are skipped.
+  let emitted = 0;
+  let readers = 0;
+  return readPartXml(raw, () => {
+    let repeated = readers++ === 0 ? 0 : emitted;
+    return paragraphReader((paragraph) => {
+      if (repeated > 0) {
+        repeated--;
+        return;
+      }
+      emitted++;
+      emit(paragraph);
+    });
+  });
 }
 
-function paragraphReader(): PartReader<{ paragraphs: XmlParagraph[] }> {
-  const out: XmlParagraph[] = [];
+/**
+ * With `emit`, paragraphs go to it in document order as soon as nothing open (an outer paragraph around a text
+ * box, a table row) can still come before them, and `paragraphs` comes back empty: a long document's
+ * paragraphs are then detected as it is read, not all held until its end.
+ */
+function paragraphReader(emit?: (paragraph: XmlParagraph) => void): PartReader<{ paragraphs: XmlParagraph[] }> {
+  let out: XmlParagraph[] = [];
   const open: { paragraph: number; parts: string[] }[] = [];
   const rows = new TableRows();
   let count = 0;
@@ -146,6 +166,13 @@ function paragraphReader(): PartReader<{ paragraphs: XmlParagraph[] }> {
   const append = (s: string): void => {
     const top = open[open.length - 1];
     if (top) top.parts.push(s);
+  };
+  const inOrder = (paragraphs: XmlParagraph[]): XmlParagraph[] => (paragraphs.length > 1 ? paragraphs.sort((a, b) => a.paragraph - b.paragraph) : paragraphs);
+  const settled = (): void => {
+    if (!emit || open.length > 0 || rows.open || out.length === 0) return;
+    const ready = inOrder(out);
+    out = [];
+    for (const paragraph of ready) emit(paragraph);
   };
 
   const events: PartEvents = {
@@ -195,6 +222,7 @@ function paragraphReader(): PartReader<{ paragraphs: XmlParagraph[] }> {
           const done = open.pop();
           const paragraph = done && { paragraph: done.paragraph, text: done.parts.join('') };
           if (paragraph && !rows.take(paragraph)) out.push(paragraph);
+          settled();
           break;
         }
         case 'tc':
@@ -203,6 +231,7 @@ function paragraphReader(): PartReader<{ paragraphs: XmlParagraph[] }> {
         case 'tr': {
           const row = rows.closeRow();
           if (row) out.push(row);
+          settled();
           break;
         }
         case 'r':
@@ -223,7 +252,11 @@ function paragraphReader(): PartReader<{ paragraphs: XmlParagraph[] }> {
     result() {
       out.push(...rows.unclosed());
       for (const unclosed of open) out.push({ paragraph: unclosed.paragraph, text: unclosed.parts.join('') });
-      return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph) };
+      const rest = inOrder(out);
+      out = [];
+      if (!emit) return { paragraphs: rest };
+      for (const paragraph of rest) emit(paragraph);
+      return { paragraphs: [] };
     },
   };
 }
@@ -311,25 +344,28 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits, sink
       damaged.push(part.name);
       continue;
     }
+    let room = true;
+    let anyText = false;
+    // Past the text limit the rest of the part is still parsed, but nothing more is kept.
+    const keep = (p: XmlParagraph): void => {
+      if (!anyText && p.text.trim()) anyText = true;
+      if (room) room = collector.add({ text: p.text, location: { part: part.name, paragraph: p.paragraph } });
+    };
     let partText: PartText;
     try {
-      partText = part.rank === 7 ? leafElementTexts(raw) : wordprocessingParagraphs(raw);
+      partText = part.rank === 7 ? leafElementTexts(raw) : wordprocessingParagraphs(raw, keep);
     } catch (err) {
       if (err instanceof DoctypeRefused) return failed(failure('docx', 'corrupt', `DOCX part ${part.name} declares a DTD (refused)`));
       damaged.push(part.name);
       continue;
     }
+    for (const p of partText.paragraphs) keep(p);
     // A body that is not XML at all gave nothing: that is a corrupt file, not a clean one with a note.
-    if (part.rank === 0 && partText.damaged && !partText.paragraphs.some((p) => p.text.trim())) {
+    if (part.rank === 0 && partText.damaged && !anyText) {
       return failed(failure('docx', 'corrupt', partText.tooDeep ? `DOCX body nests deeper than ${MAX_XML_DEPTH} levels` : 'DOCX body part is not readable XML'));
     }
     if (partText.tooDeep) damaged.push(`${part.name} (nested deeper than ${MAX_XML_DEPTH} levels)`);
     else if (partText.damaged) damaged.push(part.name);
-    let room = true;
-    for (const p of partText.paragraphs) {
-      room = collector.add({ text: p.text, location: { part: part.name, paragraph: p.paragraph } });
-      if (!room) break;
-    }
     if (!room) break;
   }
   const degraded = joinNotes(damaged.length ? `unreadable parts: ${damaged.join(', ')}` : undefined, collector.degradedNote());

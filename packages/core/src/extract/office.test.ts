@@ -84,6 +84,25 @@ describe('extractDocx', () => {
     expect(failing.added).toEqual([]);
   });
 
+  it('hands a sink each paragraph once when the fast reader gives a part over to saxes part-way', async () => {
+    const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+    const p = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`;
+    const cases = {
+      // A processing instruction mid-body: plain-xml.ts leaves the part to saxes there.
+      instruction: `<w:document xmlns:w="${W}"><w:body>${p('one')}${p('two')}<?page x?>${p('three')}</w:body></w:document>`,
+      // A part cut short: plain-xml.ts finds out only at its end, after every paragraph.
+      truncated: `<w:document xmlns:w="${W}"><w:body>${p('one')}${p('two')}${p('three')}<w:p><w:r><w:t>fo`,
+    };
+    for (const [name, xml] of Object.entries(cases)) {
+      const zip = zipSync({ 'word/document.xml': strToU8(xml) });
+      const sink = { added: [] as string[], add(segment: TextSegment) { this.added.push(segment.text); }, reset() { this.added = []; } };
+      const r = await extractText(zip, 'x.docx', DEFAULT_EXTRACT_LIMITS, { depth: 0, budget: newArchiveBudget(), sink });
+      expect(r.ok, name).toBe(true);
+      expect(sink.added.slice(0, 3), name).toEqual(['one', 'two', 'three']);
+      expect(sink.added, name).toEqual(ok(await extractText(zip, 'x.docx')).map((s) => s.text));
+    }
+  });
+
   it('reports a truncated DOCX as corrupt', async () => {
     const docx = makeDocx({ body: ['Patient JANE ROE'] });
     const r = await extractText(docx.subarray(0, Math.floor(docx.length / 2)), 'cut.docx');

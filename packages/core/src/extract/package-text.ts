@@ -44,6 +44,11 @@ export class TableRows {
     this.rows.push({ paragraph: 0, cells: [] });
   }
 
+  /** A row is open: a paragraph finished now may belong to it. */
+  get open(): boolean {
+    return this.rows.length > 0;
+  }
+
   openCell(): void {
     const row = this.rows[this.rows.length - 1];
     if (row) row.cell = [];
