@@ -346,10 +346,19 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits, sink
     }
     let room = true;
     let anyText = false;
+    // Detection runs inside the parser's callbacks, whose throws the part's reader takes for damaged XML: what
+    // the sink throws is kept and thrown from here, as a table reader's is.
+    let sinkError: { error: unknown } | undefined;
     // Past the text limit the rest of the part is still parsed, but nothing more is kept.
     const keep = (p: XmlParagraph): void => {
       if (!anyText && p.text.trim()) anyText = true;
-      if (room) room = collector.add({ text: p.text, location: { part: part.name, paragraph: p.paragraph } });
+      if (!room) return;
+      try {
+        room = collector.add({ text: p.text, location: { part: part.name, paragraph: p.paragraph } });
+      } catch (error) {
+        sinkError = { error };
+        room = false;
+      }
     };
     let partText: PartText;
     try {
@@ -360,6 +369,7 @@ export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits, sink
       continue;
     }
     for (const p of partText.paragraphs) keep(p);
+    if (sinkError) throw sinkError.error;
     // A body that is not XML at all gave nothing: that is a corrupt file, not a clean one with a note.
     if (part.rank === 0 && partText.damaged && !anyText) {
       return failed(failure('docx', 'corrupt', partText.tooDeep ? `DOCX body nests deeper than ${MAX_XML_DEPTH} levels` : 'DOCX body part is not readable XML'));

@@ -103,6 +103,13 @@ describe('extractDocx', () => {
     }
   });
 
+  it('fails the file when the sink throws, rather than taking the throw for damaged XML', async () => {
+    const docx = makeDocx({ body: ['Referral for JANE ROE', 'Seen 2024-02-03'] });
+    const sink = { add() { throw new Error('detector bug'); }, reset() {} };
+    const r = await extractText(docx, 'letter.docx', DEFAULT_EXTRACT_LIMITS, { depth: 0, budget: newArchiveBudget(), sink });
+    expect(r).toMatchObject({ ok: false, format: 'docx', reason: 'corrupt' });
+  });
+
   it('reports a truncated DOCX as corrupt', async () => {
     const docx = makeDocx({ body: ['Patient JANE ROE'] });
     const r = await extractText(docx.subarray(0, Math.floor(docx.length / 2)), 'cut.docx');
