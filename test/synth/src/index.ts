@@ -8,3 +8,4 @@ export * from './share.js';
 export * from './accuracy/corpus.js';
 export * from './accuracy/identifiers.js';
 export * from './tables.js';
+export { makeOdt, makePptx } from './containers.js';

@@ -1,9 +1,9 @@
 import { SaxesParser } from 'saxes';
 import { SegmentCollector } from './limits.js';
-import { localName, packageFailure, paragraphsOf, readPart } from './package-text.js';
+import { localName, packageFailure, paragraphsOf, readPart, type Paragraph } from './package-text.js';
 import { addSheetCells, type SheetCell } from './sheet-cells.js';
 import { findEntry, readZipEntries, type ZipEntry } from './zip.js';
-import type { ExtractLimits, ExtractResult } from './types.js';
+import type { ExtractLimits, ExtractResult, SegmentSink } from './types.js';
 
 /**
  * OpenDocument (ODT, ODS, ODP; also their templates and flat variants inside a zip). Text documents and
@@ -31,8 +31,20 @@ function kindOf(bytes: Uint8Array, entries: ZipEntry[]): 'odt' | 'ods' | 'odp' {
   return 'odt';
 }
 
-/** Cells with text, in order, with repeated rows and columns expanded only as far as they hold text. */
+/**
+ * Cells with text, in order, with repeated rows and columns expanded only as far as they hold text. What
+ * `onSheet` throws (detection, with a sink) is thrown from here, not taken for damaged XML.
+ */
 function spreadsheetCells(xml: string, onSheet: (name: string, cells: SheetCell[]) => boolean): boolean {
+  let sheetError: { error: unknown } | undefined;
+  const guardedOnSheet = (name: string, cells: SheetCell[]): boolean => {
+    try {
+      return onSheet(name, cells);
+    } catch (error) {
+      sheetError = { error };
+      throw error;
+    }
+  };
   const parser = new SaxesParser({ xmlns: false });
   let sheet: { name: string; cells: SheetCell[] } | undefined;
   let row = 0;
@@ -85,7 +97,7 @@ function spreadsheetCells(xml: string, onSheet: (name: string, cells: SheetCell[
       cellText = undefined;
     } else if (name === 'table-row') row += rowRepeat;
     else if (name === 'table' && sheet) {
-      if (keepGoing) keepGoing = onSheet(sheet.name, sheet.cells);
+      if (keepGoing) keepGoing = guardedOnSheet(sheet.name, sheet.cells);
       sheet = undefined;
     }
   });
@@ -93,16 +105,18 @@ function spreadsheetCells(xml: string, onSheet: (name: string, cells: SheetCell[
     parser.write(xml).close();
     return false;
   } catch {
+    if (sheetError) throw sheetError.error;
     if (sheet && keepGoing) onSheet(sheet.name, sheet.cells);
     return true;
   }
 }
 
-export async function extractOdf(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+/** With a sink, text goes to detection as each part (or sheet) is read (see paragraphsOf). */
+export async function extractOdf(bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult> {
   try {
     const entries = readZipEntries(bytes);
     const kind = kindOf(bytes, entries);
-    const collector = new SegmentCollector(limits.maxTextChars);
+    const collector = new SegmentCollector(limits.maxTextChars, sink);
     let damaged = 0;
     const content = findEntry(entries, 'content.xml');
     if (content && kind === 'ods') {
@@ -113,13 +127,15 @@ export async function extractOdf(bytes: Uint8Array, limits: ExtractLimits): Prom
     for (const name of textParts) {
       const entry = name ? findEntry(entries, name) : undefined;
       if (!entry || collector.full) continue;
-      const { paragraphs, damaged: broken } = paragraphsOf(readPart(bytes, entry, limits), name === 'meta.xml' ? META_RULES : TEXT_RULES);
+      const keep = (p: Paragraph): void => void collector.add({ text: p.text, location: { part: entry.name, paragraph: p.paragraph } });
+      const { damaged: broken } = paragraphsOf(readPart(bytes, entry, limits), name === 'meta.xml' ? META_RULES : TEXT_RULES, keep);
       if (broken) damaged++;
-      for (const p of paragraphs) if (!collector.add({ text: p.text, location: { part: entry.name, paragraph: p.paragraph } })) break;
     }
     const notes = [collector.degradedNote(), damaged ? `${damaged} parts damaged; text after the damage not read` : undefined].filter(Boolean).join('; ');
     return { ok: true, format: kind, segments: collector.segments, ...(notes ? { degraded: notes } : {}) };
   } catch (err) {
+    // What the sink was given is taken back with the file.
+    sink?.reset();
     return packageFailure('odf', err);
   }
 }

@@ -91,10 +91,26 @@ export function localName(name: string): string {
   return name.slice(name.indexOf(':') + 1);
 }
 
-/** Paragraphs of one XML part, in document order; a DTD is refused, damage keeps what came before it. */
-export function paragraphsOf(xml: string, rules: ParagraphRules): { paragraphs: Paragraph[]; damaged: boolean } {
+/**
+ * Paragraphs of one XML part, in document order; a DTD is refused, damage keeps what came before it. With
+ * `emit`, each goes to it as soon as nothing open (a paragraph around a frame, a table row) can still come
+ * before it, and `paragraphs` comes back empty; what `emit` throws is thrown from here, not taken for damage.
+ */
+export function paragraphsOf(xml: string, rules: ParagraphRules, emit?: (paragraph: Paragraph) => void): { paragraphs: Paragraph[]; damaged: boolean } {
   const parser = new (saxesModule().SaxesParser)({ xmlns: false });
-  const out: Paragraph[] = [];
+  let out: Paragraph[] = [];
+  let emitError: { error: unknown } | undefined;
+  const settled = (): void => {
+    if (!emit || open.length > 0 || rows.open || out.length === 0) return;
+    const ready = inDocumentOrder(out);
+    out = [];
+    try {
+      for (const paragraph of ready) emit(paragraph);
+    } catch (error) {
+      emitError = { error };
+      throw error;
+    }
+  };
   const open: Paragraph[] = [];
   const rows = new TableRows();
   let count = 0;
@@ -123,11 +139,13 @@ export function paragraphsOf(xml: string, rules: ParagraphRules): { paragraphs: 
     if (rules.paragraphs.has(name)) {
       const done = open.pop();
       if (done && !rows.take(done)) out.push(done);
+      settled();
     } else if (rules.text?.has(name)) textDepth--;
     else if (name === rules.table?.cell) rows.closeCell();
     else if (name === rules.table?.row) {
       const row = rows.closeRow();
       if (row) out.push(row);
+      settled();
     }
   });
   parser.on('text', (t) => {
@@ -138,10 +156,18 @@ export function paragraphsOf(xml: string, rules: ParagraphRules): { paragraphs: 
   try {
     parser.write(xml).close();
   } catch {
+    if (emitError) throw emitError.error;
     damaged = true;
     out.push(...rows.unclosed(), ...open);
   }
-  return { paragraphs: out.sort((a, b) => a.paragraph - b.paragraph), damaged };
+  const rest = inDocumentOrder(out);
+  if (!emit) return { paragraphs: rest, damaged };
+  for (const paragraph of rest) emit(paragraph);
+  return { paragraphs: [], damaged };
+}
+
+function inDocumentOrder(paragraphs: Paragraph[]): Paragraph[] {
+  return paragraphs.length > 1 ? paragraphs.sort((a, b) => a.paragraph - b.paragraph) : paragraphs;
 }
 
 /** One part's XML text, inflated under the per-part limit. */

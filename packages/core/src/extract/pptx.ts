@@ -1,7 +1,7 @@
 import { SegmentCollector } from './limits.js';
-import { byNumber, packageFailure, paragraphsOf, readPart } from './package-text.js';
+import { byNumber, packageFailure, paragraphsOf, readPart, type Paragraph } from './package-text.js';
 import { normaliseEntryName, readZipEntries } from './zip.js';
-import type { ExtractLimits, ExtractResult } from './types.js';
+import type { ExtractLimits, ExtractResult, SegmentSink } from './types.js';
 
 /**
  * PowerPoint (PPTX): slides, then speaker notes, then comments, each paragraph with its part. Notes are where
@@ -17,24 +17,27 @@ const PARTS: { pattern: RegExp; rank: number; rules: typeof DRAWING | typeof COM
   { pattern: /^docprops\/core\.xml$/, rank: 3, rules: { paragraphs: new Set(['title', 'subject', 'creator', 'keywords', 'description', 'lastModifiedBy']) } },
 ];
 
-export async function extractPptx(bytes: Uint8Array, limits: ExtractLimits): Promise<ExtractResult> {
+/** With a sink, paragraphs go to detection as each part is read (see paragraphsOf). */
+export async function extractPptx(bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult> {
   try {
     const entries = readZipEntries(bytes);
     const parts = entries
       .map((entry) => ({ entry, name: entry.name.replace(/\\/g, '/'), spec: PARTS.find((p) => p.pattern.test(normaliseEntryName(entry.name))) }))
       .filter((p) => p.spec)
       .sort((a, b) => a.spec!.rank - b.spec!.rank || byNumber(a.name, b.name));
-    const collector = new SegmentCollector(limits.maxTextChars);
+    const collector = new SegmentCollector(limits.maxTextChars, sink);
     let damaged = 0;
     for (const part of parts) {
-      const { paragraphs, damaged: broken } = paragraphsOf(readPart(bytes, part.entry, limits), part.spec!.rules as never);
+      const keep = (p: Paragraph): void => void collector.add({ text: p.text, location: { part: part.name, paragraph: p.paragraph } });
+      const { damaged: broken } = paragraphsOf(readPart(bytes, part.entry, limits), part.spec!.rules as never, keep);
       if (broken) damaged++;
-      for (const p of paragraphs) if (!collector.add({ text: p.text, location: { part: part.name, paragraph: p.paragraph } })) break;
       if (collector.full) break;
     }
     const notes = [collector.degradedNote(), damaged ? `${damaged} parts damaged; text after the damage not read` : undefined].filter(Boolean).join('; ');
     return { ok: true, format: 'pptx', segments: collector.segments, ...(notes ? { degraded: notes } : {}) };
   } catch (err) {
+    // What the sink was given is taken back with the file.
+    sink?.reset();
     return packageFailure('pptx', err);
   }
 }
