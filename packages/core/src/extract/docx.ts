@@ -310,8 +310,8 @@ function textPartsOf(entries: ZipEntry[]): { entry: ZipEntry; name: string; rank
 
 /**
  * DOCX: unzips the text parts with a bounded inflate and tokenizes them with saxes. Segment locations are
- * the part and the paragraph number within it. With a sink, each part's paragraphs are detected once the part
- * is read, rather than all the document's at the end.
+ * the part and the paragraph number within it. With a sink, paragraphs are detected as they are read (see
+ * paragraphReader), rather than all the document's at the end.
  */
 export async function extractDocx(bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink): Promise<ExtractResult> {
   let entries: ZipEntry[];
