@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { decodeText } from './encoding.js';
 import { failure, joinNotes, SegmentCollector } from './limits.js';
-import { TableRows } from './package-text.js';
+import { ParagraphsInOrder, TableRows, type Paragraph } from './package-text.js';
 import { NotPlainXml, saxesModule, scanPlainXml } from './plain-xml.js';
 import type { ExtractLimits, ExtractResult, SegmentSink } from './types.js';
 import { inflateEntry, normaliseEntryName, readZipEntries, ZipError, type ZipEntry } from './zip.js';
@@ -43,10 +43,7 @@ export const MAX_XML_DEPTH = 256;
 
 class NestingTooDeep extends Error {}
 
-export interface XmlParagraph {
-  paragraph: number;
-  text: string;
-}
+export type XmlParagraph = Paragraph;
 
 export interface PartText {
   paragraphs: XmlParagraph[];
@@ -149,12 +146,11 @@ export function wordprocessingParagraphs(raw: Uint8Array, emit?: (paragraph: Xml
 }
 
 /**
- * With `emit`, paragraphs go to it in document order as soon as nothing open (an outer paragraph around a text
- * box, a table row) can still come before them, and `paragraphs` comes back empty: a long document's
- * paragraphs are then detected as it is read, not all held until its end.
+ * With `emit`, paragraphs go to it in document order as they settle (see ParagraphsInOrder), and `paragraphs`
+ * comes back empty: a long document's paragraphs are then detected as it is read, not all held until its end.
  */
 function paragraphReader(emit?: (paragraph: XmlParagraph) => void): PartReader<{ paragraphs: XmlParagraph[] }> {
-  let out: XmlParagraph[] = [];
+  const out = new ParagraphsInOrder(emit);
   const open: { paragraph: number; parts: string[] }[] = [];
   const rows = new TableRows();
   let count = 0;
@@ -166,13 +162,6 @@ function paragraphReader(emit?: (paragraph: XmlParagraph) => void): PartReader<{
   const append = (s: string): void => {
     const top = open[open.length - 1];
     if (top) top.parts.push(s);
-  };
-  const inOrder = (paragraphs: XmlParagraph[]): XmlParagraph[] => (paragraphs.length > 1 ? paragraphs.sort((a, b) => a.paragraph - b.paragraph) : paragraphs);
-  const settled = (): void => {
-    if (!emit || open.length > 0 || rows.open || out.length === 0) return;
-    const ready = inOrder(out);
-    out = [];
-    for (const paragraph of ready) emit(paragraph);
   };
 
   const events: PartEvents = {
@@ -221,8 +210,8 @@ function paragraphReader(emit?: (paragraph: XmlParagraph) => void): PartReader<{
         case 'p': {
           const done = open.pop();
           const paragraph = done && { paragraph: done.paragraph, text: done.parts.join('') };
-          if (paragraph && !rows.take(paragraph)) out.push(paragraph);
-          settled();
+          if (paragraph && !rows.take(paragraph)) out.add(paragraph);
+          out.settle(open.length > 0 || rows.open);
           break;
         }
         case 'tc':
@@ -230,8 +219,8 @@ function paragraphReader(emit?: (paragraph: XmlParagraph) => void): PartReader<{
           break;
         case 'tr': {
           const row = rows.closeRow();
-          if (row) out.push(row);
-          settled();
+          if (row) out.add(row);
+          out.settle(open.length > 0 || rows.open);
           break;
         }
         case 'r':
@@ -250,13 +239,9 @@ function paragraphReader(emit?: (paragraph: XmlParagraph) => void): PartReader<{
   return {
     events,
     result() {
-      out.push(...rows.unclosed());
-      for (const unclosed of open) out.push({ paragraph: unclosed.paragraph, text: unclosed.parts.join('') });
-      const rest = inOrder(out);
-      out = [];
-      if (!emit) return { paragraphs: rest };
-      for (const paragraph of rest) emit(paragraph);
-      return { paragraphs: [] };
+      for (const row of rows.unclosed()) out.add(row);
+      for (const unclosed of open) out.add({ paragraph: unclosed.paragraph, text: unclosed.parts.join('') });
+      return { paragraphs: out.end() };
     },
   };
 }

@@ -85,6 +85,48 @@ export class TableRows {
   }
 }
 
+/**
+ * A part's finished paragraphs on their way out in document order (their numbers, given as they open). A
+ * paragraph closes after those nested in it (a text box, a frame) and a table row after its cells, so one
+ * that has closed may still be preceded by one that has not: with `emit`, what has closed goes out whenever
+ * nothing is open, which is the order a sort at the part's end gives; without, all of it comes back at the end.
+ */
+export class ParagraphsInOrder {
+  private pending: Paragraph[] = [];
+
+  constructor(private readonly emit?: (paragraph: Paragraph) => void) {}
+
+  add(paragraph: Paragraph): void {
+    this.pending.push(paragraph);
+  }
+
+  /** Called as a paragraph or row closes, with whether any paragraph or table row is still open. */
+  settle(somethingOpen: boolean): void {
+    if (this.emit && !somethingOpen && this.pending.length > 0) this.giveOut();
+  }
+
+  /** The part has ended: what is left, in order, goes to `emit`; without one it is returned. */
+  end(): Paragraph[] {
+    if (this.emit) {
+      this.giveOut();
+      return [];
+    }
+    const rest = sortedByNumber(this.pending);
+    this.pending = [];
+    return rest;
+  }
+
+  private giveOut(): void {
+    const ready = sortedByNumber(this.pending);
+    this.pending = [];
+    for (const paragraph of ready) this.emit!(paragraph);
+  }
+}
+
+function sortedByNumber(paragraphs: Paragraph[]): Paragraph[] {
+  return paragraphs.length > 1 ? paragraphs.sort((a, b) => a.paragraph - b.paragraph) : paragraphs;
+}
+
 export class PartDamaged extends Error {}
 
 export function localName(name: string): string {
@@ -98,19 +140,18 @@ export function localName(name: string): string {
  */
 export function paragraphsOf(xml: string, rules: ParagraphRules, emit?: (paragraph: Paragraph) => void): { paragraphs: Paragraph[]; damaged: boolean } {
   const parser = new (saxesModule().SaxesParser)({ xmlns: false });
-  let out: Paragraph[] = [];
   let emitError: { error: unknown } | undefined;
-  const settled = (): void => {
-    if (!emit || open.length > 0 || rows.open || out.length === 0) return;
-    const ready = inDocumentOrder(out);
-    out = [];
-    try {
-      for (const paragraph of ready) emit(paragraph);
-    } catch (error) {
-      emitError = { error };
-      throw error;
-    }
-  };
+  const out = new ParagraphsInOrder(
+    emit &&
+      ((paragraph) => {
+        try {
+          emit(paragraph);
+        } catch (error) {
+          emitError = { error };
+          throw error;
+        }
+      }),
+  );
   const open: Paragraph[] = [];
   const rows = new TableRows();
   let count = 0;
@@ -138,14 +179,14 @@ export function paragraphsOf(xml: string, rules: ParagraphRules, emit?: (paragra
     const name = localName(tag.name);
     if (rules.paragraphs.has(name)) {
       const done = open.pop();
-      if (done && !rows.take(done)) out.push(done);
-      settled();
+      if (done && !rows.take(done)) out.add(done);
+      out.settle(open.length > 0 || rows.open);
     } else if (rules.text?.has(name)) textDepth--;
     else if (name === rules.table?.cell) rows.closeCell();
     else if (name === rules.table?.row) {
       const row = rows.closeRow();
-      if (row) out.push(row);
-      settled();
+      if (row) out.add(row);
+      out.settle(open.length > 0 || rows.open);
     }
   });
   parser.on('text', (t) => {
@@ -158,16 +199,9 @@ export function paragraphsOf(xml: string, rules: ParagraphRules, emit?: (paragra
   } catch {
     if (emitError) throw emitError.error;
     damaged = true;
-    out.push(...rows.unclosed(), ...open);
+    for (const unclosed of [...rows.unclosed(), ...open]) out.add(unclosed);
   }
-  const rest = inDocumentOrder(out);
-  if (!emit) return { paragraphs: rest, damaged };
-  for (const paragraph of rest) emit(paragraph);
-  return { paragraphs: [], damaged };
-}
-
-function inDocumentOrder(paragraphs: Paragraph[]): Paragraph[] {
-  return paragraphs.length > 1 ? paragraphs.sort((a, b) => a.paragraph - b.paragraph) : paragraphs;
+  return { paragraphs: out.end(), damaged };
 }
 
 /** One part's XML text, inflated under the per-part limit. */

@@ -166,6 +166,7 @@ export interface SegmentSink {
 /**
  * One extractor per format family. Never throws: every failure comes back as an ExtractFailure.
  * Extractors never read files themselves: the worker reads, the extractor gets bytes. `sink` is optional:
- * table extractors (CSV, TSV, XLSX), PDF and DOCX use it, the others return their segments.
+ * table extractors (CSV, TSV, XLSX), PDF and the office documents (DOCX, PPTX, OpenDocument) use it, the
+ * others return their segments.
  */
 export type Extractor = (bytes: Uint8Array, limits: ExtractLimits, sink?: SegmentSink) => Promise<ExtractResult>;
