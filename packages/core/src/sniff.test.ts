@@ -147,6 +147,56 @@ describe('control bytes in ASCII', () => {
   });
 });
 
+describe('sniffing a long text file by its opening', () => {
+  // Past the sniff's short opening (256 bytes) and past its 16 KiB head: a format must be told the same either way.
+  const prose = (bytes: number) => 'Supplier meeting moved to Thursday, room 4. '.repeat(Math.ceil(bytes / 45));
+  const longFiles = (opening: string) => [opening + prose(2_000), opening + prose(12_000), opening + prose(40_000)];
+
+  it('still tells every format whose opening starts with a word: HL7, X12, mail and mbox', () => {
+    for (const text of longFiles('MSH|^~\\&|LAB|CLINIC|EHR|CLINIC|20241015||ORU^R01|1|P|2.5\r')) expect(sniffFormat(Buffer.from(text), 'feed.dat')).toBe('hl7');
+    const isa = 'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *241015*1200*^*00501*000000001*0*P*:~';
+    for (const text of longFiles(isa)) expect(sniffFormat(Buffer.from(text), 'claims.dat')).toBe('x12');
+    for (const text of longFiles('From: a@b.example\nSubject: hi\n\n')) expect(sniffFormat(Buffer.from(text), 'saved.eml')).toBe('eml');
+    // Headers that run past the opening: an mbox is read further, since its first line opens with `From `.
+    const received = `Received: from ${'relay.example '.repeat(30)}\n`;
+    for (const text of longFiles(`From a@b.example Tue Oct 15 10:00:00 2024\n${received}From: a@b.example\nSubject: hi\n\n`)) {
+      expect(sniffFormat(Buffer.from(text), 'box.mbox')).toBe('mbox');
+    }
+  });
+
+  it('still tells formats that open with a mark: RTF, FHIR JSON, JSON-like text, markup', () => {
+    for (const text of longFiles('{\\rtf1\\ansi ')) expect(sniffFormat(Buffer.from(text), 'letter.doc')).toBe('rtf');
+    for (const text of longFiles('{"resourceType":"Patient","text":"')) expect(sniffFormat(Buffer.from(`${text}"}`), 'export.txt')).toBe('fhir-json');
+    for (const text of longFiles('[INFO] started ')) expect(sniffFormat(Buffer.from(text), 'run.log')).toBe('json');
+    for (const text of longFiles('<html><body>')) expect(sniffFormat(Buffer.from(text), 'page')).toBe('html');
+    for (const text of longFiles('  \n<?xml version="1.0"?><note>')) expect(sniffFormat(Buffer.from(text), 'export')).toBe('xml');
+    // What decides them lies past the opening: the resource type, and the root after a long comment.
+    for (const text of longFiles(`{ "text" : "${'seen today '.repeat(30)}", "resourceType": "Patient", "note": "`)) {
+      expect(sniffFormat(Buffer.from(`${text}"}`), 'export.txt')).toBe('fhir-json');
+    }
+    const cda = `<?xml version="1.0"?>\n<!-- ${'exported by the lab '.repeat(20)}-->\n<ClinicalDocument xmlns="urn:hl7-org:v3"><text>`;
+    for (const text of longFiles(cda)) expect(sniffFormat(Buffer.from(text), 'summary.txt')).toBe('cda');
+  });
+
+  it('reads past a plain opening where the extension or a long first word asks it to', () => {
+    // An .xml file whose root is html anywhere in its first 4 KiB is a page, however it opens.
+    for (const text of longFiles(`Exported by the lab\n${'<!-- export -->\n'.repeat(30)}<html><body>`)) {
+      expect(sniffFormat(Buffer.from(text), 'page.xml')).toBe('html');
+    }
+    // A first word longer than the opening, then a colon: a mail header name for all the short opening knows.
+    const header = `X-${'a'.repeat(300)}: 1\nFrom: a@b.example\nSubject: hi\n\n`;
+    for (const text of longFiles(header)) expect(sniffFormat(Buffer.from(text), 'saved.eml')).toBe('eml');
+  });
+
+  it('calls text what opens with a word, whatever markup comes later', () => {
+    for (const text of longFiles('Patient seen today. <html> {"resourceType":"Patient"} MSH|^~\\&|\n')) {
+      expect(sniffFormat(Buffer.from(text), 'note.txt')).toBe('text');
+      expect(sniffFormat(Buffer.from(text), 'note')).toBe('text');
+      expect(sniffFormat(Buffer.from(text), 'note.csv')).toBe('csv');
+    }
+  });
+});
+
 describe('plain text read whole by the sniff', () => {
   it('extracts the text of the file sniffed, not of the one sniffed before it', async () => {
     const first = Buffer.from('Patient notes, first file.\nSeen on Tuesday.\n');
