@@ -149,8 +149,10 @@ describe('control bytes in ASCII', () => {
 
 describe('sniffing a long text file by its opening', () => {
   // Past the sniff's short opening (256 bytes) and past its 16 KiB head: a format must be told the same either way.
-  const prose = (bytes: number) => 'Supplier meeting moved to Thursday, room 4. '.repeat(Math.ceil(bytes / 45));
-  const longFiles = (opening: string) => [opening + prose(2_000), opening + prose(12_000), opening + prose(40_000)];
+  // ASCII text, and UTF-8 text (which the sniff decodes on another path).
+  const prose = (bytes: number, line: string) => line.repeat(Math.ceil(bytes / line.length));
+  const lines = ['Supplier meeting moved to Thursday, room 4. ', 'Zoë Müller moved the café order to Thursday. '];
+  const longFiles = (opening: string) => lines.flatMap((line) => [2_000, 12_000, 40_000].map((bytes) => opening + prose(bytes, line)));
 
   it('still tells every format whose opening starts with a word: HL7, X12, mail and mbox', () => {
     for (const text of longFiles('MSH|^~\\&|LAB|CLINIC|EHR|CLINIC|20241015||ORU^R01|1|P|2.5\r')) expect(sniffFormat(Buffer.from(text), 'feed.dat')).toBe('hl7');
@@ -186,6 +188,13 @@ describe('sniffing a long text file by its opening', () => {
     // A first word longer than the opening, then a colon: a mail header name for all the short opening knows.
     const header = `X-${'a'.repeat(300)}: 1\nFrom: a@b.example\nSubject: hi\n\n`;
     for (const text of longFiles(header)) expect(sniffFormat(Buffer.from(text), 'saved.eml')).toBe('eml');
+  });
+
+  it('still reads text whose opening holds a NUL as its samples decide: here BOM-less UTF-16 HL7, then padding', () => {
+    const message = `MSH|^~\\&|LAB|CLINIC|EHR|CLINIC|20241015||ORU^R01|1|P|2.5\r${'PID|1||12345||Doe^Jane\r'.repeat(120)}`;
+    const utf16 = Buffer.from(message.slice(0, 2048), 'utf16le');
+    const file = Buffer.concat([utf16, Buffer.alloc(45_000), Buffer.from('Zoë tail text\n'.repeat(100))]);
+    expect(sniffFormat(file, 'feed.dat')).toBe('hl7');
   });
 
   it('calls text what opens with a word, whatever markup comes later', () => {

@@ -104,10 +104,10 @@ function sniffZip(bytes: Uint8Array, ext: string): SniffedFormat {
 const MSH_START = /^MSH([^\p{L}\p{N}\s])[^\p{L}\p{N}\s]{1,5}\1/u;
 
 /** Whether the text (a BOM and leading whitespace skipped) opens an HL7 v2 message, in UTF-8 or UTF-16. */
-function startsWithMsh(bytes: Uint8Array, ascii?: string): boolean {
+function startsWithMsh(bytes: Uint8Array, head?: string): boolean {
   const sample = bytes.subarray(0, 4096);
-  const utf16 = ascii !== undefined ? null : hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
-  const text = ascii?.slice(0, 4096) ?? new TextDecoder(utf16 ?? 'latin1').decode(sample);
+  const utf16 = head !== undefined ? null : hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
+  const text = head?.slice(0, 4096) ?? new TextDecoder(utf16 ?? 'latin1').decode(sample);
   return MSH_START.test(text.replace(/^[\ufeff\u00ef\u00bb\u00bf\s\u000b\u001c]+/, ''));
 }
 
@@ -129,19 +129,20 @@ function firstElementName(head: string): string | undefined {
  * extension is still read as the JSON, XML or HTML it is. Content that merely starts like JSON ('[INFO] …')
  * goes to the JSON extractor, which reads it as plain text when it does not parse.
  */
-function sniffMarkupText(bytes: Uint8Array, ext: string, ascii?: string): SniffedFormat {
+/** `head`: the file's decoded start when the caller has it (ASCII's head, or an opening that decides). */
+function sniffMarkupText(bytes: Uint8Array, ext: string, head?: string): SniffedFormat {
   if (JSON_EXTENSIONS.has(ext)) return 'json';
   if (MARKDOWN_EXTENSIONS.has(ext)) return 'markdown';
   if (HTML_EXTENSIONS.has(ext)) return 'html';
-  let head: string;
-  if (ascii !== undefined) {
-    head = ascii.slice(0, 4096);
+  let decoded: string;
+  if (head !== undefined) {
+    decoded = head.slice(0, 4096);
   } else {
     const sample = bytes.subarray(0, 4096);
     const utf16 = hasAt(sample, 0, [0xff, 0xfe]) ? 'utf-16le' : hasAt(sample, 0, [0xfe, 0xff]) ? 'utf-16be' : detectBomlessUtf16(sample);
-    head = new TextDecoder(utf16 ?? 'utf-8').decode(sample);
+    decoded = new TextDecoder(utf16 ?? 'utf-8').decode(sample);
   }
-  const opening = head.replace(/^\ufeff/, '').trimStart();
+  const opening = decoded.replace(/^\ufeff/, '').trimStart();
   const rootIsHtml = () => firstElementName(opening.toLowerCase()) === 'html';
   if (XML_EXTENSIONS.has(ext)) return rootIsHtml() ? 'html' : 'xml';
   // The first characters decide, lowered alone: lowering the whole head of every text file cost ~1 µs.
@@ -247,21 +248,33 @@ function controlBytesIn(word: number): number {
 
 const HEAD_BYTES = 16 * 1024;
 
-/** The opening the sniff reads first: the tests that read no further than a first line (MSH, ISA, RTF) fit in it. */
+/** The opening the sniff decodes first, for text that may be told from its first word (see opensAsPlainText). */
 const PLAIN_OPENING_BYTES = 256;
 
 /**
- * True when the opening tests that read past the first 256 bytes cannot match text that opens like this:
- * JSON, FHIR, XML and markup open with a mark (`<`, `{`, `[`), and mail with whitespace, `From ` or a first
- * word ending in a colon (see sniffStructuredText and sniffMarkupText; a new test there that reads further
- * must be ruled out here too). The word must end inside the opening, on a space or a control character, so
- * that more text could not make it a header name. The tests that read less still run, on the opening.
+ * True when no opening test of the sniff can match text that opens like this, judged from its first word:
+ * JSON, FHIR, XML and markup open with a mark (`<`, `{`, `[`), mail with whitespace, `From ` or a first word
+ * ending in a colon, HL7 with `MSH` and X12 with `ISA` (see sniffStructuredText, startsWithMsh and
+ * sniffMarkupText; a new test there must be ruled out here too). The word must end inside the opening, on a
+ * space or a control character, so that more text could not make it a header name. As nothing past the
+ * first word is read, the opening may be decoded as UTF-8 where a test would have read Latin-1.
  */
 function opensAsPlainText(opening: string): boolean {
   return PLAIN_OPENING.test(opening);
 }
 
-const PLAIN_OPENING = /^(?!From )[A-Za-z0-9][!-9;-~]*[^!-~]/;
+/**
+ * The opening of single-byte text (see textKind) as UTF-8 when it opens as plain text, else undefined: the
+ * general path decodes a 16 KiB head and two 4 KiB samples of it. One of those samples alone may still look
+ * like UTF-16 (the file's sample did not), so an opening with a NUL goes the general way.
+ */
+function plainSingleByteOpening(bytes: Uint8Array, ext: string): string | undefined {
+  if (XML_EXTENSIONS.has(ext)) return undefined;
+  const opening = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, PLAIN_OPENING_BYTES)).toString('utf8');
+  return !opening.includes('\0') && opensAsPlainText(opening) ? opening : undefined;
+}
+
+const PLAIN_OPENING = /^(?!From |MSH|ISA)[A-Za-z0-9][!-9;-~]*[^!-~]/;
 
 /**
  * Picks the extractor for a file: magic bytes first, extension second, so a renamed file is still read
@@ -296,11 +309,13 @@ function sniffBytes(bytes: Uint8Array, path: string): SniffedFormat | { format: 
   if (ascii === 'binary') return 'binary';
   const kind = ascii === undefined ? textKind(bytes) : 'single-byte';
   if (kind === 'binary') return 'binary';
-  if (startsWithMsh(bytes, ascii)) return 'hl7';
-  const structured = sniffStructuredText(ascii ?? decodeHead(bytes), ext);
+  // UTF-8 or Latin-1 text with no BOM and no UTF-16 in its sample: its opening may decide, as ASCII's does.
+  const head = ascii ?? (kind === 'single-byte' ? plainSingleByteOpening(bytes, ext) : undefined);
+  if (startsWithMsh(bytes, head)) return 'hl7';
+  const structured = sniffStructuredText(head ?? decodeHead(bytes), ext);
   if (structured) return structured;
   if (ext === 'csv') return 'csv';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
-  const format = sniffMarkupText(bytes, ext, ascii);
+  const format = sniffMarkupText(bytes, ext, head);
   return format === 'text' ? { format, singleByte: kind === 'single-byte' } : format;
 }
