@@ -150,7 +150,7 @@ interface DetectRun {
 
 /** The value of a match (group `v`, else the whole match) and where it starts in the text. */
 function valueOf(m: RegExpExecArray, pattern: CompiledPattern, subject: string, offset: number): { start: number; value: string } {
-  const group = pattern.valueAt === 'match' ? undefined : m.groups?.['v'];
+  const group = pattern.valueIndex !== undefined ? m[pattern.valueIndex] : pattern.valueAt === 'match' ? undefined : m.groups?.['v'];
   if (group === undefined) return { start: offset + m.index, value: m[0] };
   if (pattern.valueAt === 'start') return { start: offset + m.index, value: group };
   if (pattern.valueAt === 'end') return { start: offset + m.index + m[0].length - group.length, value: group };

@@ -140,6 +140,27 @@ describe('value groups', () => {
     expect(at('(?P<v>[0-9').valueAt).toBe('search');
   });
 
+  it('are read by number, counting the capturing groups before them, unless the source may be misread', () => {
+    const at = (source: string) => readValueGroup(source);
+    expect(at('MRN: (?P<v>[0-9]+)\\b')).toEqual({ source: 'MRN: ([0-9]+)\\b', valueAt: 'end', valueIndex: 1 });
+    expect(at('(a)(?:b)(?i:c)(?P<w>d)(?<x>e)[(]\\((?P<v>f)g')).toEqual({
+      source: '(a)(?:b)(?i:c)(?P<w>d)(?<x>e)[(]\\((f)g',
+      valueAt: 'search',
+      valueIndex: 4,
+    });
+    expect(at('x(?:(?P<v>[0-9]+))').valueIndex).toBe(1);
+    expect(at('[[:alpha:]](?P<v>[0-9]+)x')).toEqual({ source: '[[:alpha:]](?P<v>[0-9]+)x', valueAt: 'search' });
+    expect(at('\\Q(\\E(?P<v>[0-9]+)x').valueIndex).toBeUndefined();
+    expect(at('x\\(?P<v>y)').valueIndex).toBeUndefined();
+    // The engine then takes the same value as the named group would have given.
+    const engine = createEngine({ custom: [{ id: 'numbered', patterns: ['(a|b)(?:-)(?P<w>[0-9])[(]?(?P<v>[0-9]{3})z'] }] });
+    const found = engine.detect('see a-1(234z and b-5678z', { referenceDate }).filter((f) => f.detector === 'numbered');
+    expect(found.map((f) => [f.value, f.start])).toEqual([
+      ['234', 8],
+      ['678', 20],
+    ]);
+  });
+
   it('are placed by RE2 when the value occurs twice in its match', () => {
     const engine = createEngine({ custom: [{ id: 'twice', patterns: ['X[0-9](?P<v>[0-9])X', 'Y(?P<v>[0-9])[0-9]Y'] }] });
     const found = engine.detect('see X11X and Y22Y', { referenceDate }).filter((f) => f.detector === 'twice');
