@@ -127,9 +127,9 @@ function firstElementName(head: string): string | undefined {
 /**
  * Markup and data text: by extension first, then by how it opens, so an export named .txt or with no
  * extension is still read as the JSON, XML or HTML it is. Content that merely starts like JSON ('[INFO] …')
- * goes to the JSON extractor, which reads it as plain text when it does not parse.
+ * goes to the JSON extractor, which reads it as plain text when it does not parse. `head`: the file's decoded
+ * start when the caller has it (ASCII's head, or an opening that decides).
  */
-/** `head`: the file's decoded start when the caller has it (ASCII's head, or an opening that decides). */
 function sniffMarkupText(bytes: Uint8Array, ext: string, head?: string): SniffedFormat {
   if (JSON_EXTENSIONS.has(ext)) return 'json';
   if (MARKDOWN_EXTENSIONS.has(ext)) return 'markdown';

@@ -116,7 +116,8 @@ const VALUE_GROUP = '(?P<v>';
  * cost about as much again as finding the match: 'match' (no value group, or one that is the whole match
  * bar a `\b` either side, compiled without it), 'start' / 'end' (the group opens or closes the match, so
  * its length places it) or 'search' (elsewhere: found in the match, and only when it occurs there twice
- * are offsets asked for, from a twin compiled with 'd').
+ * are offsets asked for, from a twin compiled with 'd'). Where the group stays, readValueGroup also gives its
+ * number (`valueIndex`) and unnames it.
  */
 export type ValueAt = 'match' | 'start' | 'end' | 'search';
 
@@ -144,15 +145,15 @@ export function readValueGroup(source: string): { source: string; valueAt: Value
   // The group by number: node-re2 builds a `groups` object for every match of a named group, ~1 µs of the
   // ~2.5 µs a short cell's match costs. Sources that `structure` may misread keep the name.
   const numbered = /\[:|\\Q/.test(source) ? undefined : { source: `${source.slice(0, open)}(${source.slice(open + VALUE_GROUP.length)}`, valueIndex: captures + 1 };
-  const named = (valueAt: ValueAt) => (numbered ? { ...numbered, valueAt } : { source, valueAt });
+  const placed = (valueAt: ValueAt) => (numbered ? { ...numbered, valueAt } : { source, valueAt });
   // Not at the top level, or not read plainly: look for the value in the match.
-  if (close < 0) return named('search');
+  if (close < 0) return placed('search');
   const leads = open === 0 || (open === 2 && source.startsWith('\\b'));
   const rest = source.slice(close + 1);
   const ends = rest === '' || rest === '\\b';
   if (leads && ends) return { source: `${source.slice(0, open)}(?:${source.slice(open + VALUE_GROUP.length)}`, valueAt: 'match' };
-  if (leads) return named('start');
-  return named(ends ? 'end' : 'search');
+  if (leads) return placed('start');
+  return placed(ends ? 'end' : 'search');
 }
 
 /** Whether the group opening at `index` captures: plain, or named (`(?P<name>`, `(?<name>`). */
