@@ -3,7 +3,7 @@ import { decodeText } from './encoding.js';
 import { decodeHl7Escapes } from './hl7.js';
 import { newArchiveBudget } from './archive-formats.js';
 import { extractText } from './index.js';
-import { markupToText } from './text.js';
+import { extractPlainText, markupToText } from './text.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractResult, type TextSegment } from './types.js';
 
 function ok(r: ExtractResult): TextSegment[] {
@@ -149,6 +149,25 @@ describe('plain text and markup', () => {
     const latin1 = ok(await extractText(Buffer.from('Caf\xe9 notes\n'.repeat(5000), 'latin1'), 'old.txt', DEFAULT_EXTRACT_LIMITS, lazy()));
     expect(latin1[0]!.utf8).toBeUndefined();
     expect(latin1[0]!.text.startsWith('Café')).toBe(true);
+  });
+
+  it('reads markup past ASCII blanks or Unicode ones as markup, and a plain or `<` opening from the bytes', async () => {
+    // extractPlainText as the analyzer calls it for text the sniff found single-byte.
+    const plain = (text: string, extension = 'txt') => extractPlainText(Buffer.from(text, 'utf8'), DEFAULT_EXTRACT_LIMITS, extension, true, true);
+    const body = '<p>Visit notes</p>\n'.repeat(100);
+    for (const opening of [' \r\n\t<html><body>', '\u00a0\u3000 <HTML><body>', `${' '.repeat(400)}<!DOCTYPE html>`]) {
+      const [segment] = ok(await plain(`${opening}${body}</body></html>`));
+      expect(segment!.ascii ?? segment!.utf8).toBeUndefined();
+      expect(segment!.text).not.toContain('<p>');
+    }
+    // Past the head's 512 characters of blanks the text opens with nothing, as before.
+    expect(ok(await plain(`${' '.repeat(600)}<html>${body}`))[0]!.ascii).toBeDefined();
+    for (const text of [`Visit notes <html> ${body}`, `<note>${body}`, `Zoë's notes <html> ${body}`]) {
+      const [segment] = ok(await plain(text));
+      expect(segment!.ascii ?? segment!.utf8).toBeDefined();
+      expect(segment!.text).toBe(text);
+    }
+    expect(ok(await plain(`Visit notes ${body}`, 'html'))[0]!.text).not.toContain('<p>');
   });
 
   it('keeps the character limit: a file past it is cut as before', async () => {

@@ -15,15 +15,33 @@ const XML_EXTENSIONS = new Set(['xml', 'xsd', 'xsl', 'xslt', 'svg', 'rss', 'plis
 /** Attributes whose values are text a person reads or types (form values are a classic PHI leak in saved pages). */
 const HTML_TEXT_ATTRIBUTES = ['value', 'alt', 'title', 'placeholder', 'content', 'aria-label', 'label'];
 
+/** How far markupKind looks: its head is the text's first 512 characters, leading whitespace and all. */
+const MARKUP_HEAD_CHARS = 512;
+
 /** By extension first, then by how the text opens: an export named .txt is often HTML. */
 export function markupKind(text: string, extension: string): MarkupKind {
   if (HTML_EXTENSIONS.has(extension)) return 'html';
   if (XML_EXTENSIONS.has(extension)) return 'xml';
   if (extension === 'json' || extension === 'csv' || extension === 'md') return null;
-  const head = text.slice(0, 512).trimStart().toLowerCase();
+  const head = text.slice(0, MARKUP_HEAD_CHARS).trimStart().toLowerCase();
   if (head.startsWith('<!doctype html') || head.startsWith('<html')) return 'html';
   if (head.startsWith('<?xml')) return 'xml';
   return null;
+}
+
+/**
+ * markupKind of the text these bytes start, decoding (`decode`) only when how they open leaves it open. An ASCII
+ * character other than `<` after ASCII whitespace is where the head's trimStart stops, and no markup opens with
+ * it, so only the extension can still decide; a file that opens otherwise (`<`, a byte from 0x80 up, which may be
+ * Unicode whitespace) is decoded and asked as before.
+ */
+function markupKindOfBytes(bytes: Uint8Array, extension: string, decode: () => string): MarkupKind {
+  let i = 0;
+  while (i < bytes.length && i < MARKUP_HEAD_CHARS && (bytes[i] === 0x20 || (bytes[i]! >= 0x09 && bytes[i]! <= 0x0d))) i++;
+  // Past the head's blanks (i at its end) nothing opens either way.
+  const first = bytes[i];
+  if (first !== undefined && first < 0x80 && first !== 0x3c) return markupKind('', extension);
+  return markupKind(decode(), extension);
 }
 
 function countNewlines(s: string): number {
@@ -147,7 +165,7 @@ function asciiTextResult(bytes: Uint8Array, limits: ExtractLimits, extension: st
   if (bytes.length > limits.maxTextChars) return undefined;
   // Before asciiTextOf, which takes the sniff's text: markup goes on to the decoded path, which wants it. markupKind
   // reads no further than this; for an ASCII file it is the decoded text's head, and any other goes that way anyway.
-  if (markupKind(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 512)).toString('latin1'), extension)) return undefined;
+  if (markupKindOfBytes(bytes, extension, () => Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MARKUP_HEAD_CHARS)).toString('latin1'))) return undefined;
   const decode = asciiTextOf(bytes);
   if (!decode) return undefined;
   return { ok: true, format: 'text', segments: hasNonBlankByte(bytes) ? [new AsciiFileText(bytes, decode)] : [], encoding: 'utf-8' };
@@ -167,7 +185,7 @@ function utf8TextResult(bytes: Uint8Array, limits: ExtractLimits, extension: str
   if (!isUtf8(buffer) || (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf)) return undefined;
   // markupKind reads the text's first 512 characters; 2,048 bytes hold at least that many (or the whole file),
   // and a character this cuts in two lies past them.
-  if (markupKind(buffer.toString('utf8', 0, Math.min(buffer.length, 2048)), extension)) return undefined;
+  if (markupKindOfBytes(bytes, extension, () => buffer.toString('utf8', 0, Math.min(buffer.length, 4 * MARKUP_HEAD_CHARS)))) return undefined;
   const segment = new Utf8FileText(bytes);
   // As wholeTextResult's /\S/: a printing ASCII byte settles it; only text of ASCII blanks and other characters
   // is decoded to ask (U+00A0 and U+3000 are blanks to /\S/).
