@@ -247,6 +247,14 @@ export async function runBenchmarks(options) {
     const { files, bytes, pages } = sizeInfo;
     // Past start-up: what the rest of the set took beyond the one-file run, for the rest of the set.
     const pastStartup = startup && result.seconds > startup.seconds ? result.seconds - startup.seconds : undefined;
+    const rates = (seconds, skipBytes = 0, skipFiles = 0, skipPages = 0) => ({
+      mbPerSec: (bytes - skipBytes) / 1e6 / seconds,
+      filesPerSec: (files - skipFiles) / seconds,
+      pagesPerSec: pages ? (pages - skipPages) / seconds : null,
+    });
+    const shown = (exact) => ({ mbPerSec: sig(exact.mbPerSec), filesPerSec: sig(exact.filesPerSec), pagesPerSec: sig(exact.pagesPerSec) });
+    const whole = rates(result.seconds);
+    const rest = pastStartup ? rates(pastStartup, startup.bytes, 1, startup.pages) : null;
     const row = {
       set: label,
       tool,
@@ -254,20 +262,14 @@ export async function runBenchmarks(options) {
       cache,
       seconds: round(result.seconds, 2),
       cpuSeconds: round(result.cpuSeconds, 2),
-      mbPerSec: sig(bytes / 1e6 / result.seconds),
-      filesPerSec: sig(files / result.seconds),
-      pagesPerSec: pages ? sig(pages / result.seconds) : null,
+      ...shown(whole),
       peakRssMb: round(result.peakMb, 0),
       ratio: null,
       startupSeconds: startup ? round(startup.seconds, 2) : null,
-      pastStartup: pastStartup
-        ? {
-            mbPerSec: sig((bytes - startup.bytes) / 1e6 / pastStartup),
-            filesPerSec: sig((files - 1) / pastStartup),
-            pagesPerSec: pages ? sig((pages - startup.pages) / pastStartup) : null,
-          }
-        : null,
+      pastStartup: rest ? shown(rest) : null,
       ratioPastStartup: null,
+      // Unrounded rates and ratios, which the verdicts judge: a ratio of rounded rates can round up to a target.
+      exact: { ...whole, pastStartup: rest, ratio: null, ratioPastStartup: null },
       files,
       bytes,
       ...(tool === 'phi-scan' && statsBlock(result.stderr) ? { stats: statsBlock(result.stderr) } : {}),
@@ -307,17 +309,37 @@ export async function runBenchmarks(options) {
     const set = SETS.find((s) => s.id === row.set);
     if (!set || row.tool !== 'phi-scan') continue;
     const base = rows.find((r) => r.set === row.set && r.tool === set.baseline && r.threads === row.threads && r.cache === row.cache);
-    if (base && base[set.primary]) row.ratio = sig(row[set.primary] / base[set.primary]);
-    if (base?.pastStartup?.[set.primary] && row.pastStartup?.[set.primary]) {
-      row.ratioPastStartup = sig(row.pastStartup[set.primary] / base.pastStartup[set.primary]);
+    if (base && base.exact[set.primary]) {
+      row.exact.ratio = row.exact[set.primary] / base.exact[set.primary];
+      row.ratio = sig(row.exact.ratio);
+    }
+    if (base?.exact.pastStartup?.[set.primary] && row.exact.pastStartup?.[set.primary]) {
+      row.exact.ratioPastStartup = row.exact.pastStartup[set.primary] / base.exact.pastStartup[set.primary];
+      row.ratioPastStartup = sig(row.exact.ratioPastStartup);
     }
   }
   fs.rmSync(patternFile, { force: true });
   return { rows, verdicts: verdicts(rows, threads), canDropCaches: canDrop, coldMethod, tools };
 }
 
-/** Each target of the issue as met / not met / not measured, judged on warm runs (cold adds the disk). */
-function verdicts(rows, threads) {
+/**
+ * A verdict's value to three significant digits, or as many more as it takes to read on the same side of the
+ * target as the measured value (`meets`): 0.4991 is not shown as 0.5 beside "NOT MET".
+ */
+function verdictValue(n, meets) {
+  if (n === null || n === undefined || !Number.isFinite(n)) return null;
+  for (let digits = 3; digits < 12; digits++) {
+    const shown = Number(n.toPrecision(digits));
+    if (meets(shown) === meets(n)) return shown;
+  }
+  return n;
+}
+
+/**
+ * Each target of the issue as met / not met / not measured, judged on warm runs (cold adds the disk) and on the
+ * unrounded ratios (`exact`).
+ */
+export function verdicts(rows, threads) {
   const warm = rows.filter((r) => r.cache === 'warm');
   const find = (set, tool, t) => warm.find((r) => r.set === set && r.tool === tool && r.threads === t);
   const out = [];
@@ -325,18 +347,21 @@ function verdicts(rows, threads) {
     for (const t of [...new Set([threads, 1])]) {
       const row = find(set.id, 'phi-scan', t);
       if (!row) continue;
+      const ratio = row.exact?.ratio ?? null;
+      const meets = (v) => v >= set.target;
       out.push({
         target: `${set.id}: ≥ ${set.target}× ${set.baseline} ${set.primary} at ${t} thread(s)`,
-        value: row.ratio,
-        met: row.ratio === null ? null : row.ratio >= set.target,
+        value: verdictValue(ratio, meets),
+        met: ratio === null ? null : meets(ratio),
       });
     }
   }
   const one = find('text-1mib', 'phi-scan', 1);
   const many = find('text-1mib', 'phi-scan', threads);
   if (one && many && threads > 1) {
-    const scaling = sig(many.mbPerSec / one.mbPerSec);
-    out.push({ target: `text-1mib: ${threads} threads ≥ 1.7× 1 thread`, value: scaling, met: scaling >= 1.7 });
+    const scaling = many.exact.mbPerSec / one.exact.mbPerSec;
+    const meets = (v) => v >= 1.7;
+    out.push({ target: `text-1mib: ${threads} threads ≥ 1.7× 1 thread`, value: verdictValue(scaling, meets), met: meets(scaling) });
   }
   const large = find('xlsx-large', 'phi-scan', threads);
   if (large) out.push({ target: 'xlsx-large: peak RSS ≤ 300 MB', value: large.peakRssMb, met: large.peakRssMb <= 300 });
@@ -348,8 +373,9 @@ function verdicts(rows, threads) {
   const tenth = find('text-10kib/10', 'phi-scan', threads);
   const whole = find('text-10kib', 'phi-scan', threads);
   if (tenth && whole) {
-    const growth = sig(whole.peakRssMb / tenth.peakRssMb);
-    out.push({ target: 'peak RSS at 10× the files ≤ 1.25× (does not grow)', value: growth, met: growth <= 1.25 });
+    const growth = whole.peakRssMb / tenth.peakRssMb;
+    const meets = (v) => v <= 1.25;
+    out.push({ target: 'peak RSS at 10× the files ≤ 1.25× (does not grow)', value: verdictValue(growth, meets), met: meets(growth) });
   }
   return out;
 }

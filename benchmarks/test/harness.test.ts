@@ -63,6 +63,8 @@ describe('benchmark harness', () => {
       if (row.set === 'text-10kib/10') continue;
       expect(typeof row.ratio).toBe('number');
       expect(Number.isFinite(row.ratio)).toBe(true);
+      // The ratio shown is the measured one rounded, not a ratio of rounded rates.
+      expect(row.ratio).toBe(Number(row.exact.ratio.toPrecision(3)));
     }
     // Sets of many files also time each tool on their smallest file alone: its start-up.
     for (const row of result.rows.filter((r: { set: string; files: number }) => r.files > 1 && r.set !== 'text-10kib/10')) {
