@@ -2,9 +2,7 @@ import { makeDocx, makePdf, makeXlsx } from '@phi-scan/synth';
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { extractText } from './extract/index.js';
-import { countControlBytes } from './extract/encoding.js';
 import { sniffFormat } from './sniff.js';
-import { seededRandom } from './random.test-support.js';
 
 /**
  * The smallest OLE compound file a sniffer can read: a 512-byte header and one directory sector holding
@@ -111,38 +109,6 @@ describe('sniffFormat', () => {
 });
 
 describe('control bytes', () => {
-  const isControl = (b: number) => b < 0x20 && !(b >= 0x09 && b <= 0x0d) && b !== 0x1b;
-
-  it('counts exactly what a byte-by-byte count finds, at any alignment and length', () => {
-    const next = seededRandom(7);
-    const backing = new Uint8Array(4096 + 8);
-    for (let round = 0; round < 300; round++) {
-      // ASCII with control bytes, and in half the rounds bytes from 0x80 up (UTF-8, Latin-1) among them.
-      const high = round % 2 === 1;
-      for (let i = 0; i < backing.length; i++) backing[i] = next() % 7 === 0 ? next() % 0x20 : high && next() % 3 === 0 ? 0x80 + (next() % 0x80) : 0x20 + (next() % 0x60);
-      const start = next() % 8;
-      const view = backing.subarray(start, start + (next() % 4096));
-      expect(countControlBytes(view)).toBe(view.reduce((n, b) => n + (isControl(b) ? 1 : 0), 0));
-    }
-  });
-
-  it('counts every byte value right in every place of a word, and views shorter than their misalignment', () => {
-    const backing = new Uint8Array(64);
-    for (let b = 0; b < 0x100; b++) {
-      for (let place = 0; place < 16; place++) {
-        backing.fill(0x61);
-        backing[8 + place] = b;
-        expect(countControlBytes(backing.subarray(8, 24))).toBe(isControl(b) ? 1 : 0);
-      }
-      backing.fill(b);
-      for (let start = 0; start < 4; start++) {
-        for (let length = 0; length <= 9; length++) {
-          expect(countControlBytes(backing.subarray(start, start + length))).toBe(isControl(b) ? length : 0);
-        }
-      }
-    }
-  });
-
   it('calls ASCII text binary past a tenth of control bytes, not below it', () => {
     const withControls = (share: number) => Buffer.from(Array.from({ length: 1000 }, (_, i) => (i % 100 < share ? 0x01 : 0x61)));
     expect(sniffFormat(withControls(9), 'a.txt')).toBe('text');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSingleByteText, decodeText, detectBomlessUtf16, looksBinary } from './encoding.js';
+import { countControlBytes, decodeSingleByteText, decodeText, detectBomlessUtf16, looksBinary } from './encoding.js';
 import { seededRandom } from '../random.test-support.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -40,7 +40,7 @@ describe('decodeText on UTF-8', () => {
   });
 });
 
-describe('binary and UTF-16 tests of the sample', () => {
+describe('control bytes, and the binary and UTF-16 tests of the sample', () => {
   // The rules as a byte-by-byte count states them: what the faster paths (no NUL, word at a time) must give.
   const isControl = (b: number) => b < 0x20 && !(b >= 0x09 && b <= 0x0d) && b !== 0x1b;
   function binaryByRule(bytes: Uint8Array): boolean {
@@ -71,6 +71,36 @@ describe('binary and UTF-16 tests of the sample', () => {
     if (even / (n / 2) >= 0.3 && odd / (n / 2) <= 0.02) return 'utf-16be';
     return null;
   }
+
+  it('counts exactly what a byte-by-byte count finds, at any alignment and length', () => {
+    const next = seededRandom(7);
+    const backing = new Uint8Array(4096 + 8);
+    for (let round = 0; round < 300; round++) {
+      // ASCII with control bytes, and in half the rounds bytes from 0x80 up (UTF-8, Latin-1) among them.
+      const high = round % 2 === 1;
+      for (let i = 0; i < backing.length; i++) backing[i] = next() % 7 === 0 ? next() % 0x20 : high && next() % 3 === 0 ? 0x80 + (next() % 0x80) : 0x20 + (next() % 0x60);
+      const start = next() % 8;
+      const view = backing.subarray(start, start + (next() % 4096));
+      expect(countControlBytes(view)).toBe(view.reduce((n, b) => n + (isControl(b) ? 1 : 0), 0));
+    }
+  });
+
+  it('counts every byte value right in every place of a word, and views shorter than their misalignment', () => {
+    const backing = new Uint8Array(64);
+    for (let b = 0; b < 0x100; b++) {
+      for (let place = 0; place < 16; place++) {
+        backing.fill(0x61);
+        backing[8 + place] = b;
+        expect(countControlBytes(backing.subarray(8, 24))).toBe(isControl(b) ? 1 : 0);
+      }
+      backing.fill(b);
+      for (let start = 0; start < 4; start++) {
+        for (let length = 0; length <= 9; length++) {
+          expect(countControlBytes(backing.subarray(start, start + length))).toBe(isControl(b) ? length : 0);
+        }
+      }
+    }
+  });
 
   it('answer as the byte-by-byte rules do, for text with and without NULs, control bytes and bytes past 0x7F', () => {
     const next = seededRandom(11);
