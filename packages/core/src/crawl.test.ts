@@ -64,6 +64,28 @@ describe('crawl', () => {
     ]);
   });
 
+  it('with deferStat, lists the regular files it accepts without their stats, and stats everything else', async () => {
+    const entries = await collect([root], { deferStat: (name) => name !== 'two.csv' });
+    const byName = Object.fromEntries(entries.map((e) => [path.relative(root, e.path), e.statDeferred ? 'deferred' : (e.skip?.reason ?? e.size)]));
+    // big.log is over the limit, but only a stat would say so: its reader checks the size it opens.
+    expect(byName).toEqual({
+      '.hidden': 'deferred',
+      'a/one.txt': 'deferred',
+      'a/b/two.csv': 3,
+      'a/loop': 'symlink',
+      'big.log': 'deferred',
+      'link.txt': 'symlink',
+      pipe: 'not-regular-file',
+    });
+    expect(entries.find((e) => e.statDeferred)).toMatchObject({ size: 0, mtimeMs: 0, uid: -1, gid: -1 });
+    expect(entries.filter((e) => !e.statDeferred).every((e) => e.uid >= 0 || e.skip)).toBe(true);
+  });
+
+  it('with deferStat, still applies the globs to the files it does not stat', async () => {
+    const entries = await collect([root], { deferStat: () => true, include: ['**/*.txt'], exclude: ['.hidden'] });
+    expect(entries.map((e) => path.relative(root, e.path))).toEqual(['a/one.txt', 'link.txt']);
+  });
+
   // root reads every folder whatever its mode; the hostile-input suite covers this case with dropped privileges.
   it.skipIf(process.getuid?.() === 0)('reports a folder it cannot read as permission-denied and goes on', async () => {
     const locked = path.join(root, 'locked');

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_READ_BYTES } from './read-file.js';
+import { sizeRefusal } from './read-file.js';
 import type { FileEntry } from './types.js';
 
 export interface CrawlOptions {
@@ -12,6 +12,13 @@ export interface CrawlOptions {
   maxFileSize: number;
   followSymlinks?: boolean;
   signal?: AbortSignal;
+  /**
+   * Regular files whose name this accepts come out without an lstat, marked `statDeferred`: for a caller that
+   * opens and fstats every file anyway, the crawl's lstat was a second syscall per file (~8 µs of a 10 KB
+   * file's ~130 µs of CPU). Only a folder's own listing says the name is a regular file (its d_type), so a
+   * symlink, a FIFO, a folder, or a file system that does not say, is still lstat'ed as always.
+   */
+  deferStat?: (name: string) => boolean;
 }
 
 /**
@@ -126,6 +133,10 @@ function* walkDirectory(walk: Walk, dir: WalkPath, relative: string): Generator<
       const rel = relative ? `${relative}/${shown}` : shown;
       if (walk.exclude?.(rel)) continue;
       const full = { bytes, text: dir.text !== undefined && nameText !== undefined ? dir.text + joint + nameText : undefined };
+      if (walk.options.deferStat && dirent.isFile() && walk.options.deferStat(shown)) {
+        if (!walk.include || walk.include(rel)) yield unstatedEntry(shownPath(full), rawBytes(full));
+        continue;
+      }
       const found = visit(walk, full, rel);
       if (typeof found !== 'string') {
         if (found) yield found;
@@ -180,8 +191,6 @@ function visit(walk: Walk, full: WalkPath, rel: string): FileEntry | string | un
 }
 
 const SEPARATOR = Buffer.from(path.sep);
-
-const TOO_LARGE_TO_READ = (size: number): string => `file is ${size} bytes; files over ${MAX_READ_BYTES} bytes are never read (a file is read into memory whole)`;
 
 const LINK_LOOP: NonNullable<FileEntry['skip']> = {
   status: 'skipped',
@@ -246,11 +255,16 @@ function toEntry(filePath: string, stats: fs.Stats, options: CrawlOptions, raw?:
     entry.skip = { status: 'skipped', reason: 'symlink', message: 'symbolic link not followed (use --follow-symlinks)' };
   } else if (!stats.isFile()) {
     entry.skip = { status: 'skipped', reason: 'not-regular-file', message: `not a regular file (${describeType(stats)})` };
-  } else if (stats.size > options.maxFileSize) {
-    entry.skip = { status: 'skipped', reason: 'too-large', message: `file is ${stats.size} bytes, over the ${options.maxFileSize}-byte limit` };
-  } else if (stats.size > MAX_READ_BYTES) {
-    entry.skip = { status: 'skipped', reason: 'too-large', message: TOO_LARGE_TO_READ(stats.size) };
+  } else {
+    const refusal = sizeRefusal(stats.size, options.maxFileSize);
+    if (refusal) entry.skip = { status: 'skipped', reason: 'too-large', message: refusal };
   }
+  return entry;
+}
+
+function unstatedEntry(filePath: string, raw: Buffer | undefined): FileEntry {
+  const entry: FileEntry = { path: filePath, size: 0, mtimeMs: 0, mode: 0, uid: -1, gid: -1, statDeferred: true };
+  if (raw) entry.rawPath = raw.toString('base64');
   return entry;
 }
 

@@ -1,8 +1,9 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { AnalysisSettings } from './analyze.js';
 import { SpareCores } from './spare-cores.js';
-import type { CloseTask, WorkerTask } from './worker.js';
+import type { CloseTask, TaskOutcome, WorkerTask } from './worker.js';
 import type { FileEntry, FileResult } from './types.js';
 
 /** What a pool is made with; a pool started early serves a scan that asks for the same. */
@@ -39,6 +40,14 @@ const SLOW_FORMATS = /\.(pdf|docx|xlsx|xlsm)$/i;
 const BATCH_MAX_SLOW_FILES = 16;
 const BATCH_MAX_SLOW_BYTES = 1024 * 1024;
 const SLOW_SOLO_MIN_BYTES = 256 * 1024;
+
+/**
+ * Whether a file can join a task before its size is known, so the crawl need not lstat it (CrawlOptions.
+ * deferStat): size only decides a task of its own for the slow formats and containers. Any other file joins a
+ * batch, and a batch ends in the worker once its files come to BATCH_MAX_BYTES (WorkerTask.maxBytes), so a
+ * large one still ends its task as it would have had a task alone.
+ */
+export const batchesUnstated = (name: string): boolean => !SLOW_FORMATS.test(name) && !SOLO_FORMATS.test(name);
 /**
  * Tasks queued per thread: with one, a worker idles while the main thread takes its results and sends the
  * next task. Deadlines start when a task starts running, not while it waits in the queue.
@@ -60,16 +69,24 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
   const pool = takeStartedPool(options) ?? createPool(options);
   const helpers = new Int32Array(new SharedArrayBuffer(4));
   const cores = { inUse: SpareCores.counter(), threads: options.threads };
-  const running = new Set<Promise<FileResult[]>>();
+  const running = new Set<Promise<void>>();
   const finished: FileResult[][] = [];
+  /** Entries a task gave back unscanned (see WorkerTask.maxBytes): batched again before the listing's next. */
+  const returned: FileEntry[] = [];
+  /**
+   * What an entry the crawl did not stat counts for in a batch's bytes: the mean file of the last batch back.
+   * Without it a batch of 1 MiB files would go out 256 at a time and come back after four, again and again.
+   */
+  let unstatedBytes = 0;
   let wake: (() => void) | undefined;
 
   const start = (batch: FileEntry[]) => {
-    const task = runWithRecovery(pool, batch, options, { helpers, cores }).then((results) => {
+    const task = runWithRecovery(pool, batch, options, { helpers, cores }).then(({ results, rest }) => {
       running.delete(task);
       finished.push(results);
+      if (rest.length) returned.push(...rest);
+      if (batch.length > 1) unstatedBytes = meanFileBytes(results) ?? unstatedBytes;
       wake?.();
-      return results;
     });
     running.add(task);
   };
@@ -81,6 +98,7 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
   };
 
   const listing = iteratorOf(entries);
+  let listed = false;
   /** Every task has come back: only then are the workers idle, and each can take its close task. */
   let ranToEnd = false;
   try {
@@ -89,12 +107,34 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
     let batchSlow = 0;
     let batchSlowBytes = 0;
     for (;;) {
-      // Awaited only when the listing is asynchronous: a for-await over the crawl's synchronous generator made
-      // a promise and a microtask turn of every entry.
-      const pending = listing.next();
-      const step = isPromiseLike(pending) ? await pending : pending;
-      if (step.done) break;
-      const entry = step.value;
+      let entry: FileEntry;
+      if (returned.length) {
+        entry = returned.shift()!;
+      } else if (!listed) {
+        // Awaited only when the listing is asynchronous: a for-await over the crawl's synchronous generator made
+        // a promise and a microtask turn of every entry.
+        const pending = listing.next();
+        const step = isPromiseLike(pending) ? await pending : pending;
+        if (step.done) {
+          listed = true;
+          continue;
+        }
+        entry = step.value;
+      } else {
+        // The listing is done, but a task still out may give entries back.
+        if (options.signal?.aborted) break;
+        if (batch.length) {
+          start(batch);
+          batch = [];
+          batchBytes = 0;
+          batchSlow = 0;
+          batchSlowBytes = 0;
+        }
+        if (!running.size && !finished.length) break;
+        if (!finished.length) await new Promise<void>((resolve) => (wake = resolve));
+        while (finished.length) yield* finished.shift()!;
+        continue;
+      }
       if (options.signal?.aborted) break;
       if (entry.skip) {
         yield crawlVerdict(entry);
@@ -105,7 +145,7 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
         start([entry]);
       } else {
         batch.push(entry);
-        batchBytes += entry.size;
+        batchBytes += entry.statDeferred ? unstatedBytes : entry.size;
         if (slow) {
           batchSlow++;
           batchSlowBytes += entry.size;
@@ -121,7 +161,7 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
       // Only when there is a result to give or no room: an async generator started per entry is promises too.
       if (running.size >= options.threads * TASKS_PER_THREAD || finished.length) yield* waitForRoom(options.threads * TASKS_PER_THREAD - 1);
     }
-    if (batch.length && !options.signal?.aborted) start(batch);
+    // Aborted: the tasks still out come back cut short, each file as interrupted.
     yield* waitForRoom(0);
     // Aborted, the tasks came back cut short: their workers were terminated, and the pool is starting others.
     ranToEnd = !options.signal?.aborted;
@@ -220,10 +260,11 @@ function takeStartedPool(limits: PoolLimits): Piscina | undefined {
 /** What a scan's tasks share with its workers (see WorkerTask). */
 type Shared = Required<Pick<WorkerTask, 'helpers' | 'cores'>>;
 
-async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: DispatchOptions, shared: Shared): Promise<FileResult[]> {
+/** A batch's results, and the entries its worker gave back unscanned (see WorkerTask.maxBytes). */
+async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: DispatchOptions, shared: Shared): Promise<{ results: FileResult[]; rest: FileEntry[] }> {
   const outcome = await runTask(pool, batch, options, shared);
-  if (outcome.ok) return outcome.results;
-  if (batch.length === 1) return [taskFailure(batch[0]!, outcome.failure, options.fileTimeoutMs)];
+  if (outcome.ok) return { results: outcome.results, rest: outcome.done < batch.length ? batch.slice(outcome.done) : [] };
+  if (batch.length === 1) return { results: [taskFailure(batch[0]!, outcome.failure, options.fileTimeoutMs)], rest: [] };
   const results: FileResult[] = [];
   for (const [i, entry] of batch.entries()) {
     if (options.signal?.aborted) break;
@@ -236,7 +277,19 @@ async function runWithRecovery(pool: Piscina, batch: FileEntry[], options: Dispa
     const single = await runTask(pool, [entry], options, shared);
     results.push(...(single.ok ? single.results : [taskFailure(entry, single.failure, options.fileTimeoutMs)]));
   }
-  return results;
+  return { results, rest: [] };
+}
+
+/** The mean size of the files a task was given (archive members and attachments are not among them). */
+function meanFileBytes(results: readonly FileResult[]): number | undefined {
+  let files = 0;
+  let bytes = 0;
+  for (const result of results) {
+    if (result.container !== undefined) continue;
+    files++;
+    bytes += result.bytes;
+  }
+  return files ? bytes / files : undefined;
 }
 
 type TaskFailure = 'timeout' | 'out-of-memory' | 'crashed' | 'aborted';
@@ -246,7 +299,7 @@ async function runTask(
   entries: FileEntry[],
   options: DispatchOptions,
   shared: Shared,
-): Promise<{ ok: true; results: FileResult[] } | { ok: false; failure: TaskFailure; at: number }> {
+): Promise<({ ok: true } & TaskOutcome) | { ok: false; failure: TaskFailure; at: number }> {
   const deadline = new AbortController();
   let timedOut = false;
   const progress = new Int32Array(new SharedArrayBuffer(4));
@@ -272,11 +325,12 @@ async function runTask(
     settings: options.settings,
     maxFileSize: options.maxFileSize,
     entries,
+    ...(entries.length > 1 ? { maxBytes: BATCH_MAX_BYTES } : {}),
     progress,
     ...shared,
   };
   try {
-    return { ok: true, results: (await pool.run(task, { signal: deadline.signal })) as FileResult[] };
+    return { ok: true, ...((await pool.run(task, { signal: deadline.signal })) as TaskOutcome) };
   } catch (error) {
     if (timedOut) return { ok: false, failure: 'timeout', at };
     if (options.signal?.aborted) return { ok: false, failure: 'aborted', at };
@@ -294,7 +348,8 @@ function deadlineTick(timeoutMs: number): number {
 }
 
 function taskFailure(entry: FileEntry, failure: TaskFailure, timeoutMs: number): FileResult {
-  const base = { type: 'file' as const, path: entry.path, ...(entry.rawPath ? { rawPath: entry.rawPath } : {}), status: 'error' as const, bytes: entry.size, findings: [], records: 0 };
+  const bytes = entry.statDeferred ? sizeNow(entry) : entry.size;
+  const base = { type: 'file' as const, path: entry.path, ...(entry.rawPath ? { rawPath: entry.rawPath } : {}), status: 'error' as const, bytes, findings: [], records: 0 };
   switch (failure) {
     case 'timeout':
       return { ...base, reason: 'timeout', message: `not finished within the per-file limit of ${Math.round(timeoutMs / 1000)} s` };
@@ -304,6 +359,15 @@ function taskFailure(entry: FileEntry, failure: TaskFailure, timeoutMs: number):
       return { ...base, reason: 'interrupted', message: 'the scan was interrupted before this file finished' };
     default:
       return { ...base, reason: 'worker-crashed', message: 'the worker crashed on this file; it was replaced' };
+  }
+}
+
+/** A file the crawl did not stat, whose worker failed: its size for the report, 0 when it is gone. */
+function sizeNow(entry: FileEntry): number {
+  try {
+    return fs.lstatSync(entry.rawPath ? (Buffer.from(entry.rawPath, 'base64') as unknown as string) : entry.path).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import type { ErrorReason, SkipReason } from './types.js';
 
+/** What the reader's fstat saw of a file: the report's size, time and ownership when the crawl left them to it. */
+export type ReadStats = Pick<fs.Stats, 'size' | 'mtimeMs' | 'mode' | 'uid' | 'gid'>;
+
 export type ReadOutcome =
-  | { ok: true; bytes: Buffer }
-  | { ok: false; status: 'skipped' | 'error'; reason: SkipReason | ErrorReason; message: string };
+  | { ok: true; bytes: Buffer; stats: ReadStats }
+  | { ok: false; status: 'skipped' | 'error'; reason: SkipReason | ErrorReason; message: string; stats?: ReadStats };
 
 /**
  * Files are read whole into a worker's memory, and every extractor works on those bytes; past this size a
@@ -11,6 +14,16 @@ export type ReadOutcome =
  * are refused whatever --max-file-size says, rather than streamed through extractors that need it all.
  */
 export const MAX_READ_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Why a file of this size is not read, or undefined when it may be: one rule and one wording for the crawl's
+ * lstat and the reader's fstat, so a file's report does not depend on which of them saw its size first.
+ */
+export function sizeRefusal(size: number, maxFileSize: number): string | undefined {
+  if (size > maxFileSize) return `file is ${size} bytes, over the ${maxFileSize}-byte limit`;
+  if (size > MAX_READ_BYTES) return `file is ${size} bytes; files over ${MAX_READ_BYTES} bytes are never read (a file is read into memory whole)`;
+  return undefined;
+}
 
 /**
  * Reads a whole file the crawl listed, re-checking what may have changed since: it may be gone, grown past
@@ -27,15 +40,14 @@ export function readListedFile(filePath: string, maxFileSize: number, rawPath?: 
     const openable = rawPath ? (Buffer.from(rawPath, 'base64') as unknown as string) : filePath;
     fd = fs.openSync(openable, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const stats = fs.fstatSync(fd);
-    if (!stats.isFile()) return { ok: false, status: 'skipped', reason: 'not-regular-file', message: 'no longer a regular file' };
-    if (stats.size > limit) {
-      return { ok: false, status: 'skipped', reason: 'too-large', message: `file is ${stats.size} bytes, over the ${limit}-byte limit` };
-    }
+    if (!stats.isFile()) return { ok: false, status: 'skipped', reason: 'not-regular-file', message: 'no longer a regular file', stats };
+    const refusal = sizeRefusal(stats.size, maxFileSize);
+    if (refusal) return { ok: false, status: 'skipped', reason: 'too-large', message: refusal, stats };
     const bytes = readAtMost(fd, stats.size, limit, options.reuse === true);
     if (bytes === undefined) {
-      return { ok: false, status: 'skipped', reason: 'too-large', message: `file grew past the ${limit}-byte limit while being read` };
+      return { ok: false, status: 'skipped', reason: 'too-large', message: `file grew past the ${limit}-byte limit while being read`, stats };
     }
-    return { ok: true, bytes };
+    return { ok: true, bytes, stats };
   } catch (error) {
     return { ok: false, status: 'error', ...describeReadError(error) };
   } finally {

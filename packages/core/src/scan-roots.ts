@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AnalysisSettings } from './analyze.js';
 import { openCrawl } from './crawl.js';
-import { dispatch, poolLimitsOf } from './dispatch.js';
+import { batchesUnstated, dispatch, poolLimitsOf } from './dispatch.js';
 import { adoptPackedFindings, findingCount } from './file-findings.js';
 import { DEFAULT_EXTRACT_LIMITS } from './extract/types.js';
 import { randomFingerprintKey } from './fingerprint.js';
@@ -34,6 +34,8 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
     maxFileSize,
     followSymlinks: options.followSymlinks,
     signal: options.signal,
+    // A worker fstats every file it opens: the crawl's lstat only matters where size decides a task.
+    deferStat: batchesUnstated,
   });
   const counted = function* (): Generator<FileEntry> {
     try {

@@ -122,6 +122,32 @@ describe('scan', () => {
     }
   });
 
+  it('reports every file once when a batch of files the crawl did not stat comes to more than a task carries', async () => {
+    // A worker ends such a batch at 4 MiB and the rest go back to the queue: none may be lost or run twice.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phi-scan-given-back-'));
+    try {
+      const large = 'Routine facilities note, nothing about anyone.\n'.repeat(22_000);
+      for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(dir, `large-${i}.txt`), i === 11 ? `${large}${NOTE}\n` : large);
+      for (let i = 0; i < 40; i++) fs.writeFileSync(path.join(dir, `small-${i}.txt`), i === 39 ? NOTE : `line ${i}\n`);
+      const seen: string[] = [];
+      const results = new Map<string, FileResult>();
+      for await (const event of scan([dir], { threads: 1 })) {
+        if (event.type !== 'file') continue;
+        seen.push(path.basename(event.path));
+        results.set(path.basename(event.path), event);
+      }
+      expect(seen.length).toBe(52);
+      expect(results.size).toBe(52);
+      expect([...results.values()].every((r) => r.status === 'scanned')).toBe(true);
+      expect(results.get('large-0.txt')!.bytes).toBe(Buffer.byteLength(large));
+      expect(results.get('large-11.txt')!.findings.map((f) => f.detector)).toContain('ssn');
+      expect(results.get('small-39.txt')!.findings.map((f) => f.detector)).toContain('ssn');
+      expect(results.get('small-0.txt')!.mtime).toBe(fs.statSync(path.join(dir, 'small-0.txt')).mtime.toISOString());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses an unknown detector id before any file is scanned', async () => {
     await expect(run({ detectors: ['ssn', 'no-such-detector'] })).rejects.toThrow(/no-such-detector/);
   });

@@ -26,6 +26,11 @@ export interface FileEntry {
   skip?: { status: 'skipped' | 'error'; reason: SkipReason | ErrorReason; message: string };
   /** Base64 of the path's bytes when they are not UTF-8; `path` then spells them as `\xNN` escapes. */
   rawPath?: string;
+  /**
+   * Set when the crawl listed a regular file without an lstat (CrawlOptions.deferStat): `size`, `mtimeMs` and
+   * ownership are then zero, and whoever reads the file takes them from its own fstat.
+   */
+  statDeferred?: true;
 }
 
 export type SkipReason = 'too-large' | 'symlink' | 'not-regular-file' | 'encrypted' | 'unsupported' | 'no-text';
@@ -125,7 +130,7 @@ export interface FileResult {
   /** Who can read the file (owner, group, mode bits); set for files with findings, on the main thread (exposure/access.ts). */
   access?: FileAccess;
   /**
-   * Owner and mode bits as the crawl's lstat saw them (for a file inside an archive or a mail: the outermost
+   * Owner and mode bits as the reader's fstat saw them (for a file inside an archive or a mail: the outermost
    * file's), so access needs no second stat and no parsing of `!` out of a path. Never part of the machine formats.
    */
   ownership?: { uid: number; gid: number; mode: number };

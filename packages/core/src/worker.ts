@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
 import { transferablesOf } from './packed-findings.js';
 import { closeExtractorProcesses, extractorProcessesStarted, prefetchText, releasePrefetched, useSpareCores } from './extract/index.js';
-import { readListedFile, releaseReadBuffer, type ReadOutcome } from './read-file.js';
+import { readListedFile, releaseReadBuffer, type ReadOutcome, type ReadStats } from './read-file.js';
 import { SpareCores } from './spare-cores.js';
 import type { FileEntry, FileResult } from './types.js';
 
@@ -11,6 +12,12 @@ export interface WorkerTask {
   settings: AnalysisSettings;
   maxFileSize: number;
   entries: FileEntry[];
+  /**
+   * The worker ends the task once the files it has read come to this many bytes, and gives back how many it
+   * did (TaskOutcome.done): entries the crawl did not stat are batched before their size is known, and a
+   * batch of them must not hold gigabytes of results or make a crash re-run hundreds of large files.
+   */
+  maxBytes?: number;
   /**
    * Shared with the main thread: the worker stores 1 + the index of the entry it is on as it starts it, so the
    * per-file deadline restarts for every file (a batch of sound but slow files is not a timeout) and on a
@@ -36,27 +43,33 @@ export interface CloseTask {
 
 let cached: { id: string; analyzer: Analyzer } | undefined;
 
+/** A task's answer: the results of its first `done` entries (the rest go back to the queue, see maxBytes). */
+export interface TaskOutcome {
+  results: FileResult[];
+  done: number;
+}
+
 /**
- * Piscina entry point: reads, extracts and scans a batch of files; every entry comes back as a result. The
- * results' findings travel in columns whose buffers are moved to the main thread, not copied.
+ * Piscina entry point: reads, extracts and scans a batch of files; every entry it gets to comes back as a
+ * result. The results' findings travel in columns whose buffers are moved to the main thread, not copied.
  */
 export default async function scanBatch(task: WorkerTask | CloseTask): Promise<unknown> {
   if ('close' in task) return closeHelpers(task.close);
   const cores = task.cores ? new SpareCores(task.cores.inUse, task.cores.threads) : undefined;
   cores?.hold();
   useSpareCores(cores);
-  let results: FileResult[];
+  let outcome: TaskOutcome;
   try {
-    results = await scanEntries(task);
+    outcome = await scanEntries(task);
   } finally {
     cores?.free();
   }
   if (task.helpers && extractorProcessesStarted()) Atomics.store(task.helpers, 0, 1);
-  const buffers = results.flatMap((result) => (result.packed ? transferablesOf(result.packed) : []));
-  if (buffers.length === 0) return results;
+  const buffers = outcome.results.flatMap((result) => (result.packed ? transferablesOf(result.packed) : []));
+  if (buffers.length === 0) return outcome;
   // Piscina's pool side, which `move` comes with, costs a worker ~15 ms to load: only a batch with columns needs it.
   const piscina = await import('piscina');
-  return piscina.move({ [piscina.transferableSymbol]: buffers, [piscina.valueSymbol]: results });
+  return piscina.move({ [piscina.transferableSymbol]: buffers, [piscina.valueSymbol]: outcome });
 }
 
 async function closeHelpers({ arrived, workers, waitMs }: CloseTask['close']): Promise<unknown[]> {
@@ -67,14 +80,17 @@ async function closeHelpers({ arrived, workers, waitMs }: CloseTask['close']): P
   return [];
 }
 
-async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
+async function scanEntries(task: WorkerTask): Promise<TaskOutcome> {
   // Compiling the detectors counts as the first file's time, as a hang there would be that task's.
   if (task.progress) Atomics.store(task.progress, 0, 1);
   if (cached?.id !== task.settingsId) cached = { id: task.settingsId, analyzer: createAnalyzer(task.settings, { packed: true }) };
   const results: FileResult[] = [];
   const { entries } = task;
   let ahead: TimedRead | undefined;
+  let bytesRead = 0;
   for (const [i, entry] of entries.entries()) {
+    // Never with a file read ahead: that one's extraction has started, and it is scanned in this task.
+    if (task.maxBytes !== undefined && bytesRead >= task.maxBytes && !ahead) return { results, done: i };
     if (task.progress) Atomics.store(task.progress, 0, i + 1);
     const prefetched = worthReadingAhead(entry);
     // A file read in its turn (never one read ahead: those are prefetched) may go into the thread's reused
@@ -92,13 +108,14 @@ async function scanEntries(task: WorkerTask): Promise<FileResult[]> {
         if (task.progress) Atomics.store(task.progress, 0, i + 1);
       }
       results.push(...(await scanEntry(cached.analyzer, entry, read)));
+      if (read.outcome.ok) bytesRead += read.outcome.bytes.length;
     } finally {
       // Only a file worth reading ahead was prefetched: others await nothing here.
       if (read.outcome.ok && prefetched) await releasePrefetched(read.outcome.bytes);
       if (reused) releaseReadBuffer();
     }
   }
-  return results;
+  return { results, done: entries.length };
 }
 
 /**
@@ -155,10 +172,14 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, { outcome: read, 
     }
   }
   if (entry.rawPath) result.rawPath = entry.rawPath;
-  result.mtime = new Date(entry.mtimeMs).toISOString();
+  const stats = read.stats ?? statsOf(entry);
+  if (stats) {
+    if (!read.ok) result.bytes = stats.size;
+    result.mtime = new Date(stats.mtimeMs).toISOString();
+  }
   result.durationMs = Math.round(performance.now() - started);
   result.timings = { extractMs: 0, detectMs: 0, ...result.timings, readMs };
-  const ownership = { uid: entry.uid, gid: entry.gid, mode: entry.mode };
+  const ownership = stats ? { uid: stats.uid, gid: stats.gid, mode: stats.mode } : undefined;
   result.ownership = ownership;
   // A member whose archive records no time of its own was last changed no later than the archive; it is as
   // readable as the file that holds it.
@@ -167,4 +188,17 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, { outcome: read, 
     member.ownership = ownership;
   }
   return [result, ...inside];
+}
+
+/**
+ * What is known of a file that could not be opened: the crawl's lstat, or when the crawl left that to the
+ * reader, an lstat now (a file in a folder that may be listed but not entered has none to give).
+ */
+function statsOf(entry: FileEntry): ReadStats | undefined {
+  if (!entry.statDeferred) return entry;
+  try {
+    return fs.lstatSync(entry.rawPath ? (Buffer.from(entry.rawPath, 'base64') as unknown as string) : entry.path);
+  } catch {
+    return undefined;
+  }
 }

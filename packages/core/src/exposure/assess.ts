@@ -5,7 +5,7 @@ import { findingCount } from '../file-findings.js';
 
 /**
  * Adds who-can-read-it and a risk score to each file with findings, on the main thread as results arrive.
- * Access comes from the crawl's own lstat (`ownership`); a result without it (from a library caller) is
+ * Access comes from the reader's own fstat (`ownership`); a result without it (from a library caller) is
  * stat'ed. A result that already carries access (a saved report) keeps it.
  */
 export class ExposureAssessor {
