@@ -127,16 +127,19 @@ function* walkDirectory(walk: Walk, dir: WalkPath, relative: string): Generator<
     for (let dirent = handle.readSync(); dirent !== null; dirent = handle.readSync()) {
       if (walk.options.signal?.aborted) return;
       const name = dirent.name as unknown as Buffer;
-      const bytes = joint ? Buffer.concat([dir.bytes, SEPARATOR, name]) : Buffer.concat([dir.bytes, name]);
       const nameText = isUtf8(name) ? name.toString('utf8') : undefined;
       const shown = nameText ?? displayName(name);
       const rel = relative ? `${relative}/${shown}` : shown;
       if (walk.exclude?.(rel)) continue;
-      const full = { bytes, text: dir.text !== undefined && nameText !== undefined ? dir.text + joint + nameText : undefined };
+      const text = dir.text !== undefined && nameText !== undefined ? dir.text + joint + nameText : undefined;
       if (walk.options.deferStat && dirent.isFile() && walk.options.deferStat(shown)) {
-        if (!walk.include || walk.include(rel)) yield unstatedEntry(shownPath(full), rawBytes(full));
+        if (walk.include && !walk.include(rel)) continue;
+        // Nothing here opens the file: its bytes are joined only for a path that its text cannot spell.
+        const raw = text === undefined ? joinedPath(dir.bytes, joint, name) : undefined;
+        yield unstatedEntry(text ?? displayName(raw!), raw);
         continue;
       }
+      const full = { bytes: joinedPath(dir.bytes, joint, name), text };
       const found = visit(walk, full, rel);
       if (typeof found !== 'string') {
         if (found) yield found;
@@ -191,6 +194,8 @@ function visit(walk: Walk, full: WalkPath, rel: string): FileEntry | string | un
 }
 
 const SEPARATOR = Buffer.from(path.sep);
+
+const joinedPath = (dir: Buffer, joint: string, name: Buffer): Buffer => (joint ? Buffer.concat([dir, SEPARATOR, name]) : Buffer.concat([dir, name]));
 
 const LINK_LOOP: NonNullable<FileEntry['skip']> = {
   status: 'skipped',
@@ -262,6 +267,7 @@ function toEntry(filePath: string, stats: fs.Stats, options: CrawlOptions, raw?:
   return entry;
 }
 
+/** `raw`: the path's bytes when they are not UTF-8 (see rawBytes). */
 function unstatedEntry(filePath: string, raw: Buffer | undefined): FileEntry {
   const entry: FileEntry = { path: filePath, size: 0, mtimeMs: 0, mode: 0, uid: -1, gid: -1, statDeferred: true };
   if (raw) entry.rawPath = raw.toString('base64');
