@@ -24,7 +24,8 @@ export interface CrawlOptions {
 /**
  * Streams every entry under the roots as a FileEntry, one at a time: the crawl never holds the file list.
  * Entries it will not scan still come out, marked with why (symlink, FIFO, too large, unreadable folder), so
- * the report can account for everything the crawl saw.
+ * the report can account for everything the crawl saw; a file it was told not to stat (deferStat) is too
+ * large only once its reader has seen its size.
  *
  * A walker of its own rather than fast-glob: fast-glob silently drops names with a newline, decodes names
  * that are not UTF-8 into paths that no longer open, and ends the whole stream on a path too long to stat.

@@ -63,7 +63,8 @@ const WORKER_YOUNG_GENERATION_MB = 8;
  * Sends entries to a Piscina pool in batches and yields every entry's result. At most TASKS_PER_THREAD tasks
  * per thread are in flight. The deadline is per file: it restarts as the worker starts each file of a batch.
  * When a file runs past it or kills its worker, the rest of the batch is re-run one file per task, so only
- * the guilty file is reported and every other file is still scanned.
+ * the guilty file is reported and every other file is still scanned. Entries a worker gives back unscanned
+ * (its batch came to BATCH_MAX_BYTES first) are batched again ahead of the listing's next.
  */
 export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<FileEntry>, options: DispatchOptions): AsyncGenerator<FileResult> {
   const pool = takeStartedPool(options) ?? createPool(options);
