@@ -11,11 +11,14 @@ import { removeTree, tempDir } from './run-cli.js';
  * it, so each race below happens every time, not one run in a thousand.
  */
 let dir: string;
+let outside: string;
 let results: FileResult[];
 
 beforeAll(async () => {
   dir = tempDir('races');
-  for (const name of ['deleted.txt', 'truncated.txt', 'grown.txt', 'became-fifo.txt', 'kept.txt']) fs.writeFileSync(path.join(dir, name), `${PHI_LINE}\n`);
+  outside = tempDir('races-outside');
+  fs.writeFileSync(path.join(outside, 'secret.txt'), `${PHI_LINE}\n`);
+  for (const name of ['deleted.txt', 'truncated.txt', 'grown.txt', 'became-fifo.txt', 'became-link.txt', 'kept.txt']) fs.writeFileSync(path.join(dir, name), `${PHI_LINE}\n`);
   results = [];
   const events = scan([dir], {
     threads: 1,
@@ -29,12 +32,19 @@ beforeAll(async () => {
         fs.rmSync(entry.path);
         execFileSync('mkfifo', [entry.path]);
       }
+      if (name === 'became-link.txt') {
+        fs.rmSync(entry.path);
+        fs.symlinkSync(path.join(outside, 'secret.txt'), entry.path);
+      }
     },
   });
   for await (const event of events) if (event.type === 'file') results.push(event);
 }, 60_000);
 
-afterAll(() => removeTree(dir));
+afterAll(() => {
+  removeTree(dir);
+  removeTree(outside);
+});
 
 const result = (name: string) => results.find((r) => path.basename(r.path) === name)!;
 
@@ -55,8 +65,12 @@ describe('files that change between crawl and read', () => {
     expect(result('became-fifo.txt')).toMatchObject({ status: 'skipped', reason: 'not-regular-file' });
   });
 
+  it('a file replaced by a symbolic link is not followed to what it points at', () => {
+    expect(result('became-link.txt')).toMatchObject({ status: 'skipped', reason: 'symlink', findings: [] });
+  });
+
   it('the others are untouched, and every listed file is reported once', () => {
     expect(result('kept.txt').findings.some((f) => f.detector === 'ssn')).toBe(true);
-    expect(results.map((r) => path.basename(r.path)).sort()).toEqual(['became-fifo.txt', 'deleted.txt', 'grown.txt', 'kept.txt', 'truncated.txt']);
+    expect(results.map((r) => path.basename(r.path)).sort()).toEqual(['became-fifo.txt', 'became-link.txt', 'deleted.txt', 'grown.txt', 'kept.txt', 'truncated.txt']);
   });
 });

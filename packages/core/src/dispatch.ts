@@ -15,6 +15,7 @@ export interface PoolLimits {
 export interface DispatchOptions extends PoolLimits {
   fileTimeoutMs: number;
   maxFileSize: number;
+  followSymlinks?: boolean;
   settings: AnalysisSettings;
   settingsId: string;
   signal?: AbortSignal;
@@ -325,6 +326,7 @@ async function runTask(
     settingsId: options.settingsId,
     settings: options.settings,
     maxFileSize: options.maxFileSize,
+    followSymlinks: options.followSymlinks,
     entries,
     ...(entries.length > 1 ? { maxBytes: BATCH_MAX_BYTES } : {}),
     progress,

@@ -33,12 +33,12 @@ export function sizeRefusal(size: number, maxFileSize: number): string | undefin
  * With `reuse`, the bytes may be the thread's reused buffer (see takeReusedBuffer): the caller gives it back
  * with releaseReadBuffer once the file is done.
  */
-export function readListedFile(filePath: string, maxFileSize: number, rawPath?: string, options: { reuse?: boolean } = {}): ReadOutcome {
+export function readListedFile(filePath: string, maxFileSize: number, rawPath?: string, options: { reuse?: boolean; noFollow?: boolean } = {}): ReadOutcome {
   const limit = Math.min(maxFileSize, MAX_READ_BYTES);
   let fd: number | undefined;
   try {
     const openable = rawPath ? (Buffer.from(rawPath, 'base64') as unknown as string) : filePath;
-    fd = fs.openSync(openable, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(openable, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (options.noFollow ? fs.constants.O_NOFOLLOW : 0));
     const stats = fs.fstatSync(fd);
     if (!stats.isFile()) return { ok: false, status: 'skipped', reason: 'not-regular-file', message: 'no longer a regular file', stats };
     const refusal = sizeRefusal(stats.size, maxFileSize);
@@ -49,11 +49,24 @@ export function readListedFile(filePath: string, maxFileSize: number, rawPath?: 
     }
     return { ok: true, bytes, stats };
   } catch (error) {
+    if (options.noFollow && (error as NodeJS.ErrnoException)?.code === 'ELOOP') return REPLACED_BY_LINK;
     return { ok: false, status: 'error', ...describeReadError(error) };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
 }
+
+/**
+ * A file listed as a regular file that is a symbolic link when it is opened: swapped after the listing, or by
+ * someone who can write to the share and wants the scan to read what the link points at. The crawl does not
+ * follow links unless asked, and neither does the read.
+ */
+const REPLACED_BY_LINK: ReadOutcome = {
+  ok: false,
+  status: 'skipped',
+  reason: 'symlink',
+  message: 'became a symbolic link after it was listed; not followed (use --follow-symlinks)',
+};
 
 /**
  * Reads to the end, but never more than `limit` bytes: a file that keeps growing (a log being written) must

@@ -68,6 +68,7 @@ export async function* scan(roots: readonly string[], options: ScanOptions = {})
     ...poolLimitsOf(options),
     fileTimeoutMs: options.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
     maxFileSize,
+    followSymlinks: options.followSymlinks,
     settings,
     settingsId: createHash('sha256').update(JSON.stringify(settings)).digest('hex'),
     signal: options.signal,

@@ -42,6 +42,19 @@ describe('a worker task', () => {
     expect(result).toMatchObject({ status: 'skipped', reason: 'too-large', bytes: 100 * 1024, message: sizeRefusal(100 * 1024, 64 * 1024) });
   });
 
+  it('reads through a symbolic link only when the scan follows links', async () => {
+    const link = path.join(root, 'link.txt');
+    fs.symlinkSync(path.join(root, 'part-1.txt'), link);
+    try {
+      const [refused] = ((await scanBatch(task([unstated('link.txt')]))) as TaskOutcome).results;
+      expect(refused).toMatchObject({ status: 'skipped', reason: 'symlink' });
+      const [followed] = ((await scanBatch(task([unstated('link.txt')], { followSymlinks: true }))) as TaskOutcome).results;
+      expect(followed).toMatchObject({ status: 'scanned', bytes: 1024 });
+    } finally {
+      fs.rmSync(link);
+    }
+  });
+
   it('reports an unstated file that is gone as vanished, with no time it cannot know', async () => {
     const [result] = ((await scanBatch(task([unstated('never-there.txt')]))) as TaskOutcome).results;
     expect(result).toMatchObject({ status: 'error', reason: 'vanished', bytes: 0 });

@@ -11,6 +11,8 @@ export interface WorkerTask {
   settingsId: string;
   settings: AnalysisSettings;
   maxFileSize: number;
+  /** As the crawl was told: without it a file that is a symbolic link by the time it is opened is not read. */
+  followSymlinks?: boolean;
   entries: FileEntry[];
   /**
    * The worker ends the task once the files it has read come to this many bytes, and gives back how many it
@@ -97,7 +99,7 @@ async function scanEntries(task: WorkerTask): Promise<TaskOutcome> {
     // buffer: it is scanned and done before the next read.
     const reused = !prefetched;
     // A PDF read in its turn still asks for its pdftotext run first, so the next one queues behind it.
-    const read = ahead ?? (prefetched ? await readAndPrefetch(entry, task) : timedRead(entry, task.maxFileSize, true));
+    const read = ahead ?? (prefetched ? await readAndPrefetch(entry, task) : timedRead(entry, task, true));
     ahead = undefined;
     const next = entries[i + 1];
     try {
@@ -131,7 +133,7 @@ function worthReadingAhead(entry: FileEntry): boolean {
 
 /** Reads a file worth reading ahead (see worthReadingAhead) and starts its text extraction. */
 async function readAndPrefetch(entry: FileEntry, task: WorkerTask): Promise<TimedRead> {
-  const read = timedRead(entry, task.maxFileSize);
+  const read = timedRead(entry, task);
   if (read.outcome.ok) await prefetchText(read.outcome.bytes, entry.path, task.settings.limits);
   return read;
 }
@@ -141,9 +143,9 @@ interface TimedRead {
   readMs: number;
 }
 
-function timedRead(entry: FileEntry, maxFileSize: number, reuse = false): TimedRead {
+function timedRead(entry: FileEntry, task: WorkerTask, reuse = false): TimedRead {
   const started = performance.now();
-  const outcome = readListedFile(entry.path, maxFileSize, entry.rawPath, { reuse });
+  const outcome = readListedFile(entry.path, task.maxFileSize, entry.rawPath, { reuse, noFollow: task.followSymlinks !== true });
   return { outcome, readMs: performance.now() - started };
 }
 
