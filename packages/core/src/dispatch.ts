@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { AnalysisSettings } from './analyze.js';
+import { lstatListed } from './read-file.js';
 import { SpareCores } from './spare-cores.js';
 import type { CloseTask, TaskOutcome, WorkerTask } from './worker.js';
 import type { FileEntry, FileResult } from './types.js';
@@ -351,7 +351,8 @@ function deadlineTick(timeoutMs: number): number {
 }
 
 function taskFailure(entry: FileEntry, failure: TaskFailure, timeoutMs: number): FileResult {
-  const bytes = entry.statDeferred ? sizeNow(entry) : entry.size;
+  // A file the crawl did not stat: its size now, or 0 when it is gone.
+  const bytes = entry.statDeferred ? (lstatListed(entry)?.size ?? 0) : entry.size;
   const base = { type: 'file' as const, path: entry.path, ...(entry.rawPath ? { rawPath: entry.rawPath } : {}), status: 'error' as const, bytes, findings: [], records: 0 };
   switch (failure) {
     case 'timeout':
@@ -362,15 +363,6 @@ function taskFailure(entry: FileEntry, failure: TaskFailure, timeoutMs: number):
       return { ...base, reason: 'interrupted', message: 'the scan was interrupted before this file finished' };
     default:
       return { ...base, reason: 'worker-crashed', message: 'the worker crashed on this file; it was replaced' };
-  }
-}
-
-/** A file the crawl did not stat, whose worker failed: its size for the report, 0 when it is gone. */
-function sizeNow(entry: FileEntry): number {
-  try {
-    return fs.lstatSync(entry.rawPath ? (Buffer.from(entry.rawPath, 'base64') as unknown as string) : entry.path).size;
-  } catch {
-    return 0;
   }
 }
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { ErrorReason, SkipReason } from './types.js';
+import type { ErrorReason, FileEntry, SkipReason } from './types.js';
 
 /** What the reader's fstat saw of a file: the report's size, time and ownership when the crawl left them to it. */
 export type ReadStats = Pick<fs.Stats, 'size' | 'mtimeMs' | 'mode' | 'uid' | 'gid'>;
@@ -37,8 +37,7 @@ export function readListedFile(filePath: string, maxFileSize: number, rawPath?: 
   const limit = Math.min(maxFileSize, MAX_READ_BYTES);
   let fd: number | undefined;
   try {
-    const openable = rawPath ? (Buffer.from(rawPath, 'base64') as unknown as string) : filePath;
-    fd = fs.openSync(openable, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (options.noFollow ? fs.constants.O_NOFOLLOW : 0));
+    fd = fs.openSync(openablePath(filePath, rawPath), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | (options.noFollow ? fs.constants.O_NOFOLLOW : 0));
     const stats = fs.fstatSync(fd);
     if (!stats.isFile()) return { ok: false, status: 'skipped', reason: 'not-regular-file', message: 'no longer a regular file', stats };
     const refusal = sizeRefusal(stats.size, maxFileSize);
@@ -53,6 +52,21 @@ export function readListedFile(filePath: string, maxFileSize: number, rawPath?: 
     return { ok: false, status: 'error', ...describeReadError(error) };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The path to open: the listed bytes when the name is not UTF-8 (see FileEntry.rawPath), else its text. */
+const openablePath = (filePath: string, rawPath: string | undefined): string => (rawPath ? (Buffer.from(rawPath, 'base64') as unknown as string) : filePath);
+
+/**
+ * What an lstat says of a listed file now, for a report that has no fstat of it (it could not be opened, or
+ * its worker failed), or undefined when there is nothing left to stat.
+ */
+export function lstatListed(entry: Pick<FileEntry, 'path' | 'rawPath'>): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(openablePath(entry.path, entry.rawPath));
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { createAnalyzer, type Analyzer, type AnalysisSettings } from './analyze.js';
 import { transferablesOf } from './packed-findings.js';
 import { closeExtractorProcesses, extractorProcessesStarted, prefetchText, releasePrefetched, useSpareCores } from './extract/index.js';
-import { readListedFile, releaseReadBuffer, type ReadOutcome, type ReadStats } from './read-file.js';
+import { lstatListed, readListedFile, releaseReadBuffer, type ReadOutcome, type ReadStats } from './read-file.js';
 import { SpareCores } from './spare-cores.js';
 import type { FileEntry, FileResult } from './types.js';
 
@@ -197,10 +196,5 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, { outcome: read, 
  * reader, an lstat now (a file in a folder that may be listed but not entered has none to give).
  */
 function statsOf(entry: FileEntry): ReadStats | undefined {
-  if (!entry.statDeferred) return entry;
-  try {
-    return fs.lstatSync(entry.rawPath ? (Buffer.from(entry.rawPath, 'base64') as unknown as string) : entry.path);
-  } catch {
-    return undefined;
-  }
+  return entry.statDeferred ? lstatListed(entry) : entry;
 }
