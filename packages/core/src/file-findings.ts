@@ -50,6 +50,8 @@ export function findingCount(result: Pick<FileResult, 'findings'>): number {
 export function findingCountsByDetector(result: Pick<FileResult, 'findings'>): { detector: string; role: FindingRole; count: number }[] {
   const packed = packedOf.get(result as FileResult);
   if (packed) return packed.kindCounts().flatMap(({ kind, count }) => (count ? [{ detector: kind.detector, role: kind.role, count }] : []));
+  // Most files of a share: no maps made for them (the summary asks of every file).
+  if (result.findings.length === 0) return [];
   // Keyed by detector, then role: no string built per finding.
   const counts = new Map<string, Map<FindingRole, { detector: string; role: FindingRole; count: number }>>();
   for (const { detector, role } of result.findings) {
