@@ -133,8 +133,8 @@ export async function* dispatch(entries: Iterable<FileEntry> | AsyncIterable<Fil
           batchSlowBytes = 0;
         }
         if (!running.size && !finished.length) break;
-        if (!finished.length) await new Promise<void>((resolve) => (wake = resolve));
-        while (finished.length) yield* finished.shift()!;
+        // Until one more task is back: the entries it gave back, if any, are next.
+        yield* waitForRoom(Math.max(0, running.size - 1));
         continue;
       }
       if (options.signal?.aborted) break;

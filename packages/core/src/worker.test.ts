@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import scanBatch, { type TaskOutcome, type WorkerTask } from './worker.js';
-import { sizeRefusal } from './read-file.js';
+import { MAX_READ_BYTES, sizeRefusal } from './read-file.js';
 import { settingsFrom } from './scan-roots.js';
 import type { FileEntry } from './types.js';
 
@@ -40,6 +40,19 @@ describe('a worker task', () => {
   it('refuses an unstated file over the limit with the words the crawl would have used', async () => {
     const [result] = ((await scanBatch(task([unstated('large.txt')]))) as TaskOutcome).results;
     expect(result).toMatchObject({ status: 'skipped', reason: 'too-large', bytes: 100 * 1024, message: sizeRefusal(100 * 1024, 64 * 1024) });
+  });
+
+  it('refuses an unstated file past the read ceiling even under a larger limit, as the crawl would', async () => {
+    const sparse = path.join(root, 'sparse.bin');
+    fs.writeFileSync(sparse, '');
+    fs.truncateSync(sparse, MAX_READ_BYTES + 1);
+    try {
+      const [result] = ((await scanBatch(task([unstated('sparse.bin')], { maxFileSize: 4 * MAX_READ_BYTES }))) as TaskOutcome).results;
+      expect(result).toMatchObject({ status: 'skipped', reason: 'too-large', bytes: MAX_READ_BYTES + 1, message: sizeRefusal(MAX_READ_BYTES + 1, 4 * MAX_READ_BYTES) });
+      expect(result!.message).toMatch(/read into memory/);
+    } finally {
+      fs.rmSync(sparse);
+    }
   });
 
   it('reads through a symbolic link only when the scan follows links', async () => {

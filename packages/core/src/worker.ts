@@ -153,8 +153,9 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, { outcome: read, 
   const started = performance.now() - readMs;
   let result: FileResult;
   let inside: FileResult[] = [];
+  const stats = read.stats ?? statsOf(entry);
   if (!read.ok) {
-    result = { type: 'file', path: entry.path, status: read.status, reason: read.reason, message: read.message, bytes: entry.size, findings: [], records: 0 };
+    result = { type: 'file', path: entry.path, status: read.status, reason: read.reason, message: read.message, bytes: stats?.size ?? 0, findings: [], records: 0 };
   } else {
     try {
       [result, ...inside] = (await analyzer.analyzeAll(read.bytes, entry.path)) as [FileResult, ...FileResult[]];
@@ -173,11 +174,7 @@ async function scanEntry(analyzer: Analyzer, entry: FileEntry, { outcome: read, 
     }
   }
   if (entry.rawPath) result.rawPath = entry.rawPath;
-  const stats = read.stats ?? statsOf(entry);
-  if (stats) {
-    if (!read.ok) result.bytes = stats.size;
-    result.mtime = new Date(stats.mtimeMs).toISOString();
-  }
+  if (stats) result.mtime = new Date(stats.mtimeMs).toISOString();
   result.durationMs = Math.round(performance.now() - started);
   result.timings = { extractMs: 0, detectMs: 0, ...result.timings, readMs };
   const ownership = stats ? { uid: stats.uid, gid: stats.gid, mode: stats.mode } : undefined;
